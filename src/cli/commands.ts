@@ -1,0 +1,135 @@
+// One function per command: parse flags, make contract calls, print. No domain logic lives here.
+import { execFileSync } from 'node:child_process';
+import type { MeterClient } from '../shared/contract';
+import { MeterError } from '../shared/errors';
+import { asRunId, type Run, type RunRow } from '../shared/domain';
+import { numberFlag, one, paramFlags, parseArgs } from './args';
+import { fmt, formatMs, progressPrinter, table } from './print';
+
+export interface Io {
+  out: (s: string) => void;
+  err: NodeJS.WriteStream;
+  cwd: string;
+  argv: string[];
+}
+
+function gitCommit(cwd: string): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export async function importCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: [] });
+  if (p.positionals.length === 0) throw new MeterError('INVALID_ARGUMENT', 'meter import needs at least one parquet file.');
+  const results = [];
+  for (const file of p.positionals) results.push(await client.call('data.import', { path: file }));
+  if (p.switches.has('json')) { io.out(JSON.stringify(results.length === 1 ? results[0] : results)); return 0; }
+  for (const d of results) {
+    const r = d.report;
+    io.out(`${d.fileName}: ${r.kind} trips, ${r.rows} rows, ${r.columns.length} columns, month ${r.pickupMonth ?? '?'} (pickups ${r.pickupMin ?? '?'} to ${r.pickupMax ?? '?'})`);
+    io.out(`  duration 1–60 min: kept ${r.filter.kept}, dropped ${r.filter.dropped} (${r.filter.tooShort} shorter, ${r.filter.tooLong} longer, ${r.filter.missingTime} without times); mean kept ${r.filter.meanKeptMinutes.toFixed(2)} min`);
+    io.out(`  dataset ${d.datasetId}  sha256 ${d.sha256}`);
+    io.out(table(['column', 'type', 'nulls'], r.columns.map((c) => [c.name, c.dtype, String(c.nullCount)])).replace(/^/gm, '  '));
+  }
+  return 0;
+}
+
+export async function trainCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: ['train', 'val', 'test', 'model', 'alpha', 'param', 'features', 'experiment', 'name'] });
+  if (p.positionals.length) throw new MeterError('INVALID_ARGUMENT', `meter train takes no positional arguments (got "${p.positionals[0]}"); use --train and --val.`);
+  const info = await client.call('app.info', {});
+  let trainPath = one(p, 'train');
+  let valPath = one(p, 'val');
+  if (!trainPath && !valPath) ({ train: trainPath, val: valPath } = info.sampleFiles);
+  if (!trainPath || !valPath) throw new MeterError('INVALID_ARGUMENT', 'Give both --train and --val, or neither to use the shipped sample.');
+  const testPath = one(p, 'test');
+  const params = paramFlags(p);
+  const alpha = numberFlag(p, 'alpha');
+  if (alpha !== undefined) params.alpha = alpha;
+  const model = one(p, 'model') ?? 'linear';
+  const featureSet = one(p, 'features') ?? 'basic';
+
+  const train = await client.call('data.import', { path: trainPath });
+  const val = await client.call('data.import', { path: valPath });
+  const test = testPath ? await client.call('data.import', { path: testPath }) : null;
+  const bar = progressPrinter(io.err);
+  let jobId: string | null = null;
+  const off = client.on('job.progress', (e) => { if (e.jobId === jobId) bar.update(e); });
+  const started = await client.call('jobs.startTraining', {
+    experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), model: model as 'linear', featureSet: featureSet as 'basic', params,
+    train: train.datasetId, val: val.datasetId, ...(test ? { test: test.datasetId } : {}),
+    source: { type: 'CLI', name: ['meter', ...io.argv].join(' '), gitCommit: gitCommit(io.cwd) },
+  });
+  jobId = started.jobId;
+  const onSigint = (): void => { void client.call('jobs.cancel', { jobId: started.jobId }); };
+  process.once('SIGINT', onSigint);
+  const outcome = await client.call('jobs.wait', { jobId: started.jobId });
+  process.off('SIGINT', onSigint);
+  off();
+  bar.done();
+  if (outcome.state !== 'succeeded') {
+    const err = outcome.error ?? { code: 'INTERNAL' as const, message: 'training failed' };
+    throw new MeterError(err.code, `Run ${started.runId} ${outcome.state === 'cancelled' ? 'was cancelled (KILLED)' : `failed: ${err.message}`}`);
+  }
+  const m = outcome.metrics ?? {};
+  if (p.switches.has('json')) {
+    const keys = ['rmse_train', 'rmse_val', ...(test ? ['rmse_test'] : [])];
+    io.out(JSON.stringify({ runId: started.runId, metrics: Object.fromEntries(keys.map((k) => [k, m[k]])) }));
+    return 0;
+  }
+  io.out(`run ${started.runId}`);
+  io.out(`rmse_train ${fmt(m.rmse_train)}  rmse_val ${fmt(m.rmse_val)}${test ? `  rmse_test ${fmt(m.rmse_test)}` : ''}  (minutes)`);
+  return 0;
+}
+
+function runsTable(rows: RunRow[]): string {
+  return table(['run id', 'name', 'experiment', 'status', 'model', 'features', 'rmse_train', 'rmse_val', 'started'],
+    rows.map((r) => [r.runId, r.name, r.experimentName, r.status, r.params.model ?? '', r.params.feature_set ?? '',
+      fmt(r.metrics.rmse_train), fmt(r.metrics.rmse_val), formatMs(r.startMs)]));
+}
+
+export async function runsCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: ['experiment', 'limit'] });
+  const limit = numberFlag(p, 'limit');
+  const rows = await client.call('runs.list', { experimentName: one(p, 'experiment'), limit });
+  io.out(p.switches.has('json') ? JSON.stringify(rows) : rows.length ? runsTable(rows) : 'No runs yet. Train one with: meter train');
+  return 0;
+}
+
+function runDetail(r: Run): string {
+  const lines = [
+    `run ${r.runId}  "${r.name}"  ${r.status}`,
+    `experiment ${r.experimentName} (${r.experimentId})`,
+    `started ${formatMs(r.startMs)}  ended ${formatMs(r.endMs)}`,
+    `source ${r.source.type}: ${r.source.name}${r.source.gitCommit ? `  (git ${r.source.gitCommit.slice(0, 12)})` : ''}`,
+  ];
+  if (r.error) lines.push(`error ${r.error}`);
+  lines.push('', 'params', table(['key', 'value'], Object.entries(r.params).sort().map(([k, v]) => [k, v])));
+  lines.push('', 'metrics', table(['key', 'value'], Object.entries(r.metrics).sort().map(([k, v]) => [k, String(v)])));
+  if (r.historyKeys.length) lines.push(`history: ${r.historyKeys.join(', ')}`);
+  lines.push('', 'inputs', table(['role', 'file', 'kind', 'month', 'rows', 'sha256'],
+    r.inputs.map((i) => [i.role, i.dataset.fileName, i.dataset.kind, i.dataset.pickupMonth ?? '', String(i.dataset.rows), i.dataset.sha256.slice(0, 16)])));
+  lines.push('', 'artifacts', r.artifacts.length ? r.artifacts.map((a) => `  ${a.path} (${a.sizeBytes} bytes)`).join('\n') : '  none');
+  if (Object.keys(r.tags).length) lines.push('', 'tags', table(['key', 'value'], Object.entries(r.tags)));
+  if (r.notes) lines.push('', 'notes', r.notes);
+  return lines.join('\n');
+}
+
+export async function runCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: [] });
+  const [sub, id] = p.positionals;
+  if (sub !== 'show' || !id) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter run show <run-id>');
+  const run = await client.call('runs.get', { runId: asRunId(id) });
+  io.out(p.switches.has('json') ? JSON.stringify(run) : runDetail(run));
+  return 0;
+}
+
+export async function experimentsCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: [] });
+  const list = await client.call('experiments.list', {});
+  io.out(p.switches.has('json') ? JSON.stringify(list) : table(['id', 'name', 'runs', 'created'], list.map((e) => [e.experimentId, e.name, String(e.runCount), formatMs(e.createdMs)])));
+  return 0;
+}

@@ -1,0 +1,73 @@
+// `meter` entry: global options, command dispatch, exit codes from the error table. Errors print one line.
+import { openCore } from '../core/context';
+import { createLocalClient } from '../core/api/local-client';
+import { EXIT_CODES, MeterError, toErrorData } from '../shared/errors';
+import { experimentsCommand, importCommand, runCommand, runsCommand, trainCommand, type Io } from './commands';
+
+const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration models
+
+Usage: meter <command> [options]
+
+Commands:
+  import FILE…                 check TLC trip parquet files and record them (schema report)
+  train [options]              train a model in a worker thread and track the run
+      --train F --val F [--test F]   parquet files (default: the shipped sample months)
+      --model linear|ridge|lasso     (default linear)
+      --alpha A | --param k=v        model parameters (ridge/lasso alpha; lasso maxIter, tol)
+      --features basic|pu_do         PU + DO one-hot, or the PU_DO pair (default basic); + trip_distance
+      --experiment NAME --name RUN   (default experiment "Default")
+  runs [--experiment NAME] [--limit N]   list runs, newest first
+  run show RUN_ID              a run's params, metrics, inputs, artifacts
+  experiments                  list experiments
+
+Options for every command:
+  --home DIR   Meter's data folder (default: the OS app-data folder "Meter"; env METER_HOME)
+  --json       machine-readable output on stdout
+`;
+
+function splitGlobal(argv: string[]): { home?: string; rest: string[] } {
+  const rest: string[] = [];
+  let home: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--home') home = argv[++i];
+    else if (argv[i].startsWith('--home=')) home = argv[i].slice(7);
+    else rest.push(argv[i]);
+  }
+  return { home, rest };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { home, rest } = splitGlobal(argv);
+  const [command, ...args] = rest;
+  if (!command || command === 'help' || command === '--help' || command === '-h') { process.stdout.write(HELP); return 0; }
+  const commands: Record<string, typeof importCommand> = {
+    import: importCommand, train: trainCommand, runs: runsCommand, run: runCommand, experiments: experimentsCommand,
+  };
+  if (command === '--version') {
+    const ctx = openCore({ home });
+    process.stdout.write(`${ctx.version}\n`);
+    await ctx.close();
+    return 0;
+  }
+  const fn = commands[command];
+  if (!fn) throw new MeterError('INVALID_ARGUMENT', `Unknown command "${command}". Run "meter help".`);
+  const ctx = openCore({ home });
+  try {
+    const io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: process.stderr, cwd: process.cwd(), argv };
+    return await fn(createLocalClient(ctx), args, io);
+  } finally {
+    await ctx.close();
+  }
+}
+
+// `meter runs | head` closes stdout early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(0); throw err; });
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    const data = toErrorData(err);
+    process.stderr.write(`meter: ${data.message}\n`);
+    process.exitCode = EXIT_CODES[data.code];
+  },
+);

@@ -1,0 +1,54 @@
+// Everything core needs at run time, opened once per process: the home folder, the database (the single
+// writer), the job manager and the event hub.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MeterError } from '../shared/errors';
+import { openDatabase, type Db } from './store/db';
+import { failOrphanedRuns } from './store/runs-repo';
+import { EventHub } from './jobs/event-hub';
+import { JobManager } from './jobs/job-manager';
+import { defaultHome, defaultResourcesDir, defaultWorkerDir, packageVersion } from './paths';
+
+export interface CoreContext {
+  home: string;
+  dbPath: string;
+  db: Db;
+  schemaVersion: number;
+  backupPath: string | null;
+  jobs: JobManager;
+  events: EventHub;
+  resourcesDir: string;
+  version: string;
+  artifactsDir(runId: string): string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  home?: string;
+  workerDir?: string;
+  resourcesDir?: string;
+}
+
+export function openCore(opts: OpenOptions = {}): CoreContext {
+  const home = opts.home ?? defaultHome();
+  try {
+    mkdirSync(join(home, 'artifacts'), { recursive: true });
+  } catch (err) {
+    throw new MeterError('FILE_UNREADABLE', `Cannot create the Meter home ${home}: ${(err as Error).message}`);
+  }
+  const dbPath = join(home, 'meter.db');
+  const { db, schemaVersion, backupPath } = openDatabase(dbPath);
+  failOrphanedRuns(db);
+  const events = new EventHub();
+  const jobs = new JobManager(opts.workerDir ?? defaultWorkerDir(), events);
+  return {
+    home, dbPath, db, schemaVersion, backupPath, jobs, events,
+    resourcesDir: opts.resourcesDir ?? defaultResourcesDir(),
+    version: packageVersion(),
+    artifactsDir: (runId) => join(home, 'artifacts', runId),
+    async close() {
+      await jobs.shutdown();
+      db.close();
+    },
+  };
+}

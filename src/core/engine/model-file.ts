@@ -1,0 +1,59 @@
+// Builds the saved model file (shared/domain/model.ts) and turns one back into a predictor. Training and
+// scoring go through the same vocabulary code, so a saved model scores exactly as it was evaluated.
+import { MeterError } from '../../shared/errors';
+import type { LinearModelKind, LinearModelFile, ModelFile } from '../../shared/domain';
+import type { TripColumns } from '../data/tlc-reader';
+import { encode, keyLabel, parseKeyLabel, type Vocabulary } from './features';
+import { predictEncoded, type LinearSolution } from './linear-model';
+import { MAX_MINUTES, MIN_MINUTES } from '../data/tlc-reader';
+import type { FeatureSpec } from '../../shared/domain';
+
+export function buildModelFile(args: {
+  model: LinearModelKind; params: Record<string, number>; spec: FeatureSpec; vocabs: Vocabulary[];
+  solution: LinearSolution; trainRows: number; trainKind: string;
+}): LinearModelFile {
+  const { vocabs, solution } = args;
+  return {
+    format: 'meter.model',
+    formatVersion: 1,
+    model: args.model,
+    params: args.params,
+    featureSpec: args.spec,
+    target: { name: 'duration_minutes', min: MIN_MINUTES, max: MAX_MINUTES },
+    intercept: solution.intercept,
+    groups: vocabs.map((v, k) => ({
+      feature: v.feature,
+      keys: v.keys.map((key) => keyLabel(v.feature, key)),
+      coef: Array.from(solution.groupCoef[k]),
+    })),
+    numeric: args.spec.numeric.map((feature, q) => ({ feature, coef: solution.numericCoef[q] })),
+    trainedOn: { rows: args.trainRows, kind: args.trainKind },
+  };
+}
+
+/** Checks a parsed JSON value is a model file this version can read. */
+export function parseModelFile(value: unknown, where: string): ModelFile {
+  const v = value as Partial<LinearModelFile> | null;
+  if (!v || v.format !== 'meter.model') throw new MeterError('FILE_UNREADABLE', `${where} is not a Meter model file.`);
+  if (v.formatVersion !== 1) {
+    throw new MeterError('FILE_UNREADABLE', `${where} is model format version ${String(v.formatVersion)}; this Meter reads version 1. Update Meter.`);
+  }
+  return v as LinearModelFile;
+}
+
+export interface Predictor {
+  predict(trips: TripColumns): Float64Array;
+}
+
+export function predictorFor(file: ModelFile): Predictor {
+  const vocabs: Vocabulary[] = file.groups.map((g) => {
+    const keys = g.keys.map((label) => parseKeyLabel(g.feature, label));
+    return { feature: g.feature, keys, index: new Map(keys.map((k, j) => [k, j])) };
+  });
+  const solution: LinearSolution = {
+    intercept: file.intercept,
+    groupCoef: file.groups.map((g) => Float64Array.from(g.coef)),
+    numericCoef: Float64Array.from(file.numeric.map((x) => x.coef)),
+  };
+  return { predict: (trips) => predictEncoded(encode(file.featureSpec, vocabs, trips), solution) };
+}

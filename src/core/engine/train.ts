@@ -1,0 +1,94 @@
+// The whole training job as a plain function: load → vectorize → fit → evaluate. Workers call it; tests
+// call it directly. It reports progress and honours cancellation between phases and sweeps.
+import type { CancelToken } from '../../shared/cancel';
+import { MeterError } from '../../shared/errors';
+import type { StepMetric, TrainJobResult, TrainJobSpec } from '../../shared/jobs';
+import { loadTrips, type TripColumns } from '../data/tlc-reader';
+import { encode, featureSpecFor, fitVocabularies } from './features';
+import { solveLasso } from './lasso';
+import { predictEncoded, type LinearSolution } from './linear-model';
+import { regressionMetrics } from './metrics';
+import { buildModelFile } from './model-file';
+import { checkFeatureSet, checkModelKind, resolveParams } from './params';
+import { OLS_LAMBDA, solveRidge } from './ridge';
+
+export type ProgressFn = (phase: string, done: number, total: number) => void;
+
+export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: CancelToken): TrainJobResult {
+  const model = checkModelKind(spec.model);
+  const featureSet = checkFeatureSet(spec.featureSet);
+  const params = resolveParams(model, spec.params);
+  const roles = (['train', 'val', 'test'] as const).filter((r) => spec.files[r]);
+
+  let t = performance.now();
+  const data: Partial<Record<(typeof roles)[number], TripColumns>> = {};
+  roles.forEach((role, k) => {
+    progress('load', k, roles.length);
+    cancel.throwIfCancelled();
+    data[role] = loadTrips(spec.files[role]!);
+  });
+  progress('load', roles.length, roles.length);
+  const train = data.train!;
+  const load = performance.now() - t;
+
+  cancel.throwIfCancelled();
+  t = performance.now();
+  const featureSpec = featureSpecFor(featureSet, train.distance !== null);
+  for (const role of roles) {
+    const kind = data[role]!.kind;
+    if ((kind === 'fhv') !== (train.kind === 'fhv')) {
+      throw new MeterError('SCHEMA_MISMATCH',
+        `The ${role} file ${data[role]!.fileName} is ${kind} but the train file is ${train.kind}; fhv files have no trip_distance, so the features would differ.`);
+    }
+  }
+  const vocabs = fitVocabularies(featureSpec, train);
+  const X = encode(featureSpec, vocabs, train);
+  const vectorize = performance.now() - t;
+  progress('fit', 0, 1);
+
+  cancel.throwIfCancelled();
+  t = performance.now();
+  let solution: LinearSolution;
+  let history: StepMetric[] = [];
+  if (model === 'lasso') {
+    const res = solveLasso(X, train.duration, {
+      alpha: params.alpha, maxIter: params.maxIter, tol: params.tol,
+      onSweep: (sweep) => {
+        cancel.throwIfCancelled();
+        progress('fit', sweep, params.maxIter);
+      },
+    });
+    solution = res.solution;
+    history = res.history;
+  } else {
+    solution = solveRidge(X, train.duration, model === 'ridge' ? params.alpha : OLS_LAMBDA);
+  }
+  const fit = performance.now() - t;
+
+  cancel.throwIfCancelled();
+  progress('evaluate', 0, roles.length);
+  t = performance.now();
+  const metrics: Record<string, number> = {};
+  let vectorizeEval = 0;
+  roles.forEach((role) => {
+    const trips = data[role]!;
+    const te = performance.now();
+    const Xr = role === 'train' ? X : encode(featureSpec, vocabs, trips);
+    vectorizeEval += performance.now() - te;
+    const m = regressionMetrics(trips.duration, predictEncoded(Xr, solution));
+    metrics[`rmse_${role}`] = m.rmse;
+    metrics[`mae_${role}`] = m.mae;
+    metrics[`r2_${role}`] = m.r2;
+  });
+  const predict = performance.now() - t - vectorizeEval;
+  progress('evaluate', roles.length, roles.length);
+
+  return {
+    model: buildModelFile({ model, params, spec: featureSpec, vocabs, solution, trainRows: train.n, trainKind: train.kind }),
+    metrics,
+    history,
+    rows: { train: train.n, val: data.val!.n, ...(data.test ? { test: data.test.n } : {}) },
+    featureCount: X.nCols,
+    timingsMs: { load, vectorize: vectorize + vectorizeEval, fit, predict },
+  };
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { MeterError } from '../../shared/errors';
+import { asDatasetId, type Dataset, type DatasetId, type SchemaReport } from '../../shared/domain';
+import type { Db } from './db';
+
+interface DatasetRow {
+  dataset_id: string; path: string; file_name: string; sha256: string; size_bytes: number; kind: Dataset['kind'];
+  rows: number; pickup_month: string | null; report_json: string; created_ms: number;
+}
+
+const toDataset = (r: DatasetRow): Dataset => ({
+  datasetId: asDatasetId(r.dataset_id), path: r.path, fileName: r.file_name, sha256: r.sha256, sizeBytes: r.size_bytes,
+  kind: r.kind, rows: r.rows, pickupMonth: r.pickup_month, report: JSON.parse(r.report_json) as SchemaReport, createdMs: r.created_ms,
+});
+
+export function getDataset(db: Db, id: DatasetId): Dataset {
+  const row = db.prepare('SELECT * FROM datasets WHERE dataset_id = ?').get(id) as DatasetRow | undefined;
+  if (!row) throw new MeterError('NOT_FOUND', `No dataset with id ${id}; import the file first.`);
+  return toDataset(row);
+}
+
+export function listDatasets(db: Db): Dataset[] {
+  return (db.prepare('SELECT * FROM datasets ORDER BY created_ms DESC').all() as DatasetRow[]).map(toDataset);
+}
+
+/** The same file content at the same path is one dataset: importing it again returns the existing record. */
+export function upsertDataset(db: Db, d: { path: string; fileName: string; sha256: string; sizeBytes: number; report: SchemaReport }): Dataset {
+  const existing = db.prepare('SELECT * FROM datasets WHERE path = ? AND sha256 = ?').get(d.path, d.sha256) as DatasetRow | undefined;
+  if (existing) return toDataset(existing);
+  const id = randomBytes(8).toString('hex');
+  db.prepare(`INSERT INTO datasets (dataset_id, path, file_name, sha256, size_bytes, kind, rows, pickup_month, report_json, created_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, d.path, d.fileName, d.sha256, d.sizeBytes, d.report.kind, d.report.rows,
+    d.report.pickupMonth, JSON.stringify(d.report), Date.now());
+  return getDataset(db, asDatasetId(id));
+}

@@ -1,0 +1,15 @@
+// The known migrations, in order. Numbers are never reused or renumbered; a database that lists one we do
+// not know was written by a newer Meter and is refused.
+import m0001 from './0001_tracking';
+import m0002 from './0002_datasets';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '0001_tracking', sql: m0001 },
+  { version: 2, name: '0002_datasets', sql: m0002 },
+];

@@ -1,0 +1,185 @@
+// Runs, params, metrics, tags, artifacts and inputs. Every multi-row write is one transaction, so a run is
+// never half-created and a batch of metric points lands whole or not at all.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { MeterError } from '../../shared/errors';
+import {
+  asExperimentId, asRunId, type Artifact, type DatasetId, type DatasetRole, type ExperimentId, type MetricPoint, type Run,
+  type RunId, type RunRow, type RunSource, type RunStatus,
+} from '../../shared/domain';
+import type { Db } from './db';
+import { getDataset } from './datasets-repo';
+
+interface RunDbRow {
+  run_id: string; experiment_id: string; experiment_name: string; name: string; status: RunStatus; start_ms: number;
+  end_ms: number | null; source_type: RunSource['type']; source_name: string; source_git_commit: string | null;
+  notes: string; error: string | null;
+}
+
+export interface NewRun {
+  experimentId: ExperimentId;
+  name: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  source: RunSource;
+  inputs: { role: DatasetRole; datasetId: DatasetId }[];
+}
+
+export function createRun(db: Db, r: NewRun): RunId {
+  const runId = randomUUID().replace(/-/g, '');
+  db.transaction(() => {
+    db.prepare(`INSERT INTO runs (run_id, experiment_id, name, status, start_ms, source_type, source_name, source_git_commit, owner)
+      VALUES (?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?)`).run(runId, r.experimentId, r.name, Date.now(), r.source.type, r.source.name, r.source.gitCommit ?? null, OWNER);
+    logParams(db, asRunId(runId), r.params);
+    const tag = db.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
+    for (const [k, v] of Object.entries(r.tags)) tag.run(runId, k, v);
+    const input = db.prepare('INSERT INTO run_inputs (run_id, dataset_id, role) VALUES (?, ?, ?)');
+    for (const i of r.inputs) input.run(runId, i.datasetId, i.role);
+  })();
+  return asRunId(runId);
+}
+
+/** Params are write-once: the same value again is a no-op, a different one is refused naming both. */
+export function logParams(db: Db, runId: RunId, params: Record<string, string>): void {
+  const get = db.prepare('SELECT value FROM run_params WHERE run_id = ? AND key = ?');
+  const put = db.prepare('INSERT INTO run_params (run_id, key, value) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (const [key, value] of Object.entries(params)) {
+      const old = get.get(runId, key) as { value: string } | undefined;
+      if (old && old.value !== value) {
+        throw new MeterError('INVALID_STATE', `Param ${key} of run ${runId} is already "${old.value}"; params cannot change (tried "${value}").`);
+      }
+      if (!old) put.run(runId, key, value);
+    }
+  })();
+}
+
+export interface MetricInput { key: string; value: number; step: number; timestampMs?: number }
+
+/** One transaction per batch; latest_metrics keeps the highest step (ties: the newest) for fast listing. */
+export function logMetrics(db: Db, runId: RunId, points: readonly MetricInput[]): void {
+  const ins = db.prepare('INSERT INTO run_metrics (run_id, key, step, timestamp_ms, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
+  const latest = db.prepare(`INSERT INTO latest_metrics (run_id, key, step, timestamp_ms, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (run_id, key) DO UPDATE SET step = excluded.step, timestamp_ms = excluded.timestamp_ms, value = excluded.value, is_nan = excluded.is_nan
+    WHERE excluded.step >= latest_metrics.step`);
+  const now = Date.now();
+  db.transaction(() => {
+    for (const p of points) {
+      if (typeof p.key !== 'string' || p.key === '' || !Number.isInteger(p.step)) {
+        throw new MeterError('INVALID_ARGUMENT', `Metric points need a key and an integer step; got ${JSON.stringify(p)}.`);
+      }
+      const nan = Number.isNaN(p.value) ? 1 : 0;
+      const args = [runId, p.key, p.step, p.timestampMs ?? now, nan ? null : p.value, nan] as const;
+      ins.run(...args);
+      latest.run(...args);
+    }
+  })();
+}
+
+export function recordArtifact(db: Db, runId: RunId, path: string, sizeBytes: number): void {
+  db.prepare(`INSERT INTO artifacts (run_id, path, size_bytes, created_ms) VALUES (?, ?, ?, ?)
+    ON CONFLICT (run_id, path) DO UPDATE SET size_bytes = excluded.size_bytes, created_ms = excluded.created_ms`).run(runId, path, sizeBytes, Date.now());
+}
+
+export function endRun(db: Db, runId: RunId, status: Exclude<RunStatus, 'RUNNING'>, error: string | null = null): void {
+  db.prepare("UPDATE runs SET status = ?, end_ms = ?, error = ? WHERE run_id = ? AND status = 'RUNNING'").run(status, Date.now(), error, runId);
+}
+
+const OWNER = `${hostname()}:${process.pid}`;
+
+function ownerAlive(owner: string | null): boolean {
+  if (!owner) return false;
+  const [host, pid] = owner.split(':');
+  if (host !== hostname()) return true; // another machine's process: not ours to judge
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs left RUNNING by a Meter process that no longer exists (crash, kill, power cut) are marked FAILED. */
+export function failOrphanedRuns(db: Db): number {
+  const running = db.prepare("SELECT run_id, owner FROM runs WHERE status = 'RUNNING'").all() as { run_id: string; owner: string | null }[];
+  const orphans = running.filter((r) => r.owner !== OWNER && !ownerAlive(r.owner));
+  const mark = db.prepare("UPDATE runs SET status = 'FAILED', end_ms = ?, error = 'Meter stopped while this run was in progress.' WHERE run_id = ? AND status = 'RUNNING'");
+  db.transaction(() => { for (const r of orphans) mark.run(Date.now(), r.run_id); })();
+  return orphans.length;
+}
+
+const RUN_SELECT = `SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id`;
+
+function keyValues(db: Db, table: 'run_params' | 'run_tags', runIds: string[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  if (runIds.length === 0) return out;
+  const rows = db.prepare(`SELECT run_id, key, value FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(runIds)) as { run_id: string; key: string; value: string }[];
+  for (const r of rows) (out.get(r.run_id) ?? out.set(r.run_id, {}).get(r.run_id)!)[r.key] = r.value;
+  return out;
+}
+
+function latestMetrics(db: Db, runIds: string[]): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  if (runIds.length === 0) return out;
+  const rows = db.prepare('SELECT run_id, key, value, is_nan FROM latest_metrics WHERE run_id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(runIds)) as { run_id: string; key: string; value: number | null; is_nan: number }[];
+  for (const r of rows) (out.get(r.run_id) ?? out.set(r.run_id, {}).get(r.run_id)!)[r.key] = r.is_nan ? NaN : (r.value as number);
+  return out;
+}
+
+function toRows(db: Db, rows: RunDbRow[]): RunRow[] {
+  const ids = rows.map((r) => r.run_id);
+  const params = keyValues(db, 'run_params', ids);
+  const metrics = latestMetrics(db, ids);
+  return rows.map((r) => ({
+    runId: asRunId(r.run_id), experimentId: asExperimentId(r.experiment_id), experimentName: r.experiment_name, name: r.name,
+    status: r.status, startMs: r.start_ms, endMs: r.end_ms, params: params.get(r.run_id) ?? {}, metrics: metrics.get(r.run_id) ?? {},
+  }));
+}
+
+export function listRuns(db: Db, q: { experimentId?: ExperimentId; limit?: number }): RunRow[] {
+  const limit = q.limit ?? 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100000) throw new MeterError('INVALID_ARGUMENT', `limit must be an integer from 1 to 100000; got ${String(q.limit)}.`);
+  const rows = (q.experimentId
+    ? db.prepare(`${RUN_SELECT} WHERE r.deleted_ms IS NULL AND r.experiment_id = ? ORDER BY r.start_ms DESC LIMIT ?`).all(q.experimentId, limit)
+    : db.prepare(`${RUN_SELECT} WHERE r.deleted_ms IS NULL ORDER BY r.start_ms DESC LIMIT ?`).all(limit)) as RunDbRow[];
+  return toRows(db, rows);
+}
+
+export function getRun(db: Db, runId: RunId): Run {
+  const row = db.prepare(`${RUN_SELECT} WHERE r.run_id = ?`).get(runId) as RunDbRow | undefined;
+  if (!row) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
+  const [base] = toRows(db, [row]);
+  const tags = keyValues(db, 'run_tags', [runId]).get(runId) ?? {};
+  const inputs = (db.prepare('SELECT dataset_id, role FROM run_inputs WHERE run_id = ? ORDER BY role').all(runId) as { dataset_id: string; role: DatasetRole }[])
+    .map((i) => ({ role: i.role, dataset: getDataset(db, i.dataset_id as DatasetId) }));
+  const artifacts = (db.prepare('SELECT path, size_bytes, created_ms FROM artifacts WHERE run_id = ? ORDER BY path').all(runId) as { path: string; size_bytes: number; created_ms: number }[])
+    .map((a): Artifact => ({ path: a.path, sizeBytes: a.size_bytes, createdMs: a.created_ms }));
+  const historyKeys = (db.prepare('SELECT key FROM run_metrics WHERE run_id = ? GROUP BY key HAVING COUNT(*) > 1 ORDER BY key').all(runId) as { key: string }[]).map((k) => k.key);
+  return {
+    ...base,
+    source: { type: row.source_type, name: row.source_name, gitCommit: row.source_git_commit },
+    notes: row.notes, error: row.error, tags, inputs, artifacts, historyKeys,
+  };
+}
+
+export function metricHistory(db: Db, runId: RunId, key: string): MetricPoint[] {
+  getRun(db, runId);
+  return (db.prepare('SELECT key, value, is_nan, step, timestamp_ms FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp_ms')
+    .all(runId, key) as { key: string; value: number | null; is_nan: number; step: number; timestamp_ms: number }[])
+    .map((p) => ({ key: p.key, value: p.is_nan ? NaN : (p.value as number), step: p.step, timestampMs: p.timestamp_ms }));
+}
+
+export function setNotes(db: Db, runId: RunId, notes: string): void {
+  if (typeof notes !== 'string') throw new MeterError('INVALID_ARGUMENT', 'Notes must be text.');
+  if (notes.length > 100_000) throw new MeterError('INVALID_ARGUMENT', `Notes are at most 100000 characters; got ${notes.length}.`);
+  if (db.prepare('UPDATE runs SET notes = ? WHERE run_id = ?').run(notes, runId).changes === 0) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
+}
+
+export function setTag(db: Db, runId: RunId, key: string, value: string): void {
+  if (typeof key !== 'string' || key.trim() === '' || key.length > 250) throw new MeterError('INVALID_ARGUMENT', 'A tag key is 1 to 250 characters.');
+  if (typeof value !== 'string' || value.length > 5000) throw new MeterError('INVALID_ARGUMENT', 'A tag value is text of at most 5000 characters.');
+  getRun(db, runId);
+  db.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value').run(runId, key.trim(), value);
+}

@@ -1,0 +1,46 @@
+import type { DatasetId } from './ids';
+
+/** The NYC TLC trip record families Meter reads; detected from the columns, never the file name. */
+export type TlcKind = 'green' | 'yellow' | 'fhv';
+
+export interface ColumnInfo {
+  name: string;
+  dtype: string;
+  nullCount: number;
+}
+
+/** What the 1 ≤ duration ≤ 60 minutes rule keeps and drops. */
+export interface DurationFilterReport {
+  kept: number;
+  dropped: number;
+  tooShort: number;
+  tooLong: number;
+  /** rows whose pickup or dropoff time is missing */
+  missingTime: number;
+  meanKeptMinutes: number;
+}
+
+export interface SchemaReport {
+  kind: TlcKind;
+  rows: number;
+  columns: ColumnInfo[];
+  /** ISO-8601 UTC; null when no row has a pickup time */
+  pickupMin: string | null;
+  pickupMax: string | null;
+  /** the month most pickups fall in, as YYYY-MM */
+  pickupMonth: string | null;
+  filter: DurationFilterReport;
+}
+
+export interface Dataset {
+  datasetId: DatasetId;
+  path: string;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  kind: TlcKind;
+  rows: number;
+  pickupMonth: string | null;
+  report: SchemaReport;
+  createdMs: number;
+}

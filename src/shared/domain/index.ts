@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './data';
+export * from './model';
+export * from './tracking';

@@ -1,0 +1,66 @@
+import type { DatasetId, ExperimentId, RunId } from './ids';
+import type { Dataset } from './data';
+
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'FINISHED', 'FAILED', 'KILLED'];
+
+export interface Experiment {
+  experimentId: ExperimentId;
+  name: string;
+  createdMs: number;
+  runCount: number;
+}
+
+export type RunSourceType = 'CLI' | 'UI' | 'API';
+export interface RunSource {
+  type: RunSourceType;
+  /** the command line for the CLI, the screen for the UI */
+  name: string;
+  /** HEAD of the git repository the source ran in, when there is one */
+  gitCommit?: string | null;
+}
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  step: number;
+  timestampMs: number;
+}
+
+/** One row of the runs table: summary values only; history and artifacts stay on the detail page. */
+export interface RunRow {
+  runId: RunId;
+  experimentId: ExperimentId;
+  experimentName: string;
+  name: string;
+  status: RunStatus;
+  startMs: number;
+  endMs: number | null;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+}
+
+export type DatasetRole = 'train' | 'val' | 'test';
+export interface RunInput {
+  role: DatasetRole;
+  dataset: Dataset;
+}
+
+export interface Artifact {
+  path: string;
+  sizeBytes: number;
+  createdMs: number;
+}
+
+export interface Run extends RunRow {
+  source: RunSource;
+  notes: string;
+  error: string | null;
+  tags: Record<string, string>;
+  inputs: RunInput[];
+  artifacts: Artifact[];
+  /** metric keys that have more than one step, for the history chart */
+  historyKeys: string[];
+}
+
+export type { DatasetId };

@@ -1,0 +1,88 @@
+// One protocol for every long job (import, training; later tuning and scoring). Workers compute and post
+// results; only core/jobs writes to the store, so SQLite keeps a single writer.
+import type { MeterErrorData } from './errors';
+import type { JobId, RunId } from './domain/ids';
+import type { SchemaReport } from './domain/data';
+import type { FeatureSet, ModelFile, ModelKind } from './domain/model';
+
+export interface InspectJobSpec {
+  path: string;
+}
+
+export interface TrainJobSpec {
+  model: ModelKind;
+  params: Record<string, number>;
+  featureSet: FeatureSet;
+  files: { train: string; val: string; test?: string };
+}
+
+export interface StepMetric {
+  key: string;
+  step: number;
+  value: number;
+}
+
+export interface TrainJobResult {
+  model: ModelFile;
+  /** final metrics: rmse_train, rmse_val, mae_val, r2_val, … */
+  metrics: Record<string, number>;
+  /** per-step history (e.g. the lasso objective per sweep) */
+  history: StepMetric[];
+  rows: { train: number; val: number; test?: number };
+  featureCount: number;
+  timingsMs: { load: number; vectorize: number; fit: number; predict: number };
+}
+
+export interface JobSpecs {
+  inspect: InspectJobSpec;
+  train: TrainJobSpec;
+}
+export interface JobResults {
+  inspect: SchemaReport;
+  train: TrainJobResult;
+}
+export type JobKind = keyof JobSpecs;
+
+/** Parent → worker. Cancel is also signalled through a shared flag, since a busy worker reads no messages. */
+export type ToWorker<K extends JobKind = JobKind> =
+  | { type: 'start'; jobId: JobId; kind: K; spec: JobSpecs[K]; cancelFlag: SharedArrayBuffer }
+  | { type: 'cancel'; jobId: JobId };
+
+/** Worker → parent. */
+export type FromWorker<K extends JobKind = JobKind> =
+  | { type: 'progress'; jobId: JobId; phase: string; done: number; total: number }
+  | { type: 'log'; jobId: JobId; level: 'info' | 'warn'; message: string }
+  | { type: 'result'; jobId: JobId; value: JobResults[K] }
+  | { type: 'error'; jobId: JobId; error: MeterErrorData };
+
+export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  jobId: JobId;
+  kind: JobKind;
+  runId: RunId | null;
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface JobOutcome {
+  jobId: JobId;
+  kind: JobKind;
+  runId: RunId | null;
+  state: Exclude<JobState, 'running'>;
+  error: MeterErrorData | null;
+  /** final metrics of a training run */
+  metrics: Record<string, number> | null;
+}
+
+export interface JobInfo {
+  jobId: JobId;
+  kind: JobKind;
+  runId: RunId | null;
+  state: JobState;
+  phase: string;
+  done: number;
+  total: number;
+  startedMs: number;
+}

@@ -1,0 +1,4 @@
+import { trainModel } from '../core/engine/train';
+import { serveJob } from './worker-runtime';
+
+serveJob('train', trainModel);

@@ -1,0 +1,42 @@
+// Wires the job protocol (shared/jobs.ts) to a plain function. Every *.worker.ts entry is one call to this.
+import { parentPort } from 'node:worker_threads';
+import { cancelTokenFrom, type CancelToken } from '../shared/cancel';
+import { toErrorData } from '../shared/errors';
+import type { FromWorker, JobKind, JobResults, JobSpecs, ToWorker } from '../shared/jobs';
+
+type Progress = (phase: string, done: number, total: number) => void;
+export type JobFunction<K extends JobKind> = (spec: JobSpecs[K], progress: Progress, cancel: CancelToken) => JobResults[K];
+
+const PROGRESS_INTERVAL_MS = 100; // ~10 messages a second, whatever the loop rate
+
+/** Fault injection for the crash tests: METER_FAULT=crash:<phase> exits the worker when it reaches a phase. */
+function faultFor(phase: string): void {
+  const fault = process.env.METER_FAULT;
+  if (fault === `crash:${phase}`) process.exit(70);
+}
+
+export function serveJob<K extends JobKind>(kind: K, fn: JobFunction<K>): void {
+  const port = parentPort;
+  if (!port) throw new Error(`${kind} worker must be started as a worker thread`);
+  port.on('message', (msg: ToWorker) => {
+    if (msg.type !== 'start') return; // cancel travels through the shared flag
+    const { jobId } = msg;
+    const send = (m: FromWorker<K>): void => port.postMessage(m);
+    let last = 0;
+    let lastPhase = '';
+    const progress: Progress = (phase, done, total) => {
+      faultFor(phase);
+      const now = Date.now();
+      if (phase === lastPhase && done < total && now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      lastPhase = phase;
+      send({ type: 'progress', jobId, phase, done, total });
+    };
+    try {
+      const value = fn(msg.spec as JobSpecs[K], progress, cancelTokenFrom(msg.cancelFlag));
+      send({ type: 'result', jobId, value });
+    } catch (err) {
+      send({ type: 'error', jobId, error: toErrorData(err) });
+    }
+  });
+}
