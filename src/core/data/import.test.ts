@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { MeterError } from '../../shared/errors';
+import { makeBadInputs } from '../../../test/fixtures/bad-inputs';
+import { openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
+import { loadTrips } from './tlc-reader';
+
+describe('data.import', () => {
+  let h: Harness;
+  const dir = tempDir('meter-bad-');
+  const corpus = makeBadInputs(dir);
+  beforeAll(() => { h = openHarness(); });
+  afterAll(async () => { await h.dispose(); });
+
+  it('reports kind, rows, month and the duration filter for a real green month', async () => {
+    const d = await h.client.call('data.import', { path: SAMPLE.train });
+    expect(d.kind).toBe('green');
+    expect(d.rows).toBe(5000);
+    expect(d.pickupMonth).toBe('2023-01');
+    expect(d.report.pickupMin?.startsWith('2023-01')).toBe(true);
+    expect(d.report.filter.kept + d.report.filter.dropped).toBe(5000);
+    // the filter's count agrees with what training loads
+    expect(d.report.filter.kept).toBe(loadTrips(SAMPLE.train).n);
+    expect(d.report.columns.find((c) => c.name === 'store_and_fwd_flag')?.nullCount).toBeGreaterThan(0);
+    expect(d.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const again = await h.client.call('data.import', { path: SAMPLE.train });
+    expect(again.datasetId).toBe(d.datasetId);
+  });
+
+  for (const bad of corpus) {
+    it(`refuses ${bad.name} with ${bad.code} and writes nothing`, async () => {
+      const before = (await h.client.call('data.list', {})).length;
+      const err = await h.client.call('data.import', { path: bad.file }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(MeterError);
+      expect((err as MeterError).code).toBe(bad.code);
+      expect((err as MeterError).message).toMatch(bad.message);
+      expect((await h.client.call('data.list', {})).length).toBe(before);
+    });
+  }
+
+  it('detects yellow and fhv files from their columns, not their names', async () => {
+    const df = pl.readParquet(SAMPLE.val);
+    const yellow = join(dir, 'green-looking-name.parquet');
+    df.rename({ lpep_pickup_datetime: 'tpep_pickup_datetime', lpep_dropoff_datetime: 'tpep_dropoff_datetime' }).writeParquet(yellow);
+    expect((await h.client.call('data.import', { path: yellow })).kind).toBe('yellow');
+    const fhv = join(dir, 'fhv.parquet');
+    df.select(
+      pl.col('lpep_pickup_datetime').alias('pickup_datetime'), pl.col('lpep_dropoff_datetime').alias('dropOff_datetime'),
+      pl.when(pl.col('PULocationID').gt(200)).then(pl.lit(null)).otherwise(pl.col('PULocationID')).cast(pl.Float64).alias('PUlocationID'),
+      pl.col('DOLocationID').cast(pl.Float64).alias('DOlocationID'),
+    ).writeParquet(fhv);
+    const d = await h.client.call('data.import', { path: fhv });
+    expect(d.kind).toBe('fhv');
+    const trips = loadTrips(fhv);
+    expect(trips.distance).toBeNull();
+    expect(Array.from(trips.pu).some((v) => v === -1)).toBe(true); // a missing id becomes the "nan" category
+  });
+});

@@ -1,0 +1,39 @@
+// Shared test fixtures: a fresh Meter home per test, the shipped sample, and the full months when present.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openCore, type CoreContext } from '../src/core/context';
+import { createLocalClient } from '../src/core/api/local-client';
+import type { MeterClient } from '../src/shared/contract';
+
+export const ROOT = resolve(__dirname, '..');
+export const SAMPLE = {
+  train: join(ROOT, 'resources/sample/green_tripdata_2023-01.sample.parquet'),
+  val: join(ROOT, 'resources/sample/green_tripdata_2023-02.sample.parquet'),
+};
+export const SHARED_DATA = resolve(ROOT, '../shared/data');
+export const HAS_SHARED = existsSync(join(SHARED_DATA, 'green_tripdata_2023-01.parquet'));
+export const shared = (name: string): string => join(SHARED_DATA, name);
+
+export function tempDir(prefix = 'meter-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface Harness {
+  ctx: CoreContext;
+  client: MeterClient;
+  home: string;
+  dispose(): Promise<void>;
+}
+
+export function openHarness(): Harness {
+  const home = tempDir();
+  const ctx = openCore({ home });
+  return {
+    ctx, client: createLocalClient(ctx), home,
+    async dispose() {
+      await ctx.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
