@@ -1,0 +1,63 @@
+// Smoke tests of the real `meter` binary on the shipped sample.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, SAMPLE, tempDir } from '../../test/helpers';
+
+const home = tempDir('meter-cli-');
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+const meter = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', home, ...args], { encoding: 'utf8', env: { ...process.env, METER_HOME: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('meter CLI', () => {
+  it('train --json on the shipped sample prints one JSON object and nothing else', () => {
+    const r = meter('train', '--model', 'ridge', '--alpha', '0.5', '--experiment', 'nyc-taxi', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const parsed = JSON.parse(lines[0]) as { runId: string; metrics: Record<string, number> };
+    expect(parsed.runId).toMatch(/^[0-9a-f]{32}$/);
+    expect(Object.keys(parsed.metrics)).toEqual(['rmse_train', 'rmse_val']);
+    expect(parsed.metrics.rmse_val).toBeGreaterThan(parsed.metrics.rmse_train * 0.5);
+
+    const show = meter('run', 'show', parsed.runId, '--json');
+    const run = JSON.parse(show.out) as { status: string; params: Record<string, string>; source: { type: string; name: string } };
+    expect(run.status).toBe('FINISHED');
+    expect(run.params.alpha).toBe('0.5');
+    expect(run.source.type).toBe('CLI');
+    expect(run.source.name).toContain('meter');
+    const runs = meter('runs', '--experiment', 'nyc-taxi');
+    expect(runs.out).toContain(parsed.runId);
+    expect(runs.out).toContain(parsed.metrics.rmse_val.toFixed(4));
+  });
+
+  it('with --test it also reports rmse_test', () => {
+    const r = meter('train', '--train', SAMPLE.train, '--val', SAMPLE.val, '--test', SAMPLE.val, '--features', 'pu_do', '--json');
+    const m = (JSON.parse(r.out) as { metrics: Record<string, number> }).metrics;
+    expect(m.rmse_test).toBe(m.rmse_val);
+  });
+
+  it('bad input exits non-zero with one human line and writes no run', () => {
+    const before = meter('runs', '--json').out;
+    const bad = join(home, 'notes.parquet');
+    writeFileSync(bad, 'PULocationID,DOLocationID\n1,2\n');
+    const r = meter('train', '--train', bad, '--val', SAMPLE.val);
+    expect(r.code).toBe(7);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^meter: notes\.parquet is not a parquet file/);
+    expect(meter('train', '--model', 'forest').err).toMatch(/Unknown model "forest"/);
+    expect(meter('train', '--bogus').code).toBe(2);
+    expect(meter('run', 'show', 'ffff').code).toBe(3);
+    expect(meter('runs', '--json').out).toBe(before);
+  });
+
+  it('import prints the schema report', () => {
+    const r = meter('import', SAMPLE.train);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/green trips, 5000 rows, 20 columns, month 2023-01/);
+    expect(r.out).toMatch(/kept \d+, dropped \d+/);
+  });
+});

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { MeterError } from '../../shared/errors';
+import { asExperimentId, asRunId } from '../../shared/domain';
+import { openDatabase } from './db';
+import { MIGRATIONS } from './migrations';
+import { createRun, getRun, logMetrics, logParams } from './runs-repo';
+import { tempDir } from '../../../test/helpers';
+
+const dirs: string[] = [];
+const fresh = (): string => { const d = tempDir('meter-db-'); dirs.push(d); return d; };
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+describe('database and migrations', () => {
+  it('creates an empty database at the newest schema with WAL and foreign keys, and takes no backup', () => {
+    const dir = fresh();
+    const { db, schemaVersion, backupPath } = openDatabase(join(dir, 'meter.db'));
+    expect(schemaVersion).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
+    expect(backupPath).toBeNull();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+    db.close();
+    expect(readdirSync(dir).filter((f) => f.includes('backup'))).toEqual([]);
+  });
+
+  it('upgrades a previous-version file, backing it up first and keeping every row', () => {
+    const dir = fresh();
+    const path = join(dir, 'meter.db');
+    const old = openDatabase(path, MIGRATIONS.slice(0, 1)); // a database written by the release with only 0001
+    old.db.prepare("INSERT INTO experiments (experiment_id, name, created_ms, updated_ms) VALUES ('e1', 'nyc-taxi', 1, 1)").run();
+    old.db.prepare("INSERT INTO runs (run_id, experiment_id, name, status, start_ms, source_type) VALUES ('r1', 'e1', 'old run', 'FINISHED', 1, 'CLI')").run();
+    old.db.prepare("INSERT INTO latest_metrics (run_id, key, step, timestamp_ms, value) VALUES ('r1', 'rmse_val', 0, 1, 7.5)").run();
+    old.db.close();
+
+    const { db, schemaVersion, backupPath } = openDatabase(path);
+    expect(schemaVersion).toBe(2);
+    expect(backupPath).not.toBeNull();
+    expect(existsSync(backupPath!)).toBe(true);
+    const run = getRun(db, asRunId('r1'));
+    expect(run.name).toBe('old run');
+    expect(run.metrics.rmse_val).toBe(7.5);
+    expect(run.inputs).toEqual([]); // the new table exists and is empty
+    db.close();
+    const backup = new Database(backupPath!, { readonly: true });
+    expect((backup.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(1);
+    expect((backup.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n).toBe(1);
+    backup.close();
+  });
+
+  it('refuses a database written by a newer Meter and leaves it untouched', () => {
+    const dir = fresh();
+    const path = join(dir, 'meter.db');
+    openDatabase(path).db.close();
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO schema_migrations (version, name, applied_ms) VALUES (99, '0099_future', 1)").run();
+    raw.close();
+    let err: unknown;
+    try { openDatabase(path); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MeterError);
+    expect((err as MeterError).code).toBe('DB_TOO_NEW');
+    expect(readdirSync(dir).filter((f) => f.includes('backup'))).toEqual([]);
+  });
+
+  it('refuses a file that is not a SQLite database', async () => {
+    const dir = fresh();
+    const path = join(dir, 'meter.db');
+    (await import('node:fs')).writeFileSync(path, 'this is not sqlite, just text that is long enough to be a header');
+    expect(() => openDatabase(path)).toThrow(/not a SQLite database/);
+  });
+});
+
+describe('params and metrics', () => {
+  it('params are write-once: same value is a no-op, a different one is refused naming both', () => {
+    const dir = fresh();
+    const { db } = openDatabase(join(dir, 'meter.db'));
+    db.prepare("INSERT INTO experiments (experiment_id, name, created_ms, updated_ms) VALUES ('e1', 'x', 1, 1)").run();
+    const runId = createRun(db, { experimentId: asExperimentId('e1'), name: 'r', params: { alpha: '1' }, tags: {}, source: { type: 'API', name: 't' }, inputs: [] });
+    logParams(db, runId, { alpha: '1' });
+    expect(() => logParams(db, runId, { alpha: '2', other: '3' })).toThrow(/already "1".*tried "2"/);
+    expect(getRun(db, runId).params).toEqual({ alpha: '1' }); // "other" was not half-written
+    logMetrics(db, runId, [{ key: 'loss', value: 3, step: 0 }, { key: 'loss', value: 2, step: 1 }, { key: 'loss', value: NaN, step: 2 }]);
+    logMetrics(db, runId, [{ key: 'loss', value: 9, step: 1 }]); // a late point for an older step
+    expect(Number.isNaN(getRun(db, runId).metrics.loss)).toBe(true);
+    expect(() => logMetrics(db, runId, [{ key: 'ok', value: 1, step: 0 }, { key: '', value: 1, step: 0 }])).toThrow(/need a key/);
+    expect(getRun(db, runId).metrics.ok).toBeUndefined();
+    db.close();
+  });
+});
