@@ -2,6 +2,7 @@
 import { openCore } from '../core/context';
 import { createLocalClient } from '../core/api/local-client';
 import { EXIT_CODES, MeterError, toErrorData } from '../shared/errors';
+import { uiCommand } from './ui-command';
 import { experimentsCommand, importCommand, runCommand, runsCommand, trainCommand, type Io } from './commands';
 
 const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration models
@@ -19,6 +20,7 @@ Commands:
   runs [--experiment NAME] [--limit N]   list runs, newest first
   run show RUN_ID              a run's params, metrics, inputs, artifacts
   experiments                  list experiments
+  ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
 
 Options for every command:
   --home DIR   Meter's data folder (default: the OS app-data folder "Meter"; env METER_HOME)
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   const commands: Record<string, typeof importCommand> = {
     import: importCommand, train: trainCommand, runs: runsCommand, run: runCommand, experiments: experimentsCommand,
   };
+  if (command === 'ui') return uiCommand(home, args, (s) => process.stdout.write(`${s}\n`));
   if (command === '--version') {
     const ctx = openCore({ home });
     process.stdout.write(`${ctx.version}\n`);

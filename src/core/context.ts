@@ -27,6 +27,8 @@ export interface OpenOptions {
   home?: string;
   workerDir?: string;
   resourcesDir?: string;
+  /** better-sqlite3 native build to load (Electron); default: node_modules' Node build */
+  sqliteBinding?: string;
 }
 
 export function openCore(opts: OpenOptions = {}): CoreContext {
@@ -37,7 +39,7 @@ export function openCore(opts: OpenOptions = {}): CoreContext {
     throw new MeterError('FILE_UNREADABLE', `Cannot create the Meter home ${home}: ${(err as Error).message}`);
   }
   const dbPath = join(home, 'meter.db');
-  const { db, schemaVersion, backupPath } = openDatabase(dbPath);
+  const { db, schemaVersion, backupPath } = openDatabase(dbPath, undefined, opts.sqliteBinding);
   failOrphanedRuns(db);
   const events = new EventHub();
   const jobs = new JobManager(opts.workerDir ?? defaultWorkerDir(), events);

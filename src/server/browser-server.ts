@@ -1,13 +1,16 @@
-// Browser mode: the same contract over HTTP (calls) and WebSocket (events) on 127.0.0.1 only. A random
-// per-session token is required on every request (401 without); WebSocket upgrades also check Origin.
+// Browser mode: the same contract over HTTP (calls) and WebSocket (events) on 127.0.0.1 only, serving the
+// same renderer Electron loads. Every request needs this session's token (see session-auth.ts); the Host
+// header must name this server, and WebSocket upgrades must come from its own Origin.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName } from '../shared/contract';
-import { HTTP_STATUS, MeterError, toErrorData } from '../shared/errors';
+import { HTTP_STATUS, MeterError, toErrorData, type ErrorCode } from '../shared/errors';
 import type { CoreContext } from '../core/context';
 import { createApi } from '../core/api/create-api';
+import { createSessionAuth } from './session-auth';
+import { staticFiles } from './static-files';
+import { receiveUpload } from './upload';
 
 const MAX_BODY_BYTES = 1 << 20;
 const EVENTS: EventName[] = ['job.progress', 'job.finished'];
@@ -22,29 +25,25 @@ export interface BrowserServer {
 export interface BrowserServerOptions {
   ctx: CoreContext;
   port?: number;
-  /** serves the renderer's built files; without it only the API is served */
-  serveStatic?: (req: IncomingMessage, res: ServerResponse) => boolean;
-}
-
-function tokenMatches(expected: Buffer, given: string | null): boolean {
-  if (!given) return false;
-  const g = Buffer.from(given);
-  return g.length === expected.length && timingSafeEqual(g, expected);
-}
-
-function tokenOf(req: IncomingMessage, url: URL): string | null {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7);
-  return url.searchParams.get('token');
+  /** the built renderer (out/renderer); without it only the API is served */
+  staticDir?: string;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  res.end(text);
+  res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
+function sendError(res: ServerResponse, err: unknown): void {
+  const error = toErrorData(err);
+  sendJson(res, HTTP_STATUS[error.code], { ok: false, error });
+}
+
+function refuse(res: ServerResponse, code: ErrorCode, message: string): void {
+  sendJson(res, HTTP_STATUS[code], { ok: false, error: { code, message } });
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -64,36 +63,41 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
   const api = createApi(opts.ctx);
-  const token = randomBytes(24).toString('hex');
-  const expected = Buffer.from(token);
-  let origin = '';
+  const auth = createSessionAuth();
+  const serveStatic = opts.staticDir ? staticFiles(opts.staticDir) : null;
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (!tokenMatches(expected, tokenOf(req, url))) {
-      sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong session token; open the URL Meter printed.' } });
+    if (!auth.hostAllowed(req)) { refuse(res, 'UNAUTHORIZED', `Host ${req.headers.host ?? '(none)'} is not this Meter server.`); return; }
+    const isApi = url.pathname.startsWith('/api/');
+    if (isApi ? !auth.explicit(req, url) : !auth.explicitOrCookie(req, url)) {
+      refuse(res, 'UNAUTHORIZED', 'Missing or wrong session token; open the URL Meter printed.');
       return;
     }
     const call = /^\/api\/call\/([a-zA-Z]+\.[a-zA-Z]+)$/.exec(url.pathname);
     if (call && req.method === 'POST') {
-      readBody(req)
+      readJson(req)
         .then((arg) => api.callUnknown(call[1], arg))
         .then((result) => sendJson(res, 200, { ok: true, result }))
-        .catch((err: unknown) => {
-          const error = toErrorData(err);
-          sendJson(res, HTTP_STATUS[error.code], { ok: false, error });
-        });
+        .catch((err: unknown) => sendError(res, err));
       return;
     }
-    if (opts.serveStatic?.(req, res)) return;
-    sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `No route ${req.method} ${url.pathname}.` } });
+    if (url.pathname === '/api/upload' && req.method === 'PUT') {
+      receiveUpload(req, opts.ctx.home, url.searchParams.get('name'))
+        .then((result) => sendJson(res, 200, result))
+        .catch((err: unknown) => { if (!res.headersSent && !res.destroyed) sendError(res, err); });
+      return;
+    }
+    // Opening the printed URL sets the cookie that lets the page load its own scripts and styles.
+    const cookie: Record<string, string> = auth.explicit(req, url) ? { 'set-cookie': auth.setCookieHeader() } : {};
+    if (!isApi && serveStatic?.(req, res, cookie)) return;
+    refuse(res, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
   });
 
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const okOrigin = req.headers.origin === undefined || req.headers.origin === origin;
-    if (url.pathname !== '/api/events' || !okOrigin || !tokenMatches(expected, tokenOf(req, url))) {
+    if (url.pathname !== '/api/events' || !auth.hostAllowed(req) || !auth.originAllowed(req.headers.origin) || !auth.explicit(req, url)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -107,15 +111,16 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+      ? new MeterError('INVALID_ARGUMENT', `Port ${opts.port} is in use; choose another with --port.`) : err));
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
+  auth.bind(port);
   return {
-    url: `${origin}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/?token=${auth.token}`,
     port,
-    token,
+    token: auth.token,
     close: () => new Promise<void>((resolve) => {
       for (const client of wss.clients) client.terminate();
       wss.close();

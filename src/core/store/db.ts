@@ -15,10 +15,14 @@ export interface OpenResult {
 
 const BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): OpenResult {
+/**
+ * `nativeBinding` points better-sqlite3 at a build for another ABI: Electron's main process needs one built
+ * for Electron, while the CLI and tests load the default Node build from node_modules.
+ */
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS, nativeBinding?: string): OpenResult {
   let db: Db;
   try {
-    db = new Database(path);
+    db = new Database(path, nativeBinding ? { nativeBinding } : {});
   } catch (err) {
     throw new MeterError('FILE_UNREADABLE', `Cannot open the Meter database ${path}: ${(err as Error).message}`);
   }

@@ -1,0 +1,38 @@
+// `meter ui`: browser mode. Opens core, serves the built renderer and the contract on 127.0.0.1, prints the
+// URL with the session token, and runs until Ctrl-C (which cancels running jobs, as quitting the app does).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openCore } from '../core/context';
+import { packageRoot } from '../core/paths';
+import { startBrowserServer } from '../server/browser-server';
+import { MeterError } from '../shared/errors';
+import { numberFlag, parseArgs } from './args';
+
+export async function uiCommand(home: string | undefined, args: string[], out: (line: string) => void): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: ['port'] });
+  const port = numberFlag(p, 'port');
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new MeterError('INVALID_ARGUMENT', `--port must be an integer 0–65535; got ${port}.`);
+  }
+  const staticDir = join(packageRoot(), 'out', 'renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    throw new MeterError('INVALID_STATE', 'The app\'s screens are not built yet; run "npm run build" (npm start does it for you).');
+  }
+  const ctx = openCore({ home });
+  let server;
+  try {
+    server = await startBrowserServer({ ctx, port, staticDir });
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
+  if (p.switches.has('json')) out(JSON.stringify({ url: server.url, port: server.port, home: ctx.home }));
+  else out(`Meter is running in browser mode. Open ${server.url}\n(data: ${ctx.home}; Ctrl-C to stop)`);
+  const running = server;
+  await new Promise<void>((resolve) => {
+    const stop = () => { void running.close().then(() => ctx.close()).then(resolve); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

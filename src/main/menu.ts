@@ -1,0 +1,36 @@
+// Native menus. Items that concern a screen are sent to the renderer as commands; the OS roles do the rest.
+import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { IPC_COMMAND, type AppCommand } from '../shared/bridge';
+
+export function installMenu(focused: () => BrowserWindow | null): void {
+  const send = (command: AppCommand) => () => focused()?.webContents.send(IPC_COMMAND, command);
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Import Parquet Files…', accelerator: 'CmdOrCtrl+O', click: send('open-files') },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        { label: 'Data', accelerator: 'CmdOrCtrl+1', click: send('go-data') },
+        { label: 'Train', accelerator: 'CmdOrCtrl+2', click: send('go-train') },
+        { label: 'Runs', accelerator: 'CmdOrCtrl+3', click: send('go-runs') },
+        { type: 'separator' },
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}

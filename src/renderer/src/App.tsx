@@ -1,0 +1,70 @@
+// The window: navigation, the current screen, and file drops anywhere (they go to the Data screen).
+import { useEffect, useState, type DragEvent } from 'react';
+import { useApp } from './store/app-store';
+import type { Screen } from './store/route';
+import { DataScreen } from './screens/DataScreen';
+import { TrainScreen } from './screens/TrainScreen';
+import { RunsScreen } from './screens/RunsScreen';
+
+const SCREENS: { screen: Screen; label: string; key: string }[] = [
+  { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'runs', label: 'Runs', key: '3' },
+];
+
+const hasFiles = (e: DragEvent): boolean => [...e.dataTransfer.types].includes('Files');
+
+export function App() {
+  const route = useApp((s) => s.route);
+  const info = useApp((s) => s.info);
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const importFiles = useApp((s) => s.importFiles);
+  const notice = useApp((s) => s.notice);
+  const say = useApp((s) => s.say);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    // Alt+1..3 switch screens in browser mode too (Electron's menu has Ctrl/Cmd+1..3).
+    const onKey = (e: KeyboardEvent) => {
+      const s = SCREENS.find((x) => x.key === e.key);
+      if (s && e.altKey) { navigate({ screen: s.screen, runId: null }); e.preventDefault(); }
+    };
+    window.addEventListener('keydown', onKey);
+    const off = client?.onCommand((command) => {
+      if (command === 'open-files') { navigate({ screen: 'data', runId: null }); setTimeout(() => document.querySelector<HTMLInputElement>('[data-testid="file-input"]')?.click(), 0); }
+      else navigate({ screen: command.slice(3) as Screen, runId: null });
+    });
+    return () => { window.removeEventListener('keydown', onKey); off?.(); };
+  }, [client, navigate]);
+
+  const onDrop = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    setDragging(false);
+    const files = [...e.dataTransfer.files];
+    if (files.length === 0) return;
+    navigate({ screen: 'data', runId: null });
+    void importFiles(files);
+  };
+
+  return (
+    <div className={`app${dragging ? ' dragging' : ''}`} onDragOver={(e) => { if (hasFiles(e)) { e.preventDefault(); setDragging(true); } }}
+      onDragLeave={(e) => { if (e.currentTarget === e.target) setDragging(false); }} onDrop={onDrop} data-testid="app">
+      <nav className="nav" aria-label="screens">
+        <h1>Meter</h1>
+        {SCREENS.map((s) => (
+          <a key={s.screen} href={`#/${s.screen}`} aria-current={route.screen === s.screen ? 'page' : undefined}
+            onClick={(e) => { e.preventDefault(); navigate({ screen: s.screen, runId: null }); }}>{s.label}</a>
+        ))}
+        {info && <div className="foot" title={info.dbPath}>v{info.version} · {client?.mode === 'browser' ? 'browser mode' : 'desktop'}<br />{info.home}</div>}
+      </nav>
+      <main>
+        {route.screen === 'data' && <DataScreen />}
+        {route.screen === 'train' && <TrainScreen />}
+        {route.screen === 'runs' && <RunsScreen />}
+      </main>
+      {notice && route.screen !== 'train' && (
+        <div className="toast" role="alert">{notice} <button className="btn" onClick={() => say(null)}>OK</button></div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// Browser mode's transport: contract calls over HTTP, events over a WebSocket that reconnects, and dropped
+// files streamed to the server. The session token comes from the URL Meter printed and is then kept in
+// sessionStorage and removed from the address bar, so it doesn't end up in screenshots or history.
+import type { AppCommand, CallEnvelope, EventMessage, UploadResult } from '../../../shared/bridge';
+import { MeterError, isMeterErrorData } from '../../../shared/errors';
+import type { Transport } from './client';
+
+const TOKEN_KEY = 'meter.token';
+
+function takeToken(location: Location): string {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+async function envelopeOf(res: Response): Promise<CallEnvelope> {
+  const body: unknown = await res.json().catch(() => null);
+  if (body && typeof body === 'object' && 'ok' in body) return body as CallEnvelope;
+  return { ok: false, error: { code: 'INTERNAL', message: `The Meter server answered ${res.status} ${res.statusText}.` } };
+}
+
+export function createHttpTransport(location: Location): Transport {
+  const token = takeToken(location);
+  const headers = { authorization: `Bearer ${token}` };
+  const listeners = new Set<(message: EventMessage) => void>();
+  let retryMs = 250;
+
+  const openSocket = (): void => {
+    const ws = new WebSocket(`ws://${location.host}/api/events?token=${encodeURIComponent(token)}`);
+    ws.onopen = () => { retryMs = 250; };
+    ws.onmessage = (e: MessageEvent<string>) => {
+      const message = JSON.parse(e.data) as EventMessage;
+      listeners.forEach((fn) => fn(message));
+    };
+    // The server went away (or is restarting): keep trying, backing off, so progress resumes by itself.
+    ws.onclose = () => { setTimeout(openSocket, retryMs); retryMs = Math.min(retryMs * 2, 5000); };
+  };
+  openSocket();
+
+  return {
+    mode: 'browser',
+    async call(method, arg) {
+      try {
+        const res = await fetch(`/api/call/${method}`, {
+          method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(arg ?? {}),
+        });
+        return await envelopeOf(res);
+      } catch (err) {
+        return { ok: false, error: { code: 'INTERNAL', message: `Cannot reach the Meter server: ${(err as Error).message}` } };
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
+    onCommand: (_listener: (command: AppCommand) => void) => () => {},
+    async pathFor(file) {
+      const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+        method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: file,
+      });
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok && body && typeof body === 'object' && 'path' in body) return (body as UploadResult).path;
+      const error = body && typeof body === 'object' && 'error' in body ? (body as { error: unknown }).error : null;
+      if (isMeterErrorData(error)) throw MeterError.fromData(error);
+      throw new MeterError('INTERNAL', `Upload of ${file.name} failed: ${res.status} ${res.statusText}.`);
+    },
+  };
+}

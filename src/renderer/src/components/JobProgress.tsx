@@ -1,0 +1,32 @@
+// The running job: phase, a progress bar, and Cancel (also Escape).
+import { useEffect } from 'react';
+import { useApp } from '../store/app-store';
+
+const PHASES: Record<string, string> = { load: 'Reading parquet', fit: 'Fitting', evaluate: 'Evaluating', inspect: 'Checking schema' };
+
+export function JobProgress() {
+  const job = useApp((s) => s.job);
+  const cancelJob = useApp((s) => s.cancelJob);
+  useEffect(() => {
+    if (!job) return;
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') void cancelJob(); };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [job, cancelJob]);
+  if (!job) return null;
+  const p = job.progress;
+  const pct = p && p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0;
+  const phase = p ? (PHASES[p.phase] ?? p.phase) : 'Starting worker';
+  return (
+    <section className="progress card" aria-live="polite" data-testid="job-progress">
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <strong>{job.label}</strong>
+        <span className="muted">{job.cancelling ? 'Cancelling…' : `${phase}${p && p.total > 1 ? ` · ${p.done}/${p.total}` : ''}`}</span>
+      </div>
+      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} style={{ margin: '10px 0' }}>
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <button className="btn danger" onClick={() => void cancelJob()} disabled={job.cancelling}>Cancel <span className="muted">(Esc)</span></button>
+    </section>
+  );
+}

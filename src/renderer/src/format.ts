@@ -1,0 +1,27 @@
+// Number, time and size formatting shared by every screen (one place, so tables and cards agree).
+export const fmtInt = (n: number): string => n.toLocaleString('en-US');
+
+export function fmtMetric(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '—';
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return fmtInt(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : v.toFixed(4);
+}
+
+export function fmtDuration(ms: number | null): string {
+  if (ms === null || ms < 0) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+export const fmtTime = (ms: number): string =>
+  new Date(ms).toLocaleString('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+export function fmtBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}

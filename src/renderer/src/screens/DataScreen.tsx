@@ -1,0 +1,40 @@
+// Data: drop parquet files anywhere (or pick them); each becomes a dataset card or an error card.
+import { useRef } from 'react';
+import { useApp } from '../store/app-store';
+import { DatasetCard, ImportErrorCard } from '../components/DatasetCard';
+import { JobProgress } from '../components/JobProgress';
+import { SampleWelcome } from '../components/SampleWelcome';
+
+export function DataScreen() {
+  const datasets = useApp((s) => s.datasets);
+  const imports = useApp((s) => s.imports);
+  const importing = useApp((s) => s.importing);
+  const importFiles = useApp((s) => s.importFiles);
+  const dismiss = useApp((s) => s.dismissImport);
+  const picker = useRef<HTMLInputElement>(null);
+  const errors = imports.map((o, i) => ({ o, i })).filter(({ o }) => !o.ok);
+
+  return (
+    <>
+      <h2>Data</h2>
+      <SampleWelcome />
+      <JobProgress />
+      <div className="drop" data-testid="drop-zone">
+        <p style={{ margin: '0 0 10px' }}>Drop NYC TLC trip parquet files (green, yellow, fhv) anywhere in the window</p>
+        <button className="btn" onClick={() => picker.current?.click()}>Choose files…</button>
+        <input ref={picker} type="file" accept=".parquet" multiple hidden data-testid="file-input"
+          onChange={(e) => { const files = [...(e.target.files ?? [])]; e.target.value = ''; if (files.length) void importFiles(files); }} />
+        {importing.length > 0 && <p className="muted" aria-live="polite">Checking {importing.join(', ')}…</p>}
+      </div>
+      {errors.length > 0 && (
+        <div className="cards">
+          {errors.map(({ o, i }) => !o.ok && <ImportErrorCard key={`${o.fileName}-${i}`} fileName={o.fileName} error={o.error} onDismiss={() => dismiss(i)} />)}
+        </div>
+      )}
+      <h3 style={{ marginTop: 22 }}>Datasets <span className="muted">({datasets.length})</span></h3>
+      {datasets.length === 0 ? <p className="muted">No datasets yet.</p> : (
+        <div className="cards">{datasets.map((d) => <DatasetCard key={d.datasetId} dataset={d} />)}</div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+// One run: params, metrics (with a chart), metric history, tags, editable notes, dataset lineage, artifacts.
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
+import type { MetricPoint, Run } from '../../../shared/domain';
+import { asRunId } from '../../../shared/domain';
+import { fmtBytes, fmtDuration, fmtInt, fmtMetric, fmtTime } from '../format';
+import { useApp } from '../store/app-store';
+import { EChart } from '../components/EChart';
+import { NotesEditor, TagsEditor } from '../components/RunEditors';
+
+const ERROR_METRICS = ['rmse_train', 'rmse_val', 'rmse_test', 'mae_val', 'mae_test'];
+
+export function RunDetail({ runId }: { runId: string }) {
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const [run, setRun] = useState<Run | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [history, setHistory] = useState<Record<string, MetricPoint[]>>({});
+
+  const load = useCallback(async () => {
+    if (!client) return;
+    try {
+      const r = await client.call('runs.get', { runId: asRunId(runId) });
+      setRun(r);
+      const h: Record<string, MetricPoint[]> = {};
+      for (const key of r.historyKeys) h[key] = await client.call('runs.metricHistory', { runId: r.runId, key });
+      setHistory(h);
+    } catch (err) { setError((err as Error).message); }
+  }, [client, runId]);
+  useEffect(() => { void load(); }, [load]);
+
+  const errorsChart = useMemo(() => {
+    if (!run) return null;
+    const keys = ERROR_METRICS.filter((k) => k in run.metrics);
+    return {
+      tooltip: {}, grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: 'category', data: keys }, yAxis: { type: 'value', name: 'minutes' },
+      series: [{ type: 'bar', data: keys.map((k) => run.metrics[k]), barMaxWidth: 48, label: { show: true, position: 'top', formatter: (p: { value: number }) => p.value.toFixed(3) } }],
+    };
+  }, [run]);
+  const historyChart = useMemo(() => {
+    const keys = Object.keys(history);
+    if (keys.length === 0) return null;
+    return {
+      tooltip: { trigger: 'axis' }, legend: { data: keys }, grid: { left: 64, right: 16, top: 36, bottom: 40 },
+      xAxis: { type: 'value', name: 'step' }, yAxis: { type: 'log', name: 'value' }, dataZoom: [{ type: 'inside' }],
+      series: keys.map((k) => ({ name: k, type: 'line', showSymbol: false, data: history[k].map((p) => [p.step, Math.max(p.value, 1e-300)]) })),
+    };
+  }, [history]);
+
+  if (error) return <p role="alert">{error} <button className="btn" onClick={() => navigate({ screen: 'runs', runId: null })}>Back to runs</button></p>;
+  if (!run) return <p className="muted">Loading run…</p>;
+  return (
+    <>
+      <p><button className="btn" onClick={() => navigate({ screen: 'runs', runId: null })}>← Runs</button></p>
+      <h2 data-testid="run-title">{run.name} <span className={`status ${run.status}`}>{run.status}</span></h2>
+      <p className="muted mono">{run.runId} · {run.experimentName} · started {fmtTime(run.startMs)} · {fmtDuration(run.endMs === null ? null : run.endMs - run.startMs)} · {run.source.type} {run.source.name}{run.source.gitCommit ? ` @ ${run.source.gitCommit.slice(0, 8)}` : ''}</p>
+      {run.error && <p role="alert" className="card error">{run.error}</p>}
+      <div className="detail">
+        <section className="card"><h3>Parameters</h3>
+          <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{v}</span></Fragment>)}</div>
+        </section>
+        <section className="card"><h3>Metrics</h3>
+          <div className="kv" data-testid="metrics">{Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{fmtMetric(v)}</span></Fragment>)}</div>
+        </section>
+        {errorsChart && errorsChart.series[0].data.length > 0 && <section className="card wide"><h3>Errors (minutes)</h3><EChart option={errorsChart} label="error metrics chart" /></section>}
+        {historyChart && <section className="card wide"><h3>Metric history</h3><EChart option={historyChart} label="metric history chart" /></section>}
+        <section className="card"><h3>Tags</h3><TagsEditor run={run} onChange={setRun} /></section>
+        <section className="card"><h3>Notes</h3><NotesEditor run={run} onChange={setRun} /></section>
+        <section className="card wide"><h3>Datasets</h3>
+          <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th>sha256</th></tr></thead>
+            <tbody>{run.inputs.map((i) => (
+              <tr key={i.role}><td>{i.role}</td><td title={i.dataset.path}>{i.dataset.fileName}</td><td>{i.dataset.kind}</td><td>{i.dataset.pickupMonth ?? '—'}</td>
+                <td className="num">{fmtInt(i.dataset.rows)}</td><td className="mono" title={i.dataset.sha256}>{i.dataset.sha256.slice(0, 16)}…</td></tr>
+            ))}</tbody></table>
+        </section>
+        <section className="card wide"><h3>Artifacts</h3>
+          {run.artifacts.length === 0 ? <p className="muted">None.</p> : (
+            <ul>{run.artifacts.map((a) => <li key={a.path}><span className="mono">{a.path}</span> <span className="muted">{fmtBytes(a.sizeBytes)}</span></li>)}</ul>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

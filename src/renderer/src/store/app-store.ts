@@ -1,0 +1,130 @@
+// App state (zustand): what the server knows (datasets, experiments, runs), what this window is doing
+// (imports in flight, the training job), and where the user is. Screens read slices; actions call the client.
+import { create } from 'zustand';
+import type { AppInfo, TrainingRequest } from '../../../shared/contract';
+import type { Dataset, Experiment, JobId, RunId, RunRow } from '../../../shared/domain';
+import type { JobOutcome, JobProgress } from '../../../shared/jobs';
+import { MeterError } from '../../../shared/errors';
+import type { AppClient, ImportOutcome } from '../api/client';
+import { hashFor, parseHash, type Route } from './route';
+
+export interface ActiveJob {
+  jobId: JobId;
+  runId: RunId;
+  label: string;
+  progress: JobProgress | null;
+  cancelling: boolean;
+}
+
+interface AppState {
+  client: AppClient | null;
+  route: Route;
+  info: AppInfo | null;
+  datasets: Dataset[];
+  experiments: Experiment[];
+  runs: RunRow[];
+  /** results of this session's imports, newest first: error cards stay until dismissed */
+  imports: ImportOutcome[];
+  importing: string[];
+  job: ActiveJob | null;
+  lastOutcome: JobOutcome | null;
+  notice: string | null;
+  init(client: AppClient): Promise<void>;
+  navigate(route: Route): void;
+  refresh(): Promise<void>;
+  importFiles(files: File[]): Promise<ImportOutcome[]>;
+  importPaths(paths: string[]): Promise<Dataset[]>;
+  dismissImport(index: number): void;
+  train(req: TrainingRequest, label: string): Promise<void>;
+  cancelJob(): Promise<void>;
+  say(notice: string | null): void;
+}
+
+const messageOf = (err: unknown): string => (err instanceof MeterError || err instanceof Error ? err.message : String(err));
+
+export const useApp = create<AppState>((set, get) => {
+  const client = (): AppClient => {
+    const c = get().client;
+    if (!c) throw new Error('client not connected');
+    return c;
+  };
+  return {
+    client: null,
+    route: parseHash(window.location.hash),
+    info: null,
+    datasets: [], experiments: [], runs: [], imports: [], importing: [],
+    job: null, lastOutcome: null, notice: null,
+
+    async init(c) {
+      set({ client: c });
+      window.addEventListener('hashchange', () => set({ route: parseHash(window.location.hash) }));
+      c.on('job.progress', (p) => {
+        const job = get().job;
+        if (job && job.jobId === p.jobId) set({ job: { ...job, progress: p } });
+      });
+      c.on('job.finished', (o) => {
+        const job = get().job;
+        void get().refresh();
+        if (!job || job.jobId !== o.jobId) return;
+        set({ job: null, lastOutcome: o });
+        if (o.runId) get().navigate({ screen: 'runs', runId: o.runId });
+      });
+      const info = await c.call('app.info', {});
+      set({ info });
+      await get().refresh();
+    },
+
+    navigate(route) {
+      const hash = hashFor(route);
+      if (window.location.hash !== hash) window.location.hash = hash;
+      set({ route });
+    },
+
+    async refresh() {
+      const c = client();
+      const [datasets, experiments, runs] = await Promise.all([
+        c.call('data.list', {}), c.call('experiments.list', {}), c.call('runs.list', { limit: 1000 }),
+      ]);
+      set({ datasets, experiments, runs });
+    },
+
+    async importFiles(files) {
+      set({ importing: [...get().importing, ...files.map((f) => f.name)] });
+      const outcomes = await client().importFiles(files, (outcome) => {
+        set({ imports: [outcome, ...get().imports], importing: get().importing.filter((n) => n !== outcome.fileName) });
+      });
+      await get().refresh();
+      return outcomes;
+    },
+
+    async importPaths(paths) {
+      const out: Dataset[] = [];
+      for (const path of paths) out.push(await client().call('data.import', { path }));
+      await get().refresh();
+      return out;
+    },
+
+    dismissImport(index) {
+      set({ imports: get().imports.filter((_, i) => i !== index) });
+    },
+
+    async train(req, label) {
+      try {
+        const { jobId, runId } = await client().call('jobs.startTraining', req);
+        set({ job: { jobId, runId, label, progress: null, cancelling: false }, lastOutcome: null, notice: null });
+        await get().refresh();
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+    },
+
+    async cancelJob() {
+      const job = get().job;
+      if (!job) return;
+      set({ job: { ...job, cancelling: true } });
+      await client().call('jobs.cancel', { jobId: job.jobId });
+    },
+
+    say(notice) { set({ notice }); },
+  };
+});

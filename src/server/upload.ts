@@ -1,0 +1,52 @@
+// Browser mode can't see a dropped file's path, so the page streams it here. It is written to a temp file
+// under <home>/datasets while hashed, then renamed to <sha256 prefix>-<name>: the same bytes uploaded twice
+// are one file (and so one dataset record). An aborted or oversized upload leaves nothing behind.
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { basename, join } from 'node:path';
+import type { UploadResult } from '../shared/bridge';
+import { MeterError } from '../shared/errors';
+
+export const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+
+export function safeFileName(raw: string | null): string {
+  const base = basename((raw ?? '').replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '');
+  if (!base) throw new MeterError('INVALID_ARGUMENT', 'The upload has no file name.');
+  return base.slice(0, 120);
+}
+
+export function receiveUpload(req: IncomingMessage, home: string, rawName: string | null): Promise<UploadResult> {
+  const name = safeFileName(rawName);
+  const dir = join(home, 'datasets');
+  mkdirSync(dir, { recursive: true });
+  const temp = join(dir, `.incoming-${randomBytes(6).toString('hex')}`);
+  const hash = createHash('sha256');
+  const out = createWriteStream(temp, { flags: 'wx' });
+  let size = 0;
+  return new Promise<UploadResult>((resolve, reject) => {
+    const fail = (err: Error): void => {
+      req.unpipe(out);
+      out.destroy();
+      rmSync(temp, { force: true });
+      reject(err);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_UPLOAD_BYTES) { fail(new MeterError('INVALID_ARGUMENT', `${name} is over the ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB upload limit.`)); req.destroy(); return; }
+      hash.update(chunk);
+    });
+    req.on('aborted', () => fail(new MeterError('CANCELLED', `The upload of ${name} was interrupted.`)));
+    req.on('error', fail);
+    out.on('error', (err) => fail(new MeterError('FILE_UNREADABLE', `Cannot write ${name} under ${dir}: ${err.message}`)));
+    out.on('finish', () => {
+      if (!req.complete) return;
+      const sha256 = hash.digest('hex');
+      const path = join(dir, `${sha256.slice(0, 12)}-${name}`);
+      if (existsSync(path)) rmSync(temp, { force: true });
+      else renameSync(temp, path);
+      resolve({ path, sha256, sizeBytes: size });
+    });
+    req.pipe(out);
+  });
+}
