@@ -1,10 +1,10 @@
 // Browser mode can't see a dropped file's path, so the page streams it here. It is written to a temp file
-// under <home>/datasets while hashed, then renamed to <sha256 prefix>-<name>: the same bytes uploaded twice
-// are one file (and so one dataset record). An aborted or oversized upload leaves nothing behind.
+// under <home>/datasets while hashed, then renamed to <sha256 prefix>/<name>: the file keeps its own name,
+// and the same bytes uploaded twice are one file (and so one dataset record). An aborted or oversized upload leaves nothing behind.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { UploadResult } from '../shared/bridge';
 import { MeterError } from '../shared/errors';
 
@@ -42,9 +42,9 @@ export function receiveUpload(req: IncomingMessage, home: string, rawName: strin
     out.on('finish', () => {
       if (!req.complete) return;
       const sha256 = hash.digest('hex');
-      const path = join(dir, `${sha256.slice(0, 12)}-${name}`);
+      const path = join(dir, sha256.slice(0, 12), name);
       if (existsSync(path)) rmSync(temp, { force: true });
-      else renameSync(temp, path);
+      else { mkdirSync(dirname(path), { recursive: true }); renameSync(temp, path); }
       resolve({ path, sha256, sizeBytes: size });
     });
     req.pipe(out);

@@ -62,10 +62,9 @@ export function RunDetail({ runId }: { runId: string }) {
         <section className="card"><h3>Metrics</h3>
           <div className="kv" data-testid="metrics">{Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{fmtMetric(v)}</span></Fragment>)}</div>
         </section>
+        <section className="card"><h3>Tags</h3><TagsEditor run={run} onChange={setRun} /><h3 style={{ marginTop: 16 }}>Notes</h3><NotesEditor run={run} onChange={setRun} /></section>
         {errorsChart && errorsChart.series[0].data.length > 0 && <section className="card wide"><h3>Errors (minutes)</h3><EChart option={errorsChart} label="error metrics chart" /></section>}
         {historyChart && <section className="card wide"><h3>Metric history</h3><EChart option={historyChart} label="metric history chart" /></section>}
-        <section className="card"><h3>Tags</h3><TagsEditor run={run} onChange={setRun} /></section>
-        <section className="card"><h3>Notes</h3><NotesEditor run={run} onChange={setRun} /></section>
         <section className="card wide"><h3>Datasets</h3>
           <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th>sha256</th></tr></thead>
             <tbody>{run.inputs.map((i) => (

@@ -1,0 +1,70 @@
+// e2e harness: runs `meter ui` exactly as a user does (a child process with its own Meter home), and drives
+// the real renderer in Debian's Chromium with playwright-core. Screenshots go to test-results/screenshots.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(__dirname, '..');
+export const CHROMIUM = process.env.METER_CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+export const SAMPLE_TRAIN = join(ROOT, 'resources/sample/green_tripdata_2023-01.sample.parquet');
+export const SAMPLE_VAL = join(ROOT, 'resources/sample/green_tripdata_2023-02.sample.parquet');
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+
+export interface UiServer { url: string; origin: string; token: string; home: string; stop(): Promise<void> }
+
+export async function startUi(): Promise<UiServer> {
+  const home = mkdtempSync(join(tmpdir(), 'meter-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'out/node/cli.js'), '--home', home, 'ui', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const url = await new Promise<string>((res, rej) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) res((JSON.parse(line) as { url: string }).url);
+    });
+    child.on('exit', (code) => rej(new Error(`meter ui exited ${code}: ${stderr}`)));
+  });
+  const u = new URL(url);
+  return {
+    url, origin: u.origin, token: u.searchParams.get('token') ?? '', home,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install it with: apt-get install -y chromium`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A real drag-and-drop of files onto the window: a DataTransfer built in the page from the files' bytes. */
+export async function dropFiles(page: Page, files: { path: string; name?: string }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name ?? basename(f.path), b64: readFileSync(f.path).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) {
+      const bin = atob(it.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], it.name, { type: 'application/octet-stream' }));
+    }
+    return dt;
+  }, payload);
+  await page.dispatchEvent('[data-testid="app"]', 'dragover', { dataTransfer });
+  await page.dispatchEvent('[data-testid="app"]', 'drop', { dataTransfer });
+}
