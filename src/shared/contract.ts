@@ -33,18 +33,56 @@ export interface RunListQuery {
   limit?: number;
 }
 
+export type RunLifecycle = 'active' | 'deleted' | 'all';
+
+/** The runs search: MLflow-style filter and order (see src/shared/search/parser.ts), one page at a time. */
+export interface RunSearchQuery {
+  filter?: string;
+  /** "metrics.rmse_val ASC, attributes.start_time DESC"; default newest first */
+  orderBy?: string;
+  /** several experiments at once; default every experiment that isn't archived */
+  experimentIds?: ExperimentId[];
+  lifecycle?: RunLifecycle;
+  limit?: number;
+  offset?: number;
+}
+
+export interface RunSearchResult {
+  runs: RunRow[];
+  /** runs matching the filter, over all pages */
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface RunKeys {
+  metrics: string[];
+  params: string[];
+  tags: string[];
+}
+
 export interface Api {
   'app.info': (a: Record<string, never>) => AppInfo;
   'data.import': (a: { path: string }) => Dataset;
   'data.list': (a: Record<string, never>) => Dataset[];
   'data.get': (a: { datasetId: DatasetId }) => Dataset;
-  'experiments.list': (a: Record<string, never>) => Experiment[];
+  'experiments.list': (a: { includeArchived?: boolean }) => Experiment[];
   'experiments.create': (a: { name: string }) => Experiment;
+  'experiments.rename': (a: { experimentId: ExperimentId; name: string }) => Experiment;
+  'experiments.setArchived': (a: { experimentId: ExperimentId; archived: boolean }) => Experiment;
   'runs.list': (a: RunListQuery) => RunRow[];
   'runs.get': (a: { runId: RunId }) => Run;
   'runs.metricHistory': (a: { runId: RunId; key: string }) => MetricPoint[];
   'runs.setNotes': (a: { runId: RunId; notes: string }) => Run;
   'runs.setTag': (a: { runId: RunId; key: string; value: string }) => Run;
+  'runs.deleteTag': (a: { runId: RunId; key: string }) => Run;
+  'runs.rename': (a: { runId: RunId; name: string }) => Run;
+  'runs.search': (a: RunSearchQuery) => RunSearchResult;
+  'runs.keys': (a: Record<string, never>) => RunKeys;
+  /** soft delete (to the trash) or restore */
+  'runs.setDeleted': (a: { runIds: RunId[]; deleted: boolean }) => { changed: number };
+  /** hard delete: rows and artifact folders, for good */
+  'runs.purge': (a: { runIds: RunId[] }) => { purged: number; artifactBytesFreed: number };
   'jobs.startTraining': (a: TrainingRequest) => { jobId: JobId; runId: RunId };
   'jobs.cancel': (a: { jobId: JobId }) => { cancelled: boolean };
   'jobs.wait': (a: { jobId: JobId }) => JobOutcome;
@@ -58,7 +96,9 @@ export type ApiResult<K extends ApiMethod> = ReturnType<Api[K]>;
 /** Every method name, so transports can refuse unknown names before dispatch. */
 export const API_METHODS: readonly ApiMethod[] = [
   'app.info', 'data.import', 'data.list', 'data.get', 'experiments.list', 'experiments.create',
-  'runs.list', 'runs.get', 'runs.metricHistory', 'runs.setNotes', 'runs.setTag',
+  'experiments.rename', 'experiments.setArchived',
+  'runs.list', 'runs.get', 'runs.metricHistory', 'runs.setNotes', 'runs.setTag', 'runs.deleteTag', 'runs.rename',
+  'runs.search', 'runs.keys', 'runs.setDeleted', 'runs.purge',
   'jobs.startTraining', 'jobs.cancel', 'jobs.wait', 'jobs.list',
 ];
 

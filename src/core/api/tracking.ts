@@ -11,7 +11,7 @@ type TrackingMethods = 'experiments.list' | 'experiments.create' | 'runs.list' |
 export function trackingHandlers(ctx: CoreContext): Handlers<TrackingMethods> {
   const { db } = ctx;
   return {
-    'experiments.list': () => listExperiments(db),
+    'experiments.list': (a) => listExperiments(db, argObject(a ?? {}, 'experiments.list').includeArchived === true),
     'experiments.create': (a) => createExperiment(db, str(argObject(a, 'experiments.create'), 'name', 'experiments.create')),
     'runs.list': (a) => {
       const o = argObject(a, 'runs.list');

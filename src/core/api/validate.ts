@@ -35,3 +35,16 @@ export function numberRecord(o: Record<string, unknown>, field: string, method: 
   }
   return v as Record<string, number>;
 }
+
+export function strList(o: Record<string, unknown>, field: string, method: string): string[] {
+  const v = o[field];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+    throw new MeterError('INVALID_ARGUMENT', `${method}: "${field}" must be a list of ids.`);
+  }
+  return v as string[];
+}
+
+export function bool(o: Record<string, unknown>, field: string, method: string): boolean {
+  if (typeof o[field] !== 'boolean') throw new MeterError('INVALID_ARGUMENT', `${method}: "${field}" must be true or false.`);
+  return o[field] as boolean;
+}

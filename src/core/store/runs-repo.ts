@@ -10,10 +10,10 @@ import {
 import type { Db } from './db';
 import { getDataset } from './datasets-repo';
 
-interface RunDbRow {
+export interface RunDbRow {
   run_id: string; experiment_id: string; experiment_name: string; name: string; status: RunStatus; start_ms: number;
   end_ms: number | null; source_type: RunSource['type']; source_name: string; source_git_commit: string | null;
-  notes: string; error: string | null;
+  notes: string; error: string | null; deleted_ms: number | null;
 }
 
 export interface NewRun {
@@ -108,7 +108,7 @@ export function failOrphanedRuns(db: Db): number {
   return orphans.length;
 }
 
-const RUN_SELECT = `SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id`;
+export const RUN_SELECT = `SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id`;
 
 function keyValues(db: Db, table: 'run_params' | 'run_tags', runIds: string[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
@@ -128,13 +128,15 @@ function latestMetrics(db: Db, runIds: string[]): Map<string, Record<string, num
   return out;
 }
 
-function toRows(db: Db, rows: RunDbRow[]): RunRow[] {
+export function toRows(db: Db, rows: RunDbRow[]): RunRow[] {
   const ids = rows.map((r) => r.run_id);
   const params = keyValues(db, 'run_params', ids);
+  const tags = keyValues(db, 'run_tags', ids);
   const metrics = latestMetrics(db, ids);
   return rows.map((r) => ({
     runId: asRunId(r.run_id), experimentId: asExperimentId(r.experiment_id), experimentName: r.experiment_name, name: r.name,
     status: r.status, startMs: r.start_ms, endMs: r.end_ms, params: params.get(r.run_id) ?? {}, metrics: metrics.get(r.run_id) ?? {},
+    tags: tags.get(r.run_id) ?? {}, deletedMs: r.deleted_ms,
   }));
 }
 
@@ -151,7 +153,6 @@ export function getRun(db: Db, runId: RunId): Run {
   const row = db.prepare(`${RUN_SELECT} WHERE r.run_id = ?`).get(runId) as RunDbRow | undefined;
   if (!row) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
   const [base] = toRows(db, [row]);
-  const tags = keyValues(db, 'run_tags', [runId]).get(runId) ?? {};
   const inputs = (db.prepare('SELECT dataset_id, role FROM run_inputs WHERE run_id = ? ORDER BY role').all(runId) as { dataset_id: string; role: DatasetRole }[])
     .map((i) => ({ role: i.role, dataset: getDataset(db, i.dataset_id as DatasetId) }));
   const artifacts = (db.prepare('SELECT path, size_bytes, created_ms FROM artifacts WHERE run_id = ? ORDER BY path').all(runId) as { path: string; size_bytes: number; created_ms: number }[])
@@ -160,7 +161,7 @@ export function getRun(db: Db, runId: RunId): Run {
   return {
     ...base,
     source: { type: row.source_type, name: row.source_name, gitCommit: row.source_git_commit },
-    notes: row.notes, error: row.error, tags, inputs, artifacts, historyKeys,
+    notes: row.notes, error: row.error, inputs, artifacts, historyKeys,
   };
 }
 

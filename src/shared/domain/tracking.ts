@@ -9,6 +9,8 @@ export interface Experiment {
   name: string;
   createdMs: number;
   runCount: number;
+  /** set while the experiment is archived (hidden from lists and searches, runs kept) */
+  archivedMs: number | null;
 }
 
 export type RunSourceType = 'CLI' | 'UI' | 'API';
@@ -38,6 +40,9 @@ export interface RunRow {
   endMs: number | null;
   params: Record<string, string>;
   metrics: Record<string, number>;
+  tags: Record<string, string>;
+  /** set while the run is in the trash (soft-deleted) */
+  deletedMs: number | null;
 }
 
 export type DatasetRole = 'train' | 'val' | 'test';
@@ -56,7 +61,6 @@ export interface Run extends RunRow {
   source: RunSource;
   notes: string;
   error: string | null;
-  tags: Record<string, string>;
   inputs: RunInput[];
   artifacts: Artifact[];
   /** metric keys that have more than one step, for the history chart */

@@ -2,6 +2,7 @@
 // not know was written by a newer Meter and is refused.
 import m0001 from './0001_tracking';
 import m0002 from './0002_datasets';
+import m0003 from './0003_search';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_tracking', sql: m0001 },
   { version: 2, name: '0002_datasets', sql: m0002 },
+  { version: 3, name: '0003_search', sql: m0003 },
 ];

@@ -1,0 +1,85 @@
+// What each key of the filter language means in SQL, and what values suit it. Keys of metrics, params and
+// tags are looked up per run by primary key; attributes are columns of runs; datasets match when any of
+// the run's inputs does.
+import { RUN_STATUSES } from '../../shared/domain';
+
+export type FieldType = 'number' | 'text' | 'time';
+
+export interface Field {
+  /** an SQL expression over runs r / experiments e; `?` placeholders take `params` first */
+  sql: string;
+  params: string[];
+  type: FieldType;
+  /** allowed values for enumerations (checked before any SQL runs) */
+  values?: readonly string[];
+  /** datasets: the expression is over datasets d / run_inputs ri and is wrapped in EXISTS */
+  dataset?: boolean;
+  label: string;
+}
+
+const attr = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, params: [], type, label, values });
+
+export const ATTRIBUTES: Record<string, Field> = {
+  run_id: attr('r.run_id', 'text', 'attributes.run_id'),
+  run_name: attr('r.name', 'text', 'attributes.run_name'),
+  status: attr('r.status', 'text', 'attributes.status', RUN_STATUSES),
+  start_time: attr('r.start_ms', 'time', 'attributes.start_time'),
+  end_time: attr('r.end_ms', 'time', 'attributes.end_time'),
+  duration: attr('(r.end_ms - r.start_ms) / 1000.0', 'number', 'attributes.duration (seconds)'),
+  experiment_id: attr('r.experiment_id', 'text', 'attributes.experiment_id'),
+  experiment: attr('e.name', 'text', 'attributes.experiment'),
+  source_type: attr('r.source_type', 'text', 'attributes.source_type', ['CLI', 'UI', 'API']),
+  source_name: attr('r.source_name', 'text', 'attributes.source_name'),
+  notes: attr('r.notes', 'text', 'attributes.notes'),
+};
+const ATTRIBUTE_ALIASES: Record<string, string> = { name: 'run_name', created: 'start_time', experiment_name: 'experiment', id: 'run_id' };
+
+const ds = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, params: [], type, label, values, dataset: true });
+export const DATASET_FIELDS: Record<string, Field> = {
+  kind: ds('d.kind', 'text', 'datasets.kind', ['green', 'yellow', 'fhv']),
+  file: ds('d.file_name', 'text', 'datasets.file'),
+  path: ds('d.path', 'text', 'datasets.path'),
+  sha256: ds('d.sha256', 'text', 'datasets.sha256'),
+  month: ds('d.pickup_month', 'text', 'datasets.month'),
+  rows: ds('d.rows', 'number', 'datasets.rows'),
+  role: ds('ri.role', 'text', 'datasets.role', ['train', 'val', 'test']),
+};
+const DATASET_ALIASES: Record<string, string> = { name: 'file', digest: 'sha256', context: 'role' };
+
+export function attributeField(key: string): Field | null {
+  return ATTRIBUTES[key] ?? ATTRIBUTES[ATTRIBUTE_ALIASES[key] ?? ''] ?? null;
+}
+
+export function datasetField(key: string): Field | null {
+  return DATASET_FIELDS[key] ?? DATASET_FIELDS[DATASET_ALIASES[key] ?? ''] ?? null;
+}
+
+export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', key: string, label: string): Field {
+  return {
+    sql: `(SELECT value FROM ${table} WHERE run_id = r.run_id AND key = ?)`,
+    params: [key],
+    type: table === 'latest_metrics' ? 'number' : 'text',
+    label,
+  };
+}
+
+/** Edit distance, for "did you mean" on unknown keys. */
+export function closest(word: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) { bestD = d; best = c; }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,151 @@
+// Compiles a parsed filter / order-by to parameterized SQL. Every value becomes a `?` parameter, never SQL
+// text; keys are checked against what the store holds and values against the key's type, so a typo gets
+// "no metric rmse_vall; did you mean rmse_val?" instead of an empty table.
+import { MeterError } from '../../shared/errors';
+import type { FilterNode, KeyRef, Literal, OrderTerm } from '../../shared/search/parser';
+import type { Db } from './db';
+import { ATTRIBUTES, DATASET_FIELDS, attributeField, closest, datasetField, keyedField, type Field } from './search-fields';
+
+export interface SqlPart { sql: string; params: unknown[] }
+
+const TABLES = { metric: 'latest_metrics', param: 'run_params', tag: 'run_tags' } as const;
+const ENTITY_WORD = { metric: 'metric', param: 'param', tag: 'tag' } as const;
+const registered = new WeakSet<Db>();
+
+function invalid(at: number, message: string): MeterError {
+  return new MeterError('INVALID_ARGUMENT', `At position ${at + 1}: ${message}`, { position: at + 1 });
+}
+
+/** meter_num(text): the number a param or tag value spells, or NULL, so "params.alpha < 0.5" is numeric. */
+function ensureFunctions(db: Db): void {
+  if (registered.has(db)) return;
+  db.function('meter_num', { deterministic: true }, (v: unknown) => {
+    if (typeof v === 'number') return v;
+    if (typeof v !== 'string' || v.trim() === '') return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  });
+  registered.add(db);
+}
+
+export function resolveField(db: Db, ref: KeyRef): Field {
+  if (ref.entity === 'attribute') {
+    const f = attributeField(ref.key);
+    if (f) return f;
+    const hint = closest(ref.key, Object.keys(ATTRIBUTES));
+    throw invalid(ref.start, `unknown attribute "${ref.key}"${hint ? `; did you mean attributes.${hint}?` : `; attributes are ${Object.keys(ATTRIBUTES).join(', ')}`}. (Metrics, params and tags need their prefix: metrics.${ref.key}.)`);
+  }
+  if (ref.entity === 'dataset') {
+    const f = datasetField(ref.key);
+    if (f) return f;
+    throw invalid(ref.start, `unknown dataset field "${ref.key}"; datasets have ${Object.keys(DATASET_FIELDS).join(', ')}.`);
+  }
+  const table = TABLES[ref.entity];
+  if (!db.prepare(`SELECT 1 FROM ${table} WHERE key = ? LIMIT 1`).get(ref.key)) {
+    const known = (db.prepare(`SELECT DISTINCT key FROM ${table}`).all() as { key: string }[]).map((k) => k.key);
+    const hint = closest(ref.key, known);
+    throw invalid(ref.start, `no run has a ${ENTITY_WORD[ref.entity]} "${ref.key}"${hint ? `; did you mean ${ref.entity}s.${hint}?` : known.length ? `; known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}` : ''}.`);
+  }
+  return keyedField(table, ref.key, `${ref.entity}s.${ref.key}`);
+}
+
+function literalFor(field: Field, lit: Literal, op: string): { expr: (sql: string) => string; value: unknown } {
+  const isText = (s: string) => s;
+  if (field.type === 'number' || field.type === 'time') {
+    if (op.includes('LIKE')) throw invalid(lit.start, `${field.label} is a number; LIKE and ILIKE compare text.`);
+    if (lit.kind === 'number') return { expr: isText, value: lit.value };
+    if (field.type === 'time') {
+      const ms = Date.parse(lit.value);
+      if (Number.isFinite(ms)) return { expr: isText, value: ms };
+      throw invalid(lit.start, `${field.label} is a time: give milliseconds since 1970 or a date like '2026-11-23' or '2026-11-23T10:00:00Z'; got '${lit.value}'.`);
+    }
+    throw invalid(lit.start, `${field.label} is a number; compare it with a number, not '${lit.value}'.`);
+  }
+  if (lit.kind === 'number') {
+    if (op.includes('LIKE')) throw invalid(lit.start, `LIKE needs a quoted pattern such as '%ridge%'.`);
+    if (field.values || !field.params.length) throw invalid(lit.start, `${field.label} is text; quote the value: '${lit.value}'.`);
+    // Params and tags are stored as text; a number compares with the number they spell.
+    return { expr: (sql) => `meter_num(${sql})`, value: lit.value };
+  }
+  if (field.values && !op.includes('LIKE') && !field.values.includes(lit.value)) {
+    const hint = field.values.find((v) => v.toLowerCase() === lit.value.toLowerCase());
+    throw invalid(lit.start, `${field.label} is one of ${field.values.join(', ')}; got '${lit.value}'${hint ? ` (did you mean '${hint}'?)` : ''}.`);
+  }
+  return { expr: isText, value: lit.value };
+}
+
+/** MLflow's LIKE is case-sensitive, SQLite's is not: LIKE becomes GLOB with the pattern translated. */
+function likeToGlob(pattern: string): string {
+  return pattern.replace(/[[*?\]]/g, (c) => `[${c}]`).replace(/%/g, '*').replace(/_/g, '?');
+}
+
+function wrap(field: Field, condition: string): string {
+  return field.dataset
+    ? `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id WHERE ri.run_id = r.run_id AND ${condition})`
+    : condition;
+}
+
+function compileNode(db: Db, node: FilterNode): SqlPart {
+  switch (node.type) {
+    case 'and':
+    case 'or': {
+      const parts = node.items.map((n) => compileNode(db, n));
+      return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
+    }
+    case 'not': {
+      const inner = compileNode(db, node.item);
+      return { sql: `(NOT COALESCE(${inner.sql}, 0))`, params: inner.params };
+    }
+    case 'null': {
+      const f = resolveField(db, node.key);
+      const cond = f.dataset ? `${f.sql} IS NOT NULL` : `${f.sql} IS ${node.negated ? 'NOT ' : ''}NULL`;
+      if (f.dataset) return { sql: node.negated ? wrap(f, cond) : `NOT ${wrap(f, cond)}`, params: f.params };
+      return { sql: cond, params: f.params };
+    }
+    case 'in': {
+      const f = resolveField(db, node.key);
+      const lits = node.values.map((v) => literalFor(f, v, 'IN'));
+      const expr = lits[0].expr(f.sql);
+      if (lits.some((l) => l.expr(f.sql) !== expr)) throw invalid(node.values[0].start, 'an IN list holds values of one type: all quoted or all numbers.');
+      const cond = `${expr} ${node.negated ? 'NOT IN' : 'IN'} (${lits.map(() => '?').join(', ')})`;
+      return { sql: wrap(f, cond), params: [...f.params, ...lits.map((l) => l.value)] };
+    }
+    case 'compare': {
+      const f = resolveField(db, node.key);
+      const lit = literalFor(f, node.value, node.op);
+      const expr = lit.expr(f.sql);
+      const cond =
+        node.op === 'LIKE' ? `${expr} GLOB ?` : node.op === 'NOT LIKE' ? `${expr} NOT GLOB ?`
+          : node.op === 'ILIKE' ? `${expr} LIKE ?` : node.op === 'NOT ILIKE' ? `${expr} NOT LIKE ?`
+            : `${expr} ${node.op} ?`;
+      const value = node.op.endsWith(' LIKE') || node.op === 'LIKE' ? likeToGlob(String(lit.value)) : lit.value;
+      return { sql: wrap(f, cond), params: [...f.params, value] };
+    }
+  }
+}
+
+export function compileFilter(db: Db, node: FilterNode | null): SqlPart {
+  ensureFunctions(db);
+  return node ? compileNode(db, node) : { sql: '1', params: [] };
+}
+
+/** Missing values sort last whichever the direction; params and tags sort as numbers when they are numbers. */
+export function compileOrder(db: Db, terms: OrderTerm[]): SqlPart {
+  ensureFunctions(db);
+  const sql: string[] = [];
+  const params: unknown[] = [];
+  for (const t of terms) {
+    const f = resolveField(db, t.key);
+    if (f.dataset) throw invalid(t.key.start, 'runs can\'t be ordered by a dataset field (a run has several datasets).');
+    const dir = t.descending ? 'DESC' : 'ASC';
+    if (f.type === 'text' && f.params.length) {
+      sql.push(`${f.sql} IS NULL`, `meter_num(${f.sql}) IS NULL`, `meter_num(${f.sql}) ${dir}`, `${f.sql} ${dir}`);
+      params.push(...f.params, ...f.params, ...f.params, ...f.params);
+    } else {
+      sql.push(`${f.sql} IS NULL`, `${f.sql} ${dir}`);
+      params.push(...f.params, ...f.params);
+    }
+  }
+  sql.push('r.start_ms DESC', 'r.run_id');
+  return { sql: sql.join(', '), params };
+}
