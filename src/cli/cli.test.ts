@@ -60,4 +60,33 @@ describe('meter CLI', () => {
     expect(r.out).toMatch(/green trips, 5000 rows, 20 columns, month 2023-01/);
     expect(r.out).toMatch(/kept \d+, dropped \d+/);
   });
+
+  it('runs --filter/--order-by search with the same engine, and a syntax error points at the position', () => {
+    const all = JSON.parse(meter('runs', '--json').out) as { total: number; runs: { runId: string; params: Record<string, string>; metrics: Record<string, number> }[] };
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    const ridge = JSON.parse(meter('runs', '--filter', "params.model = 'ridge' and metrics.rmse_val > 0", '--order-by', 'metrics.rmse_val DESC', '--json').out) as typeof all;
+    expect(ridge.runs.length).toBeGreaterThan(0);
+    expect(ridge.runs.every((r) => r.params.model === 'ridge')).toBe(true);
+    expect(ridge.total).toBe(all.runs.filter((r) => r.params.model === 'ridge').length);
+    const bad = meter('runs', '--filter', 'metrics.rmse_val <');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('  --filter metrics.rmse_val <\n');
+    expect(bad.err).toContain(`${' '.repeat(2 + '--filter '.length + 'metrics.rmse_val <'.length)}^`);
+    expect(bad.err).toMatch(/meter: In the filter "metrics.rmse_val <": Syntax error at position 19: expected a value/);
+    expect(meter('runs', '--filter', 'metrics.rmse < 5').err).toMatch(/did you mean metrics\.rmse_val\?/);
+  });
+
+  it('run delete/restore/purge and experiments archive work from the CLI', () => {
+    const id = (JSON.parse(meter('train', '--experiment', 'scratch', '--json').out) as { runId: string }).runId;
+    expect(meter('run', 'rename', id, 'keeper').out).toContain('"keeper"');
+    expect(meter('run', 'delete', id).out).toMatch(/Moved 1 run\(s\) to the trash/);
+    expect(JSON.parse(meter('runs', '--deleted', '--json').out).runs.map((r: { runId: string }) => r.runId)).toEqual([id]);
+    meter('run', 'restore', id);
+    expect(meter('run', 'purge', id).err).toMatch(/add --yes/);
+    expect(meter('run', 'purge', id, '--yes').out).toMatch(/Purged 1 run\(s\); freed \d+ bytes/);
+    expect(meter('run', 'show', id).code).toBe(3);
+    expect(meter('experiments', 'archive', 'scratch').out).toMatch(/scratch .* archived/);
+    expect(meter('experiments').out).not.toContain('scratch');
+    expect(meter('experiments', '--all').out).toContain('scratch');
+  });
 });

@@ -2,9 +2,10 @@
 import { execFileSync } from 'node:child_process';
 import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
-import { asRunId, type Run, type RunRow } from '../shared/domain';
+import { asRunId, type Run } from '../shared/domain';
 import { numberFlag, one, paramFlags, parseArgs } from './args';
 import { fmt, formatMs, progressPrinter, table } from './print';
+import { runLifecycleCommand } from './runs-commands';
 
 export interface Io {
   out: (s: string) => void;
@@ -85,19 +86,6 @@ export async function trainCommand(client: MeterClient, args: string[], io: Io):
   return 0;
 }
 
-function runsTable(rows: RunRow[]): string {
-  return table(['run id', 'name', 'experiment', 'status', 'model', 'features', 'rmse_train', 'rmse_val', 'started'],
-    rows.map((r) => [r.runId, r.name, r.experimentName, r.status, r.params.model ?? '', r.params.feature_set ?? '',
-      fmt(r.metrics.rmse_train), fmt(r.metrics.rmse_val), formatMs(r.startMs)]));
-}
-
-export async function runsCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { switches: ['json'], values: ['experiment', 'limit'] });
-  const limit = numberFlag(p, 'limit');
-  const rows = await client.call('runs.list', { experimentName: one(p, 'experiment'), limit });
-  io.out(p.switches.has('json') ? JSON.stringify(rows) : rows.length ? runsTable(rows) : 'No runs yet. Train one with: meter train');
-  return 0;
-}
 
 function runDetail(r: Run): string {
   const lines = [
@@ -119,17 +107,12 @@ function runDetail(r: Run): string {
 }
 
 export async function runCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { switches: ['json'], values: [] });
-  const [sub, id] = p.positionals;
-  if (sub !== 'show' || !id) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter run show <run-id>');
+  if (args[0] !== 'show') return runLifecycleCommand(client, args[0] ?? '', args.slice(1), io);
+  const p = parseArgs(args.slice(1), { switches: ['json'], values: [] });
+  const [id] = p.positionals;
+  if (!id) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter run show <run-id>');
   const run = await client.call('runs.get', { runId: asRunId(id) });
   io.out(p.switches.has('json') ? JSON.stringify(run) : runDetail(run));
   return 0;
 }
 
-export async function experimentsCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { switches: ['json'], values: [] });
-  const list = await client.call('experiments.list', {});
-  io.out(p.switches.has('json') ? JSON.stringify(list) : table(['id', 'name', 'runs', 'created'], list.map((e) => [e.experimentId, e.name, String(e.runCount), formatMs(e.createdMs)])));
-  return 0;
-}

@@ -3,7 +3,8 @@ import { openCore } from '../core/context';
 import { createLocalClient } from '../core/api/local-client';
 import { EXIT_CODES, MeterError, toErrorData } from '../shared/errors';
 import { uiCommand } from './ui-command';
-import { experimentsCommand, importCommand, runCommand, runsCommand, trainCommand, type Io } from './commands';
+import { importCommand, runCommand, trainCommand, type Io } from './commands';
+import { experimentsCommand, runsCommand } from './runs-commands';
 
 const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration models
 
@@ -17,9 +18,15 @@ Commands:
       --alpha A | --param k=v        model parameters (ridge/lasso alpha; lasso maxIter, tol)
       --features basic|pu_do         PU + DO one-hot, or the PU_DO pair (default basic); + trip_distance
       --experiment NAME --name RUN   (default experiment "Default")
-  runs [--experiment NAME] [--limit N]   list runs, newest first
+  runs [options]               search runs (newest first by default)
+      --filter "metrics.rmse_val < 6.5 and params.model = 'ridge'"   MLflow syntax + OR, (), NOT, IN, IS NULL
+      --order-by "metrics.rmse_val ASC, params.alpha DESC"
+      --experiment NAME (repeatable) --limit N --offset N --deleted (the trash) --all
   run show RUN_ID              a run's params, metrics, inputs, artifacts
-  experiments                  list experiments
+  run rename RUN_ID NAME | tag RUN_ID KEY VALUE | untag RUN_ID KEY
+  run delete RUN_ID… | restore RUN_ID… | purge RUN_ID… --yes   trash, restore, or delete for good (with artifacts)
+  experiments [--all]          list experiments (--all: with archived ones)
+  experiments rename NAME NEW | archive NAME | restore NAME
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
 
 Options for every command:

@@ -36,7 +36,7 @@ describe('database and migrations', () => {
     old.db.close();
 
     const { db, schemaVersion, backupPath } = openDatabase(path);
-    expect(schemaVersion).toBe(2);
+    expect(schemaVersion).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
     expect(backupPath).not.toBeNull();
     expect(existsSync(backupPath!)).toBe(true);
     const run = getRun(db, asRunId('r1'));

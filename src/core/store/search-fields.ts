@@ -64,14 +64,17 @@ export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', 
 }
 
 /** Edit distance, for "did you mean" on unknown keys. */
-export function closest(word: string, candidates: Iterable<string>): string | null {
+export function closest(word: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const c of candidates) {
     const d = levenshtein(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) { bestD = d; best = c; }
   }
-  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+  if (best !== null && bestD <= Math.max(2, Math.floor(word.length / 3))) return best;
+  // "rmse" for "rmse_val": a key that starts with what was typed (the shortest such).
+  const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(word.toLowerCase())).sort((a, b) => a.length - b.length);
+  return prefixed[0] ?? null;
 }
 
 function levenshtein(a: string, b: string): number {
