@@ -10,6 +10,7 @@ import { EventHub } from '../src/core/jobs/event-hub';
 import { JobManager } from '../src/core/jobs/job-manager';
 import { defaultWorkerDir, packageRoot } from '../src/core/paths';
 import type { FeatureSet } from '../src/shared/domain';
+import { trackingBench } from './tracking-bench';
 
 const REPEATS = 3;
 const TARGET_RATIO = 0.2;
@@ -64,7 +65,8 @@ async function meterRuns(featureSet: FeatureSet): Promise<{ seconds: number; tra
 
 async function main(): Promise<void> {
   if (!existsSync(months.train) || !existsSync(months.val)) {
-    console.log(`bench: the full TLC months are not at ${join(sharedDir, 'data')}; nothing to compare.`);
+    console.log(`bench: the full TLC months are not at ${join(sharedDir, 'data')}; skipping the model comparison.`);
+    await trackingBench();
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'meter-bench-'));
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await trackingBench();
 }
 
 await main();

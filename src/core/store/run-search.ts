@@ -46,11 +46,14 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   const where = syntax('filter', filterText, () => compileFilter(db, parseFilter(filterText)));
   const order = syntax('order', orderText, () => compileOrder(db, parseOrderBy(orderText)));
   const sc = scope(q);
-  const from = `FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${sc.sql} AND ${where.sql}`;
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(...sc.params, ...where.params) as { n: number }).n;
-  const rows = db.prepare(`${RUN_SELECT} WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
-    .all(...sc.params, ...where.params, ...order.params, limit, offset) as RunDbRow[];
-  return { runs: toRows(db, rows), total, offset, limit };
+  // One pass: every matching id in order (cheap even for all 10,000 runs), so the filter is evaluated once
+  // for both the total and the page; then the page's rows are read by id.
+  const ids = db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+    WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params, ...order.params) as string[];
+  const pageIds = ids.slice(offset, offset + limit);
+  const byId = new Map((db.prepare(`${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
+    .map((r) => [r.run_id, r]));
+  return { runs: toRows(db, pageIds.map((id) => byId.get(id)!)), total: ids.length, offset, limit };
 }
 
 export function runKeys(db: Db): RunKeys {

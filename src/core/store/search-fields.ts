@@ -14,6 +14,8 @@ export interface Field {
   values?: readonly string[];
   /** datasets: the expression is over datasets d / run_inputs ri and is wrapped in EXISTS */
   dataset?: boolean;
+  /** metrics, params, tags: the table holding (run_id, key, value); filters become run_id IN (…) */
+  keyed?: { table: string; key: string };
   label: string;
 }
 
@@ -60,6 +62,7 @@ export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', 
     params: [key],
     type: table === 'latest_metrics' ? 'number' : 'text',
     label,
+    keyed: { table, key },
   };
 }
 

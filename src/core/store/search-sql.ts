@@ -79,10 +79,19 @@ function likeToGlob(pattern: string): string {
   return pattern.replace(/[[*?\]]/g, (c) => `[${c}]`).replace(/%/g, '*').replace(/_/g, '?');
 }
 
-function wrap(field: Field, condition: string): string {
-  return field.dataset
-    ? `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id WHERE ri.run_id = r.run_id AND ${condition})`
-    : condition;
+/**
+ * A condition on one field as SQL. Metric, param and tag conditions become `r.run_id IN (SELECT run_id FROM
+ * <table> WHERE key = ? AND <condition on value>)`: one pass over the (key, value, run_id) index instead of
+ * a lookup per run. A run without the key never matches, as in MLflow.
+ */
+function condition(field: Field, cond: (expr: string) => string, values: unknown[]): SqlPart {
+  if (field.keyed) {
+    return { sql: `r.run_id IN (SELECT run_id FROM ${field.keyed.table} WHERE key = ? AND ${cond('value')})`, params: [field.keyed.key, ...values] };
+  }
+  if (field.dataset) {
+    return { sql: `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id WHERE ri.run_id = r.run_id AND ${cond(field.sql)})`, params: values };
+  }
+  return { sql: cond(field.sql), params: [...field.params, ...values] };
 }
 
 function compileNode(db: Db, node: FilterNode): SqlPart {
@@ -98,28 +107,31 @@ function compileNode(db: Db, node: FilterNode): SqlPart {
     }
     case 'null': {
       const f = resolveField(db, node.key);
-      const cond = f.dataset ? `${f.sql} IS NOT NULL` : `${f.sql} IS ${node.negated ? 'NOT ' : ''}NULL`;
-      if (f.dataset) return { sql: node.negated ? wrap(f, cond) : `NOT ${wrap(f, cond)}`, params: f.params };
-      return { sql: cond, params: f.params };
+      // "has no value": no row for the key (metrics, params, tags, datasets) or a NULL column (attributes).
+      if (f.keyed || f.dataset) {
+        const has = condition(f, (x) => `${x} IS NOT NULL`, []);
+        return node.negated ? has : { sql: `NOT ${has.sql}`, params: has.params };
+      }
+      return { sql: `${f.sql} IS ${node.negated ? 'NOT ' : ''}NULL`, params: f.params };
     }
     case 'in': {
       const f = resolveField(db, node.key);
       const lits = node.values.map((v) => literalFor(f, v, 'IN'));
-      const expr = lits[0].expr(f.sql);
-      if (lits.some((l) => l.expr(f.sql) !== expr)) throw invalid(node.values[0].start, 'an IN list holds values of one type: all quoted or all numbers.');
-      const cond = `${expr} ${node.negated ? 'NOT IN' : 'IN'} (${lits.map(() => '?').join(', ')})`;
-      return { sql: wrap(f, cond), params: [...f.params, ...lits.map((l) => l.value)] };
+      const numeric = lits[0].expr('x') !== 'x';
+      if (lits.some((l) => (l.expr('x') !== 'x') !== numeric)) throw invalid(node.values[0].start, 'an IN list holds values of one type: all quoted or all numbers.');
+      const list = lits.map(() => '?').join(', ');
+      if (node.negated && (f.keyed || f.dataset)) {
+        // NOT IN still needs the key to be there: runs without it don't match, as with !=.
+        return condition(f, (x) => `${lits[0].expr(x)} NOT IN (${list})`, lits.map((l) => l.value));
+      }
+      return condition(f, (x) => `${lits[0].expr(x)} ${node.negated ? 'NOT IN' : 'IN'} (${list})`, lits.map((l) => l.value));
     }
     case 'compare': {
       const f = resolveField(db, node.key);
       const lit = literalFor(f, node.value, node.op);
-      const expr = lit.expr(f.sql);
-      const cond =
-        node.op === 'LIKE' ? `${expr} GLOB ?` : node.op === 'NOT LIKE' ? `${expr} NOT GLOB ?`
-          : node.op === 'ILIKE' ? `${expr} LIKE ?` : node.op === 'NOT ILIKE' ? `${expr} NOT LIKE ?`
-            : `${expr} ${node.op} ?`;
-      const value = node.op.endsWith(' LIKE') || node.op === 'LIKE' ? likeToGlob(String(lit.value)) : lit.value;
-      return { sql: wrap(f, cond), params: [...f.params, value] };
+      const like = node.op === 'LIKE' || node.op === 'NOT LIKE';
+      const sqlOp = { LIKE: 'GLOB', 'NOT LIKE': 'NOT GLOB', ILIKE: 'LIKE', 'NOT ILIKE': 'NOT LIKE' }[node.op as string] ?? node.op;
+      return condition(f, (x) => `${lit.expr(x)} ${sqlOp} ?`, [like ? likeToGlob(String(lit.value)) : lit.value]);
     }
   }
 }
@@ -129,23 +141,32 @@ export function compileFilter(db: Db, node: FilterNode | null): SqlPart {
   return node ? compileNode(db, node) : { sql: '1', params: [] };
 }
 
-/** Missing values sort last whichever the direction; params and tags sort as numbers when they are numbers. */
-export function compileOrder(db: Db, terms: OrderTerm[]): SqlPart {
+export interface OrderSql { joins: string; joinParams: unknown[]; sql: string; params: unknown[] }
+
+/**
+ * Missing values sort last whichever the direction; params and tags sort as numbers when they are numbers.
+ * Each metric/param/tag key is LEFT JOINed once, so ordering costs one index lookup per run.
+ */
+export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
   ensureFunctions(db);
+  const joins: string[] = [];
+  const joinParams: unknown[] = [];
   const sql: string[] = [];
   const params: unknown[] = [];
-  for (const t of terms) {
+  terms.forEach((t, i) => {
     const f = resolveField(db, t.key);
     if (f.dataset) throw invalid(t.key.start, 'runs can\'t be ordered by a dataset field (a run has several datasets).');
     const dir = t.descending ? 'DESC' : 'ASC';
-    if (f.type === 'text' && f.params.length) {
-      sql.push(`${f.sql} IS NULL`, `meter_num(${f.sql}) IS NULL`, `meter_num(${f.sql}) ${dir}`, `${f.sql} ${dir}`);
-      params.push(...f.params, ...f.params, ...f.params, ...f.params);
+    if (f.keyed) {
+      joins.push(`LEFT JOIN ${f.keyed.table} o${i} ON o${i}.run_id = r.run_id AND o${i}.key = ?`);
+      joinParams.push(f.keyed.key);
+      const v = `o${i}.value`;
+      sql.push(...(f.type === 'text' ? [`${v} IS NULL`, `meter_num(${v}) IS NULL`, `meter_num(${v}) ${dir}`, `${v} ${dir}`] : [`${v} IS NULL`, `${v} ${dir}`]));
     } else {
       sql.push(`${f.sql} IS NULL`, `${f.sql} ${dir}`);
       params.push(...f.params, ...f.params);
     }
-  }
+  });
   sql.push('r.start_ms DESC', 'r.run_id');
-  return { sql: sql.join(', '), params };
+  return { joins: joins.join(' '), joinParams, sql: sql.join(', '), params };
 }
