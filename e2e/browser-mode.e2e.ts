@@ -83,7 +83,7 @@ describe('browser mode (Chromium)', () => {
     await shot(page, '04-run-detail');
 
     await page.getByRole('link', { name: 'Runs' }).click();
-    const tr = page.locator('table[aria-label="runs"] tbody tr', { hasText: 'e2e-linear' });
+    const tr = page.locator('[role=grid][aria-label=runs] [role=row][data-run-id]', { hasText: 'e2e-linear' });
     await tr.waitFor();
     expect(await tr.textContent()).toContain(row.metrics.rmse_val.toFixed(4));
     expect(await tr.textContent()).toContain('FINISHED');
@@ -91,16 +91,19 @@ describe('browser mode (Chromium)', () => {
   });
 
   it('keeps edited notes and tags', async () => {
-    await page.locator('table[aria-label="runs"] tbody tr').first().click();
-    await page.getByLabel('notes').fill('first try: zones + distance');
+    await page.locator('[role=grid][aria-label=runs] [role=row][data-run-id]').first().click();
+    await page.getByRole('tab', { name: 'Write' }).click();
+    await page.getByLabel('notes').fill('first try: **zones** + distance');
     await page.getByRole('button', { name: 'Save notes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     await page.getByLabel('tag key').fill('purpose');
     await page.getByLabel('tag value').fill('e2e');
     await page.getByRole('button', { name: 'Set' }).click();
     await page.reload();
-    await page.getByLabel('notes').waitFor();
-    expect(await page.getByLabel('notes').inputValue()).toBe('first try: zones + distance');
+    // Saved notes open as rendered Markdown.
+    await page.locator('.markdown strong', { hasText: 'zones' }).waitFor();
+    await page.getByRole('tab', { name: 'Write' }).click();
+    expect(await page.getByLabel('notes').inputValue()).toBe('first try: **zones** + distance');
     const [row] = (await api('runs.list', {})) as { runId: string }[];
     expect(((await api('runs.get', { runId: row.runId })) as { tags: Record<string, string> }).tags.purpose).toBe('e2e');
   });
@@ -128,7 +131,7 @@ describe('browser mode (Chromium)', () => {
   it('moves through the runs table with the keyboard and follows the dark scheme', async () => {
     const dark = await browser.newPage({ viewport: { width: 1280, height: 820 }, colorScheme: 'dark' });
     await dark.goto(`${ui.url}#/runs`);
-    const rows = dark.locator('table[aria-label="runs"] tbody tr');
+    const rows = dark.locator('[role=grid][aria-label=runs] [role=row][data-run-id]');
     await rows.first().waitFor();
     await rows.first().focus();
     await dark.keyboard.press('ArrowDown');

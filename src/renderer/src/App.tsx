@@ -5,6 +5,7 @@ import type { Screen } from './store/route';
 import { DataScreen } from './screens/DataScreen';
 import { TrainScreen } from './screens/TrainScreen';
 import { RunsScreen } from './screens/RunsScreen';
+import { CompareScreen } from './screens/CompareScreen';
 
 const SCREENS: { screen: Screen; label: string; key: string }[] = [
   { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'runs', label: 'Runs', key: '3' },
@@ -26,7 +27,7 @@ export function App() {
     // Alt+1..3 switch screens in browser mode too (Electron's menu has Ctrl/Cmd+1..3).
     const onKey = (e: KeyboardEvent) => {
       const s = SCREENS.find((x) => x.key === e.key);
-      if (s && e.altKey) { navigate({ screen: s.screen, runId: null }); e.preventDefault(); }
+      if (s && e.altKey) { navigate({ screen: s.screen }); e.preventDefault(); }
     };
     window.addEventListener('keydown', onKey);
     const off = client?.onCommand((command) => {
@@ -52,7 +53,7 @@ export function App() {
       <nav className="nav" aria-label="screens">
         <h1>Meter</h1>
         {SCREENS.map((s) => (
-          <a key={s.screen} href={`#/${s.screen}`} aria-current={route.screen === s.screen ? 'page' : undefined}
+          <a key={s.screen} href={`#/${s.screen}`} aria-current={route.screen === s.screen || (s.screen === 'runs' && route.screen === 'compare') ? 'page' : undefined}
             onClick={(e) => { e.preventDefault(); navigate({ screen: s.screen, runId: null }); }}>{s.label}</a>
         ))}
         {info && <div className="foot" title={info.dbPath}>v{info.version} · {client?.mode === 'browser' ? 'browser mode' : 'desktop'}<br />{info.home}</div>}
@@ -61,6 +62,7 @@ export function App() {
         {route.screen === 'data' && <DataScreen />}
         {route.screen === 'train' && <TrainScreen />}
         {route.screen === 'runs' && <RunsScreen />}
+        {route.screen === 'compare' && <CompareScreen />}
       </main>
       {notice && route.screen !== 'train' && (
         <div className="toast" role="alert">{notice} <button className="btn" onClick={() => say(null)}>OK</button></div>

@@ -1,51 +1,85 @@
-// Editable parts of a run: notes (saved explicitly, Ctrl/Cmd+Enter) and tags (add or overwrite one).
+// Editable parts of a run: name, notes (Markdown, with a preview; Ctrl/⌘+Enter saves) and tags.
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Run } from '../../../shared/domain';
 import { useApp } from '../store/app-store';
+import { Markdown } from './Markdown';
+import type { AppClient } from '../api/client';
+
+function useSaver(onChange: (r: Run) => void) {
+  const client = useApp((s) => s.client);
+  const [error, setError] = useState<string | null>(null);
+  const save = async (fn: (c: AppClient) => Promise<Run>): Promise<boolean> => {
+    if (!client) return false;
+    try { onChange(await fn(client)); setError(null); return true; } catch (err) { setError((err as Error).message); return false; }
+  };
+  return { save, error };
+}
+
+export function RunName({ run, onChange }: { run: Run; onChange: (r: Run) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(run.name);
+  const { save, error } = useSaver(onChange);
+  useEffect(() => setName(run.name), [run.name]);
+  if (!editing) return <>{run.name} <button className="link" onClick={() => setEditing(true)} aria-label="rename run">rename</button></>;
+  return (
+    <form className="row" style={{ display: 'inline-flex' }} onSubmit={(e) => { e.preventDefault(); void save((c) => c.call('runs.rename', { runId: run.runId, name })).then((ok) => ok && setEditing(false)); }}>
+      <input aria-label="run name" autoFocus value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => { if (e.key === 'Escape') setEditing(false); }} />
+      <button className="btn" type="submit">Save</button>
+      {error && <span role="alert" className="bad">{error}</span>}
+    </form>
+  );
+}
 
 export function NotesEditor({ run, onChange }: { run: Run; onChange: (r: Run) => void }) {
-  const client = useApp((s) => s.client);
   const [text, setText] = useState(run.notes);
-  const [state, setState] = useState<'idle' | 'saving' | 'saved' | string>('idle');
+  const [tab, setTab] = useState<'write' | 'preview'>(run.notes ? 'preview' : 'write');
+  const [saved, setSaved] = useState(false);
+  const { save, error } = useSaver(onChange);
   useEffect(() => setText(run.notes), [run.notes]);
-  const save = async () => {
-    if (!client) return;
-    setState('saving');
-    try { onChange(await client.call('runs.setNotes', { runId: run.runId, notes: text })); setState('saved'); }
-    catch (err) { setState((err as Error).message); }
-  };
+  const doSave = () => void save((c) => c.call('runs.setNotes', { runId: run.runId, notes: text })).then((ok) => setSaved(ok));
   return (
     <>
-      <textarea className="notes" aria-label="notes" value={text} onChange={(e) => { setText(e.target.value); setState('idle'); }}
-        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void save(); }} placeholder="What did you try, what did you learn?" />
+      <div className="tabs" role="tablist">
+        <button role="tab" aria-selected={tab === 'write'} className={`btn${tab === 'write' ? ' pressed' : ''}`} onClick={() => setTab('write')}>Write</button>
+        <button role="tab" aria-selected={tab === 'preview'} className={`btn${tab === 'preview' ? ' pressed' : ''}`} onClick={() => setTab('preview')}>Preview</button>
+      </div>
+      {tab === 'write' ? (
+        <textarea className="notes" aria-label="notes" value={text} onChange={(e) => { setText(e.target.value); setSaved(false); }}
+          onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) doSave(); }} placeholder="What did you try, what did you learn? (Markdown)" />
+      ) : (text ? <Markdown text={text} /> : <p className="muted">No notes yet.</p>)}
       <div className="row">
-        <button className="btn" onClick={() => void save()} disabled={text === run.notes || state === 'saving'}>Save notes</button>
-        <span className="muted" role="status">{state === 'saved' ? 'Saved' : state === 'idle' || state === 'saving' ? '' : state}</span>
+        <button className="btn" onClick={doSave} disabled={text === run.notes}>Save notes</button>
+        <span className="muted" role="status">{saved ? 'Saved' : ''}</span>
+        {error && <span role="alert" className="bad">{error}</span>}
       </div>
     </>
   );
 }
 
 export function TagsEditor({ run, onChange }: { run: Run; onChange: (r: Run) => void }) {
-  const client = useApp((s) => s.client);
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const add = async (e: FormEvent) => {
+  const { save, error } = useSaver(onChange);
+  const add = (e: FormEvent) => {
     e.preventDefault();
-    if (!client || !key.trim()) return;
-    try { onChange(await client.call('runs.setTag', { runId: run.runId, key: key.trim(), value })); setKey(''); setValue(''); setError(null); }
-    catch (err) { setError((err as Error).message); }
+    if (!key.trim()) return;
+    void save((c) => c.call('runs.setTag', { runId: run.runId, key: key.trim(), value })).then((ok) => { if (ok) { setKey(''); setValue(''); } });
   };
   return (
     <>
-      <div className="kv">{Object.entries(run.tags).map(([k, v]) => <span key={k} style={{ display: 'contents' }}><span>{k}</span><span className="mono">{v}</span></span>)}</div>
-      <form className="row" onSubmit={(e) => void add(e)} style={{ marginTop: 10 }} aria-label="add tag">
+      <div className="kv">{Object.entries(run.tags).map(([k, v]) => (
+        <span key={k} style={{ display: 'contents' }}>
+          <span>{k}</span>
+          <span className="row"><span className="mono">{v}</span>
+            <button className="link" aria-label={`remove tag ${k}`} onClick={() => void save((c) => c.call('runs.deleteTag', { runId: run.runId, key: k }))}>×</button></span>
+        </span>
+      ))}</div>
+      <form className="row" onSubmit={add} style={{ marginTop: 10 }} aria-label="add tag">
         <input aria-label="tag key" placeholder="key" value={key} onChange={(e) => setKey(e.target.value)} style={{ width: 120 }} />
         <input aria-label="tag value" placeholder="value" value={value} onChange={(e) => setValue(e.target.value)} style={{ flex: 1 }} />
         <button className="btn" type="submit" disabled={!key.trim()}>Set</button>
       </form>
-      {error && <p role="alert" style={{ color: 'var(--bad)' }}>{error}</p>}
+      {error && <p role="alert" className="bad">{error}</p>}
     </>
   );
 }

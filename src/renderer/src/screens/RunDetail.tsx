@@ -5,7 +5,7 @@ import { asRunId } from '../../../shared/domain';
 import { fmtBytes, fmtDuration, fmtInt, fmtMetric, fmtTime } from '../format';
 import { useApp } from '../store/app-store';
 import { EChart } from '../components/EChart';
-import { NotesEditor, TagsEditor } from '../components/RunEditors';
+import { NotesEditor, RunName, TagsEditor } from '../components/RunEditors';
 
 const ERROR_METRICS = ['rmse_train', 'rmse_val', 'rmse_test', 'mae_val', 'mae_test'];
 
@@ -47,14 +47,15 @@ export function RunDetail({ runId }: { runId: string }) {
     };
   }, [history]);
 
-  if (error) return <p role="alert">{error} <button className="btn" onClick={() => navigate({ screen: 'runs', runId: null })}>Back to runs</button></p>;
+  if (error) return <p role="alert">{error} <button className="btn" onClick={() => navigate({ screen: 'runs' })}>Back to runs</button></p>;
   if (!run) return <p className="muted">Loading run…</p>;
   return (
     <>
-      <p><button className="btn" onClick={() => navigate({ screen: 'runs', runId: null })}>← Runs</button></p>
-      <h2 data-testid="run-title">{run.name} <span className={`status ${run.status}`}>{run.status}</span></h2>
+      <p><button className="btn" onClick={() => navigate({ screen: 'runs' })}>← Runs</button></p>
+      <h2 data-testid="run-title"><RunName run={run} onChange={setRun} /> <span className={`status ${run.status}`}>{run.status}</span>{run.deletedMs !== null && <span className="badge"> in trash</span>}</h2>
       <p className="muted mono">{run.runId} · {run.experimentName} · started {fmtTime(run.startMs)} · {fmtDuration(run.endMs === null ? null : run.endMs - run.startMs)} · {run.source.type} {run.source.name}{run.source.gitCommit ? ` @ ${run.source.gitCommit.slice(0, 8)}` : ''}</p>
       {run.error && <p role="alert" className="card error">{run.error}</p>}
+      <RunActions run={run} onChange={setRun} />
       <div className="detail">
         <section className="card"><h3>Parameters</h3>
           <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{v}</span></Fragment>)}</div>
@@ -79,5 +80,37 @@ export function RunDetail({ runId }: { runId: string }) {
         </section>
       </div>
     </>
+  );
+}
+
+function RunActions({ run, onChange }: { run: Run; onChange: (r: Run) => void }) {
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const [confirm, setConfirm] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (run.status === 'RUNNING' || !client) return null;
+  const setDeleted = async (deleted: boolean) => {
+    try { await client.call('runs.setDeleted', { runIds: [run.runId], deleted }); onChange(await client.call('runs.get', { runId: run.runId })); }
+    catch (err) { setError((err as Error).message); }
+  };
+  const purge = async () => {
+    try { await client.call('runs.purge', { runIds: [run.runId] }); navigate({ screen: 'runs' }); }
+    catch (err) { setError((err as Error).message); }
+  };
+  return (
+    <div className="row" style={{ marginBottom: 12 }}>
+      {run.deletedMs === null
+        ? <button className="btn" onClick={() => void setDeleted(true)}>Move to trash</button>
+        : <button className="btn" onClick={() => void setDeleted(false)}>Restore</button>}
+      {!confirm && <button className="btn danger" onClick={() => setConfirm(true)}>Delete for good…</button>}
+      {confirm && (
+        <span className="row confirm" role="alertdialog" aria-label="confirm purge">
+          Delete this run and its artifact files for good?
+          <button className="btn danger" onClick={() => void purge()}>Delete for good</button>
+          <button className="btn" onClick={() => setConfirm(false)}>Keep it</button>
+        </span>
+      )}
+      {error && <span role="alert" className="bad">{error}</span>}
+    </div>
   );
 }

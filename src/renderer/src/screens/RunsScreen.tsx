@@ -1,82 +1,89 @@
-// Runs: every run, newest first, sortable by any column; arrow keys move between rows, Enter opens one.
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { RunRow } from '../../../shared/domain';
-import { fmtDuration, fmtMetric, fmtTime } from '../format';
+// Runs: search (filter language with highlighting and autocomplete), sort, choose columns, select runs to
+// compare, trash, restore or purge them. The view lives in the URL, so a link reopens it.
+import { useEffect, useState } from 'react';
+import type { RunId, RunRow } from '../../../shared/domain';
 import { useApp } from '../store/app-store';
-import { RunDetail } from './RunDetail';
+import { hashFor } from '../store/route';
+import { useRunsView } from '../store/runs-view';
+import { FilterBox } from '../components/FilterBox';
+import { RunsGrid } from '../components/RunsGrid';
+import { ColumnChooser, ExperimentPicker } from '../components/RunsToolbar';
 import { JobProgress } from '../components/JobProgress';
-
-interface Column { key: string; label: string; num?: boolean; value(r: RunRow): string | number | null; show(r: RunRow): string }
-const duration = (r: RunRow): number | null => (r.endMs === null ? null : r.endMs - r.startMs);
-const COLUMNS: Column[] = [
-  { key: 'name', label: 'Run', value: (r) => r.name, show: (r) => r.name },
-  { key: 'experiment', label: 'Experiment', value: (r) => r.experimentName, show: (r) => r.experimentName },
-  { key: 'status', label: 'Status', value: (r) => r.status, show: (r) => r.status },
-  { key: 'model', label: 'Model', value: (r) => r.params.model ?? null, show: (r) => `${r.params.model ?? '—'}${r.params.alpha ? ` α=${r.params.alpha}` : ''}` },
-  { key: 'features', label: 'Features', value: (r) => r.params.feature_set ?? null, show: (r) => r.params.feature_set ?? '—' },
-  { key: 'rmse_val', label: 'rmse_val', num: true, value: (r) => r.metrics.rmse_val ?? null, show: (r) => fmtMetric(r.metrics.rmse_val) },
-  { key: 'rmse_train', label: 'rmse_train', num: true, value: (r) => r.metrics.rmse_train ?? null, show: (r) => fmtMetric(r.metrics.rmse_train) },
-  { key: 'duration', label: 'Duration', num: true, value: duration, show: (r) => fmtDuration(duration(r)) },
-  { key: 'start', label: 'Started', num: true, value: (r) => r.startMs, show: (r) => fmtTime(r.startMs) },
-];
-
-function compare(a: string | number | null, b: string | number | null): number {
-  if (a === null) return b === null ? 0 : 1; // missing values last, whichever the direction
-  if (b === null) return -1;
-  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
-}
+import { RunDetail } from './RunDetail';
 
 export function RunsScreen() {
-  const runs = useApp((s) => s.runs);
   const route = useApp((s) => s.route);
-  const navigate = useApp((s) => s.navigate);
-  const [sort, setSort] = useState<{ key: string; dir: 1 | -1 }>({ key: 'start', dir: -1 });
-  const body = useRef<HTMLTableSectionElement>(null);
-  const sorted = useMemo(() => {
-    const col = COLUMNS.find((c) => c.key === sort.key) ?? COLUMNS[0];
-    return [...runs].sort((a, b) => {
-      const va = col.value(a), vb = col.value(b);
-      if (va === null || vb === null) return compare(va, vb);
-      return sort.dir * compare(va, vb);
-    });
-  }, [runs, sort]);
-
   if (route.runId) return <RunDetail runId={route.runId} />;
-  const open = (r: RunRow) => navigate({ screen: 'runs', runId: r.runId });
-  const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number) => {
-    const rows = body.current?.querySelectorAll<HTMLTableRowElement>('tr');
-    if (e.key === 'Enter') open(sorted[i]);
-    else if (e.key === 'ArrowDown') { rows?.[Math.min(i + 1, sorted.length - 1)]?.focus(); e.preventDefault(); }
-    else if (e.key === 'ArrowUp') { rows?.[Math.max(i - 1, 0)]?.focus(); e.preventDefault(); }
+  return <RunsList />;
+}
+
+function RunsList() {
+  const route = useApp((s) => s.route);
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const lastOutcome = useApp((s) => s.lastOutcome);
+  const view = useRunsView();
+  const [confirmPurge, setConfirmPurge] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  // Coming back to Runs without a query (the nav link, Alt+3) keeps the view as it was left.
+  useEffect(() => { if (Object.keys(route.query).length > 0) view.fromQuery(route.query); void view.apply(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => { if (lastOutcome) void view.apply(); }, [lastOutcome]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Keep the URL in step with the view without a navigation (replaceState fires no hashchange)…
+  useEffect(() => {
+    const query = view.toQuery();
+    history.replaceState(null, '', hashFor({ screen: 'runs', query }));
+    useApp.setState({ route: { screen: 'runs', runId: null, query } });
+  }, [view.filter, view.orderBy, view.columns, view.experimentIds, view.lifecycle]); // eslint-disable-line react-hooks/exhaustive-deps
+  // …and follow a URL that changed from outside (back/forward, a pasted link).
+  const routeKey = JSON.stringify(route.query);
+  useEffect(() => {
+    if (Object.keys(route.query).length > 0 && routeKey !== JSON.stringify(view.toQuery())) { view.fromQuery(route.query); void view.apply(); }
+  }, [routeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const selectedIds = [...view.selected] as RunId[];
+  const act = async (fn: () => Promise<unknown>) => {
+    try { await fn(); setActionError(null); setConfirmPurge(false); await view.apply(); await useApp.getState().refresh(); }
+    catch (err) { setActionError((err as Error).message); }
   };
+  const open = (r: RunRow) => navigate({ screen: 'runs', runId: r.runId });
+  const trash = view.lifecycle === 'deleted';
   return (
     <>
-      <h2>Runs <span className="muted">({runs.length})</span></h2>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h2>{trash ? 'Trash' : 'Runs'} <span className="muted" data-testid="runs-total">({view.total.toLocaleString('en-US')})</span></h2>
+        <div className="row">
+          <button className={`btn${trash ? '' : ' pressed'}`} aria-pressed={!trash} onClick={() => view.setLifecycle('active')}>Active</button>
+          <button className={`btn${trash ? ' pressed' : ''}`} aria-pressed={trash} onClick={() => view.setLifecycle('deleted')}>Trash</button>
+        </div>
+      </div>
       <JobProgress />
-      {runs.length === 0 ? <p className="muted">No runs yet. Train one from the Train screen or the sample on the Data screen.</p> : (
-        <table className="grid" aria-label="runs">
-          <thead>
-            <tr>{COLUMNS.map((c) => (
-              <th key={c.key} aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={c.num ? 'num' : ''}>
-                <button onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? (-s.dir as 1 | -1) : (c.num ? 1 : 1) }))}>
-                  {c.label}{sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
-                </button>
-              </th>
-            ))}</tr>
-          </thead>
-          <tbody ref={body}>
-            {sorted.map((r, i) => (
-              <tr key={r.runId} tabIndex={0} data-run-id={r.runId} onClick={() => open(r)} onKeyDown={(e) => onKey(e, i)}>
-                {COLUMNS.map((c) => (
-                  <td key={c.key} className={c.num ? 'num' : ''}>
-                    {c.key === 'status' ? <span className={`status ${r.status}`}>{r.status}</span> : c.show(r)}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <div className="row toolbar">
+        <ExperimentPicker />
+        <FilterBox value={view.filter} error={view.error} keys={view.keys} onChange={view.setFilter} onSubmit={() => void view.apply()} />
+        <button className="btn primary" onClick={() => void view.apply()}>Search</button>
+        <ColumnChooser />
+      </div>
+      <div className="row selection-bar" aria-live="polite">
+        <span className="muted">{selectedIds.length ? `${selectedIds.length} selected` : 'Click a run to open it; Ctrl/⌘-click or Space to select, Shift to extend.'}</span>
+        {selectedIds.length >= 2 && !trash && (
+          <button className="btn primary" onClick={() => navigate({ screen: 'compare', query: { runs: selectedIds.join(',') } })}>Compare {selectedIds.length}</button>
+        )}
+        {selectedIds.length > 0 && !trash && <button className="btn" onClick={() => void act(() => client!.call('runs.setDeleted', { runIds: selectedIds, deleted: true }))}>Move to trash</button>}
+        {selectedIds.length > 0 && trash && <button className="btn" onClick={() => void act(() => client!.call('runs.setDeleted', { runIds: selectedIds, deleted: false }))}>Restore</button>}
+        {selectedIds.length > 0 && trash && !confirmPurge && <button className="btn danger" onClick={() => setConfirmPurge(true)}>Delete for good…</button>}
+        {confirmPurge && (
+          <span className="row confirm" role="alertdialog" aria-label="confirm purge">
+            Delete {selectedIds.length} run(s) and their artifact files for good?
+            <button className="btn danger" onClick={() => void act(() => client!.call('runs.purge', { runIds: selectedIds }))}>Delete for good</button>
+            <button className="btn" onClick={() => setConfirmPurge(false)}>Keep them</button>
+          </span>
+        )}
+        {actionError && <span role="alert" className="bad">{actionError}</span>}
+      </div>
+      {view.total === 0 && !view.error ? (
+        <p className="muted">{view.filter ? 'No runs match the filter.' : trash ? 'The trash is empty.' : 'No runs yet. Train one from the Train screen or the sample on the Data screen.'}</p>
+      ) : <RunsGrid onOpen={open} />}
     </>
   );
 }

@@ -30,7 +30,7 @@ interface AppState {
   lastOutcome: JobOutcome | null;
   notice: string | null;
   init(client: AppClient): Promise<void>;
-  navigate(route: Route): void;
+  navigate(route: Pick<Route, 'screen'> & Partial<Route>): void;
   refresh(): Promise<void>;
   importFiles(files: File[]): Promise<ImportOutcome[]>;
   importPaths(paths: string[]): Promise<Dataset[]>;
@@ -74,7 +74,8 @@ export const useApp = create<AppState>((set, get) => {
       await get().refresh();
     },
 
-    navigate(route) {
+    navigate(to) {
+      const route: Route = { runId: null, query: {}, ...to };
       const hash = hashFor(route);
       if (window.location.hash !== hash) window.location.hash = hash;
       set({ route });
@@ -83,7 +84,7 @@ export const useApp = create<AppState>((set, get) => {
     async refresh() {
       const c = client();
       const [datasets, experiments, runs] = await Promise.all([
-        c.call('data.list', {}), c.call('experiments.list', {}), c.call('runs.list', { limit: 1000 }),
+        c.call('data.list', {}), c.call('experiments.list', {}), c.call('runs.search', { limit: 50 }).then((r) => r.runs),
       ]);
       set({ datasets, experiments, runs });
     },

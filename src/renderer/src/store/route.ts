@@ -1,14 +1,22 @@
-// Screens are addressed by the URL hash (#/data, #/train, #/runs, #/runs/<id>), so reload and back work.
-export type Screen = 'data' | 'train' | 'runs';
-export interface Route { screen: Screen; runId: string | null }
+// Screens are addressed by the URL hash (#/data, #/train, #/runs?filter=…, #/runs/<id>, #/compare?runs=…),
+// so reload, back, and a copied link reopen the same view: filter, order, columns, selection, chart axes.
+export type Screen = 'data' | 'train' | 'runs' | 'compare';
+export interface Route { screen: Screen; runId: string | null; query: Record<string, string> }
+
+const SCREENS: Screen[] = ['data', 'train', 'runs', 'compare'];
 
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
-  if (parts[0] === 'train') return { screen: 'train', runId: null };
-  if (parts[0] === 'runs') return { screen: 'runs', runId: parts[1] ? decodeURIComponent(parts[1]) : null };
-  return { screen: 'data', runId: null };
+  const body = hash.replace(/^#\/?/, '');
+  const q = body.indexOf('?');
+  const path = q < 0 ? body : body.slice(0, q);
+  const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : body.slice(q + 1)));
+  const parts = path.split('/').filter(Boolean);
+  const screen = (SCREENS as string[]).includes(parts[0] ?? '') ? (parts[0] as Screen) : 'data';
+  return { screen, runId: screen === 'runs' && parts[1] ? decodeURIComponent(parts[1]) : null, query };
 }
 
-export function hashFor(route: Route): string {
-  return route.screen === 'runs' && route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : `#/${route.screen}`;
+export function hashFor(route: Pick<Route, 'screen'> & Partial<Route>): string {
+  const path = route.screen === 'runs' && route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : `#/${route.screen}`;
+  const entries = Object.entries(route.query ?? {}).filter(([, v]) => v !== '');
+  return entries.length ? `${path}?${new URLSearchParams(entries).toString()}` : path;
 }

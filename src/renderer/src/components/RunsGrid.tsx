@@ -1,0 +1,98 @@
+// The runs table, virtualized: only the rows in view are in the DOM, and pages load as they scroll in, so
+// 10,000 runs scroll smoothly. Run name and the selection box stay put (sticky) while columns scroll.
+// Keys: ↑/↓ move, Space selects (Shift extends, Ctrl/⌘ toggles), Enter opens.
+import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { RunRow } from '../../../shared/domain';
+import { fmtDuration, fmtMetric, fmtTime } from '../format';
+import { useRunsView } from '../store/runs-view';
+
+const ROW = 34;
+
+export function columnLabel(key: string): string {
+  return key.replace(/^attributes\./, '').replace(/^(metrics|params|tags)\./, '');
+}
+
+export function cellText(r: RunRow, key: string): string {
+  const [prefix, ...rest] = key.split('.');
+  const k = rest.join('.').replace(/^`|`$/g, '');
+  if (prefix === 'metrics') return fmtMetric(r.metrics[k]);
+  if (prefix === 'params') return r.params[k] ?? '—';
+  if (prefix === 'tags') return r.tags[k] ?? '—';
+  switch (k) {
+    case 'status': return r.status;
+    case 'start_time': return fmtTime(r.startMs);
+    case 'end_time': return r.endMs === null ? '—' : fmtTime(r.endMs);
+    case 'duration': return fmtDuration(r.endMs === null ? null : r.endMs - r.startMs);
+    case 'experiment': return r.experimentName;
+    case 'run_id': return r.runId;
+    default: return '—';
+  }
+}
+
+export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
+  const { rows, total, columns, orderBy, selected, ensure, select, sortBy } = useRunsView();
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const items = virtual.getVirtualItems();
+  useEffect(() => { for (const it of items) ensure(it.index); }, [items, ensure, rows]);
+  const [sortKey, sortDir] = (orderBy.split(',')[0] ?? '').trim().split(/\s+/);
+  const template = `36px 240px ${columns.map((c) => (c.startsWith('attributes.start') ? '170px' : '130px')).join(' ')}`;
+
+  const focusRow = (i: number) => {
+    virtual.scrollToIndex(i);
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
+  };
+  const onKey = (e: KeyboardEvent<HTMLDivElement>, i: number, r: RunRow | undefined) => {
+    if (e.key === 'ArrowDown' && i + 1 < total) { focusRow(i + 1); e.preventDefault(); }
+    else if (e.key === 'ArrowUp' && i > 0) { focusRow(i - 1); e.preventDefault(); }
+    else if (e.key === 'Enter' && r) onOpen(r);
+    else if (e.key === ' ') { select(i, e.shiftKey ? 'range' : 'toggle'); e.preventDefault(); }
+  };
+  const onClick = (e: MouseEvent, i: number, r: RunRow | undefined) => {
+    if (!r) return;
+    if (e.shiftKey) select(i, 'range');
+    else if (e.ctrlKey || e.metaKey) select(i, 'toggle');
+    else onOpen(r);
+  };
+
+  return (
+    <div className="grid-scroll" ref={scroller} role="grid" aria-label="runs" aria-rowcount={total + 1} data-testid="runs-grid">
+      <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: template }}>
+        <div className="sticky-0" role="columnheader" />
+        <div className="sticky-1" role="columnheader" aria-sort={sortKey === 'attributes.run_name' ? (sortDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
+          <button onClick={() => sortBy('attributes.run_name')}>Run{sortKey === 'attributes.run_name' ? (sortDir === 'DESC' ? ' ▼' : ' ▲') : ''}</button>
+        </div>
+        {columns.map((c) => (
+          <div key={c} role="columnheader" className={c.startsWith('metrics.') ? 'num' : ''} title={c}
+            aria-sort={sortKey === c ? (sortDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
+            <button onClick={() => sortBy(c)}>{columnLabel(c)}{sortKey === c ? (sortDir === 'DESC' ? ' ▼' : ' ▲') : ''}</button>
+          </div>
+        ))}
+      </div>
+      <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {items.map((it) => {
+          const r = rows[it.index];
+          const isSel = r ? selected.has(r.runId) : false;
+          return (
+            <div key={it.key} data-index={it.index} role="row" aria-rowindex={it.index + 2} aria-selected={isSel} tabIndex={0}
+              className={`grid-row${isSel ? ' selected' : ''}`} data-run-id={r?.runId}
+              style={{ gridTemplateColumns: template, transform: `translateY(${it.start}px)` }}
+              onKeyDown={(e) => onKey(e, it.index, r)} onClick={(e) => onClick(e, it.index, r)}>
+              <div className="sticky-0" role="gridcell">
+                <input type="checkbox" aria-label={`select ${r?.name ?? 'run'}`} checked={isSel} disabled={!r}
+                  onClick={(e) => { e.stopPropagation(); select(it.index, e.shiftKey ? 'range' : 'toggle'); }} onChange={() => {}} />
+              </div>
+              <div className="sticky-1" role="gridcell" title={r?.name}>{r ? r.name : '…'}</div>
+              {columns.map((c) => (
+                <div key={c} role="gridcell" className={c.startsWith('metrics.') ? 'num' : ''}>
+                  {r ? (c === 'attributes.status' ? <span className={`status ${r.status}`}>{r.status}</span> : cellText(r, c)) : ''}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
