@@ -16,8 +16,10 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 export interface UiServer { url: string; origin: string; token: string; home: string; stop(): Promise<void> }
 
-export async function startUi(): Promise<UiServer> {
+/** `prepare` runs against the new home before the server starts (e.g. seeding runs straight into the store). */
+export async function startUi(prepare?: (home: string) => Promise<void>): Promise<UiServer> {
   const home = mkdtempSync(join(tmpdir(), 'meter-e2e-'));
+  await prepare?.(home);
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'out/node/cli.js'), '--home', home, 'ui', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
