@@ -38,8 +38,7 @@ describe('runs search, compare and lifecycle (Chromium)', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
     page.on('pageerror', (e) => { throw e; });
-    await page.goto(ui.url);
-    await page.keyboard.press('Alt+3');
+    await page.goto(`${ui.url}#/runs`);
     await rows().first().waitFor();
   });
   afterAll(async () => { await browser?.close(); await ui?.stop(); });
@@ -122,7 +121,7 @@ describe('runs search, compare and lifecycle (Chromium)', () => {
   });
 
   it('moves a run to the trash, restores nothing, and purging removes its artifact folder', async () => {
-    await page.keyboard.press('Alt+3');
+    await page.getByRole('link', { name: 'Runs' }).click();
     const target = (await api('runs.search', { filter: "attributes.run_name = 'linear-a'" })).runs[0];
     const dir = join(ui.home, 'artifacts', target.runId);
     expect(existsSync(join(dir, 'model', 'model.json'))).toBe(true);
