@@ -5,6 +5,7 @@ import type {
   RunRow, RunSource,
 } from './domain';
 import type { JobInfo, JobOutcome, JobProgress } from './jobs';
+import type { AliasEvent, ModelVersion, RegisteredModel, RegisteredModelSummary, ResolvedModel } from './domain/registry';
 
 export interface AppInfo {
   version: string;
@@ -83,6 +84,22 @@ export interface Api {
   'runs.setDeleted': (a: { runIds: RunId[]; deleted: boolean }) => { changed: number };
   /** hard delete: rows and artifact folders, for good */
   'runs.purge': (a: { runIds: RunId[] }) => { purged: number; artifactBytesFreed: number };
+  'models.register': (a: { runId: RunId; name: string; description?: string }) => ModelVersion;
+  'models.create': (a: { name: string; description?: string }) => RegisteredModel;
+  'models.list': (a: Record<string, never>) => RegisteredModelSummary[];
+  'models.get': (a: { name: string }) => RegisteredModel;
+  'models.getVersion': (a: { name: string; version: number }) => ModelVersion;
+  /** give @alias to a version (a promotion when it moves); recorded in the model's history */
+  'models.setAlias': (a: { name: string; alias: string; version: number }) => AliasEvent;
+  'models.removeAlias': (a: { name: string; alias: string }) => AliasEvent;
+  /** move @alias back to the version it held before */
+  'models.rollback': (a: { name: string; alias: string }) => AliasEvent;
+  /** without `version`: the registered model's description */
+  'models.setDescription': (a: { name: string; version?: number; description: string }) => RegisteredModel | ModelVersion;
+  'models.setTag': (a: { name: string; version?: number; key: string; value: string }) => RegisteredModel;
+  'models.setArchived': (a: { name: string; version: number; archived: boolean }) => ModelVersion;
+  'models.deleteVersion': (a: { name: string; version: number }) => { deleted: number };
+  'models.resolve': (a: { uri: string }) => ResolvedModel;
   'jobs.startTraining': (a: TrainingRequest) => { jobId: JobId; runId: RunId };
   'jobs.cancel': (a: { jobId: JobId }) => { cancelled: boolean };
   'jobs.wait': (a: { jobId: JobId }) => JobOutcome;
@@ -99,6 +116,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'experiments.rename', 'experiments.setArchived',
   'runs.list', 'runs.get', 'runs.metricHistory', 'runs.setNotes', 'runs.setTag', 'runs.deleteTag', 'runs.rename',
   'runs.search', 'runs.keys', 'runs.setDeleted', 'runs.purge',
+  'models.register', 'models.create', 'models.list', 'models.get', 'models.getVersion', 'models.setAlias', 'models.removeAlias',
+  'models.rollback', 'models.setDescription', 'models.setTag', 'models.setArchived', 'models.deleteVersion', 'models.resolve',
   'jobs.startTraining', 'jobs.cancel', 'jobs.wait', 'jobs.list',
 ];
 

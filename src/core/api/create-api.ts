@@ -8,6 +8,7 @@ import { dataHandlers } from './data';
 import type { Handlers } from './handlers';
 import { trackingHandlers } from './tracking';
 import { searchHandlers } from './runs-search';
+import { registryHandlers } from './registry';
 import { trainingHandlers } from './training';
 
 export interface CoreApi {
@@ -33,7 +34,7 @@ export function createApi(ctx: CoreContext): CoreApi {
   const appHandlers: Handlers<'app.info'> = {
     'app.info': () => ({ version: ctx.version, home: ctx.home, dbPath: ctx.dbPath, schemaVersion: ctx.schemaVersion, sampleFiles: sampleFiles(ctx.resourcesDir) }),
   };
-  const handlers = merge([appHandlers, dataHandlers(ctx), trackingHandlers(ctx), searchHandlers(ctx), trainingHandlers(ctx)]);
+  const handlers = merge([appHandlers, dataHandlers(ctx), trackingHandlers(ctx), searchHandlers(ctx), registryHandlers(ctx), trainingHandlers(ctx)]);
   const call = async <K extends ApiMethod>(name: K, arg: ApiArg<K>): Promise<ApiResult<K>> => {
     const fn = handlers[name] as unknown as (a: ApiArg<K>) => ApiResult<K> | Promise<ApiResult<K>>;
     return fn(arg ?? ({} as ApiArg<K>));

@@ -2,3 +2,4 @@ export * from './ids';
 export * from './data';
 export * from './model';
 export * from './tracking';
+export * from './registry';
