@@ -89,4 +89,23 @@ describe('meter CLI', () => {
     expect(meter('experiments').out).not.toContain('scratch');
     expect(meter('experiments', '--all').out).toContain('scratch');
   });
+
+  it('registers runs, promotes, rolls back and resolves from the CLI, all with --json', () => {
+    const a = (JSON.parse(meter('train', '--model', 'ridge', '--alpha', '1', '--json').out) as { runId: string }).runId;
+    const b = (JSON.parse(meter('train', '--model', 'ridge', '--alpha', '10', '--json').out) as { runId: string }).runId;
+    expect(meter('register', a, '--name', 'taxi-duration').out).toMatch(/^Registered models:\/taxi-duration\/1 from run/);
+    expect(JSON.parse(meter('register', b, '--name', 'taxi-duration', '--json').out)).toMatchObject({ version: 2, runId: b });
+    expect(meter('models', 'alias', 'taxi-duration', 'champion', '1').out).toContain('@champion → taxi-duration version 1');
+    expect(JSON.parse(meter('models', 'alias', 'taxi-duration', 'champion', '2', '--json').out)).toMatchObject({ action: 'move', fromVersion: 1, toVersion: 2 });
+    expect(JSON.parse(meter('models', 'resolve', 'models:/taxi-duration@champion', '--json').out)).toMatchObject({ version: 2, runId: b });
+    expect(meter('models', 'rollback', 'taxi-duration', 'champion').out).toContain('rolled back: version 2 → 1');
+    const show = meter('models', 'show', 'taxi-duration');
+    expect(show.out).toMatch(/@champion rollback 2 → 1/);
+    expect(show.out).toMatch(/1 +@champion +Production/);
+    expect(JSON.parse(meter('models', 'list', '--json').out)[0]).toMatchObject({ name: 'taxi-duration', aliases: { champion: 1 } });
+    const bad = meter('register', a, '--name', 'taxi duration');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^meter: Model name "taxi duration" is not allowed \(a space\)/);
+    expect(meter('models', 'resolve', 'models:/taxi-duration/7').code).toBe(3);
+  });
 });

@@ -5,6 +5,7 @@ import { EXIT_CODES, MeterError, toErrorData } from '../shared/errors';
 import { uiCommand } from './ui-command';
 import { importCommand, runCommand, trainCommand, type Io } from './commands';
 import { experimentsCommand, runsCommand } from './runs-commands';
+import { modelsCommand, registerCommand } from './models-commands';
 
 const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration models
 
@@ -27,6 +28,10 @@ Commands:
   run delete RUN_ID… | restore RUN_ID… | purge RUN_ID… --yes   trash, restore, or delete for good (with artifacts)
   experiments [--all]          list experiments (--all: with archived ones)
   experiments rename NAME NEW | archive NAME | restore NAME
+  register RUN_ID --name NAME  register a run's model as the next version of NAME
+  models list | show NAME      registered models; versions, aliases, alias history
+  models alias NAME ALIAS VERSION | unalias NAME ALIAS | rollback NAME ALIAS
+  models resolve URI           models:/NAME@ALIAS, models:/NAME/VERSION, models:/NAME/latest, runs:/RUN_ID/model
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
 
 Options for every command:
@@ -51,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') { process.stdout.write(HELP); return 0; }
   const commands: Record<string, typeof importCommand> = {
     import: importCommand, train: trainCommand, runs: runsCommand, run: runCommand, experiments: experimentsCommand,
+    register: registerCommand, models: modelsCommand,
   };
   if (command === 'ui') return uiCommand(home, args, (s) => process.stdout.write(`${s}\n`));
   if (command === '--version') {
