@@ -135,6 +135,7 @@ describe('browser mode (Chromium)', () => {
     await rows.first().waitFor();
     await rows.first().focus();
     await dark.keyboard.press('ArrowDown');
+    await dark.locator('[role=grid][aria-label=runs] [role=row][data-index="1"]:focus').waitFor();
     await dark.keyboard.press('Enter');
     await dark.getByTestId('run-title').waitFor();
     expect(await dark.getByTestId('run-title').textContent()).toContain('e2e-linear');

@@ -22,6 +22,7 @@ export function installMenu(focused: () => BrowserWindow | null): void {
         { label: 'Data', accelerator: 'CmdOrCtrl+1', click: send('go-data') },
         { label: 'Train', accelerator: 'CmdOrCtrl+2', click: send('go-train') },
         { label: 'Runs', accelerator: 'CmdOrCtrl+3', click: send('go-runs') },
+        { label: 'Models', accelerator: 'CmdOrCtrl+4', click: send('go-models') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

@@ -6,9 +6,11 @@ import { DataScreen } from './screens/DataScreen';
 import { TrainScreen } from './screens/TrainScreen';
 import { RunsScreen } from './screens/RunsScreen';
 import { CompareScreen } from './screens/CompareScreen';
+import { ModelsScreen } from './screens/ModelsScreen';
 
 const SCREENS: { screen: Screen; label: string; key: string }[] = [
   { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'runs', label: 'Runs', key: '3' },
+  { screen: 'models', label: 'Models', key: '4' },
 ];
 
 const hasFiles = (e: DragEvent): boolean => [...e.dataTransfer.types].includes('Files');
@@ -63,6 +65,7 @@ export function App() {
         {route.screen === 'train' && <TrainScreen />}
         {route.screen === 'runs' && <RunsScreen />}
         {route.screen === 'compare' && <CompareScreen />}
+        {route.screen === 'models' && <ModelsScreen />}
       </main>
       {notice && route.screen !== 'train' && (
         <div className="toast" role="alert">{notice} <button className="btn" onClick={() => say(null)}>OK</button></div>

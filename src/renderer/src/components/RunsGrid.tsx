@@ -40,6 +40,8 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
   const template = `36px 240px ${columns.map((c) => (c.startsWith('attributes.start') ? '170px' : '130px')).join(' ')}`;
 
   const focusRow = (i: number) => {
+    const el = scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`);
+    if (el) { el.focus(); return; } // already rendered: focus now, so a quick Enter opens the right run
     virtual.scrollToIndex(i);
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
   };

@@ -6,6 +6,7 @@ import { fmtBytes, fmtDuration, fmtInt, fmtMetric, fmtTime } from '../format';
 import { useApp } from '../store/app-store';
 import { EChart } from '../components/EChart';
 import { NotesEditor, RunName, TagsEditor } from '../components/RunEditors';
+import { RegisterButton } from '../components/ModelBits';
 
 const ERROR_METRICS = ['rmse_train', 'rmse_val', 'rmse_test', 'mae_val', 'mae_test'];
 
@@ -98,7 +99,8 @@ function RunActions({ run, onChange }: { run: Run; onChange: (r: Run) => void })
     catch (err) { setError((err as Error).message); }
   };
   return (
-    <div className="row" style={{ marginBottom: 12 }}>
+    <div className="row" style={{ marginBottom: 12, flexWrap: 'wrap' }}>
+      {run.status === 'FINISHED' && run.deletedMs === null && <RegisterButton runId={run.runId} />}
       {run.deletedMs === null
         ? <button className="btn" onClick={() => void setDeleted(true)}>Move to trash</button>
         : <button className="btn" onClick={() => void setDeleted(false)}>Restore</button>}

@@ -10,6 +10,7 @@ import { RunsGrid } from '../components/RunsGrid';
 import { ColumnChooser, ExperimentPicker } from '../components/RunsToolbar';
 import { JobProgress } from '../components/JobProgress';
 import { RunDetail } from './RunDetail';
+import { RegisterButton } from '../components/ModelBits';
 
 export function RunsScreen() {
   const route = useApp((s) => s.route);
@@ -69,6 +70,7 @@ function RunsList() {
         {selectedIds.length >= 2 && !trash && (
           <button className="btn primary" onClick={() => navigate({ screen: 'compare', query: { runs: selectedIds.join(',') } })}>Compare {selectedIds.length}</button>
         )}
+        {selectedIds.length === 1 && !trash && <RegisterButton runId={selectedIds[0]} />}
         {selectedIds.length > 0 && !trash && <button className="btn" onClick={() => void act(() => client!.call('runs.setDeleted', { runIds: selectedIds, deleted: true }))}>Move to trash</button>}
         {selectedIds.length > 0 && trash && <button className="btn" onClick={() => void act(() => client!.call('runs.setDeleted', { runIds: selectedIds, deleted: false }))}>Restore</button>}
         {selectedIds.length > 0 && trash && !confirmPurge && <button className="btn danger" onClick={() => setConfirmPurge(true)}>Delete for good…</button>}

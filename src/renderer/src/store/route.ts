@@ -1,9 +1,10 @@
 // Screens are addressed by the URL hash (#/data, #/train, #/runs?filter=…, #/runs/<id>, #/compare?runs=…),
 // so reload, back, and a copied link reopen the same view: filter, order, columns, selection, chart axes.
-export type Screen = 'data' | 'train' | 'runs' | 'compare';
-export interface Route { screen: Screen; runId: string | null; query: Record<string, string> }
+// Models: #/models, #/models/<name>, #/models/<name>/<version>.
+export type Screen = 'data' | 'train' | 'runs' | 'compare' | 'models';
+export interface Route { screen: Screen; runId: string | null; query: Record<string, string>; model?: string | null; version?: number | null }
 
-const SCREENS: Screen[] = ['data', 'train', 'runs', 'compare'];
+const SCREENS: Screen[] = ['data', 'train', 'runs', 'compare', 'models'];
 
 export function parseHash(hash: string): Route {
   const body = hash.replace(/^#\/?/, '');
@@ -12,11 +13,14 @@ export function parseHash(hash: string): Route {
   const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : body.slice(q + 1)));
   const parts = path.split('/').filter(Boolean);
   const screen = (SCREENS as string[]).includes(parts[0] ?? '') ? (parts[0] as Screen) : 'data';
-  return { screen, runId: screen === 'runs' && parts[1] ? decodeURIComponent(parts[1]) : null, query };
+  const model = screen === 'models' && parts[1] ? decodeURIComponent(parts[1]) : null;
+  const version = screen === 'models' && parts[2] && /^\d+$/.test(parts[2]) ? Number(parts[2]) : null;
+  return { screen, runId: screen === 'runs' && parts[1] ? decodeURIComponent(parts[1]) : null, query, model, version };
 }
 
 export function hashFor(route: Pick<Route, 'screen'> & Partial<Route>): string {
-  const path = route.screen === 'runs' && route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : `#/${route.screen}`;
+  let path = route.screen === 'runs' && route.runId ? `#/runs/${encodeURIComponent(route.runId)}` : `#/${route.screen}`;
+  if (route.screen === 'models' && route.model) path += `/${encodeURIComponent(route.model)}${route.version ? `/${route.version}` : ''}`;
   const entries = Object.entries(route.query ?? {}).filter(([, v]) => v !== '');
   return entries.length ? `${path}?${new URLSearchParams(entries).toString()}` : path;
 }

@@ -1,0 +1,94 @@
+// Models: the registered models → one model (versions, aliases, history, description) → one version.
+import { useCallback, useEffect, useState } from 'react';
+import type { RegisteredModel, RegisteredModelSummary } from '../../../shared/domain';
+import { fmtMetric, fmtTime } from '../format';
+import { useApp } from '../store/app-store';
+import { AliasBadges, DescriptionEditor, PromoteForm, useAction } from '../components/ModelBits';
+import { VersionPage } from './VersionPage';
+
+export function ModelsScreen() {
+  const route = useApp((s) => s.route);
+  if (route.model && route.version) return <VersionPage name={route.model} version={route.version} />;
+  if (route.model) return <ModelPage name={route.model} />;
+  return <ModelsList />;
+}
+
+function ModelsList() {
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const [models, setModels] = useState<RegisteredModelSummary[] | null>(null);
+  useEffect(() => { if (client) void client.call('models.list', {}).then(setModels); }, [client]);
+  if (!models) return <p className="muted">Loading…</p>;
+  return (
+    <>
+      <h2>Models</h2>
+      {models.length === 0 ? <p className="muted">No registered models yet. Open a finished run and choose “Register model…”.</p> : (
+        <table className="grid" aria-label="registered models">
+          <thead><tr><th>Name</th><th>Latest</th><th>Versions</th><th>Aliases</th><th>Updated</th></tr></thead>
+          <tbody>{models.map((m) => (
+            <tr key={m.name} tabIndex={0} onClick={() => navigate({ screen: 'models', model: m.name })} onKeyDown={(e) => { if (e.key === 'Enter') navigate({ screen: 'models', model: m.name }); }}>
+              <td><strong>{m.name}</strong>{m.description && <div className="muted">{m.description}</div>}</td>
+              <td>{m.latestVersion ? `v${m.latestVersion}` : '—'}</td><td>{m.versionCount}</td>
+              <td>{Object.entries(m.aliases).map(([a, v]) => <span key={a} className="badge alias">@{a} → v{v}</span>)}</td>
+              <td>{fmtTime(m.updatedMs)}</td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function ModelPage({ name }: { name: string }) {
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const [model, setModel] = useState<RegisteredModel | null>(null);
+  const { run, error } = useAction();
+  const load = useCallback(async () => { if (client) await run(async () => setModel(await client.call('models.get', { name }))); }, [client, name]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => { void load(); }, [load]);
+  if (!model) return error ? <p role="alert">{error}</p> : <p className="muted">Loading…</p>;
+  const knownAliases = Object.keys(model.aliases);
+  return (
+    <>
+      <p><button className="btn" onClick={() => navigate({ screen: 'models' })}>← Models</button></p>
+      <h2 data-testid="model-title">{model.name}</h2>
+      {error && <p role="alert" className="bad">{error}</p>}
+      <div className="detail">
+        <section className="card"><h3>Description</h3>
+          <DescriptionEditor value={model.description} onSave={async (d) => { await client!.call('models.setDescription', { name, description: d }); await load(); }} /></section>
+        <section className="card"><h3>Aliases</h3>
+          {knownAliases.length === 0 ? <p className="muted">None yet: promote a version below.</p> : (
+            <ul className="plain" aria-label="aliases">{Object.entries(model.aliases).map(([a, v]) => (
+              <li key={a} className="row"><span className="badge alias">@{a}</span> → version {v}
+                <button className="btn" onClick={() => void run(() => client!.call('models.rollback', { name, alias: a })).then(load)}>Roll back @{a}</button></li>
+            ))}</ul>
+          )}
+        </section>
+        <section className="card wide"><h3>Versions</h3>
+          <table className="grid" aria-label="versions">
+            <thead><tr><th>Version</th><th>Aliases</th><th>Stage</th><th className="num">rmse_val</th><th>Run</th><th>Registered</th><th>Promote</th></tr></thead>
+            <tbody>{model.versions.map((v) => (
+              <tr key={v.version} data-version={v.version}>
+                <td><a href={`#/models/${encodeURIComponent(name)}/${v.version}`}>v{v.version}</a>{v.status === 'ARCHIVED' && <span className="badge"> archived</span>}</td>
+                <td><AliasBadges aliases={v.aliases} /></td>
+                <td title="MLflow's legacy stage, derived from aliases">{v.stage}</td>
+                <td className="num">{fmtMetric(v.metrics.rmse_val)}</td>
+                <td>{v.runExists ? <a href={`#/runs/${v.runId}`}>{v.runName}</a> : <span className="muted">{v.runName} (deleted)</span>}</td>
+                <td>{fmtTime(v.createdMs)}</td>
+                <td>{v.status === 'READY' && <PromoteForm name={name} version={v.version} known={knownAliases} onDone={() => void load()} />}</td>
+              </tr>
+            ))}</tbody>
+          </table>
+        </section>
+        <section className="card wide"><h3>Alias history</h3>
+          {model.history.length === 0 ? <p className="muted">No alias has been set yet.</p> : (
+            <ol className="timeline" aria-label="alias history">{model.history.map((e, i) => (
+              <li key={i}><span className="muted">{fmtTime(e.atMs)}</span> <span className="badge alias">@{e.alias}</span> {e.action}{' '}
+                {e.action === 'set' ? `→ v${e.toVersion}` : e.action === 'remove' ? `(was v${e.fromVersion})` : `v${e.fromVersion} → v${e.toVersion}`}</li>
+            ))}</ol>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}

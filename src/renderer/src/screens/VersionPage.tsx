@@ -1,0 +1,96 @@
+// One model version: its lineage on one page (version → run → params → datasets → metrics), its signature,
+// promotion and rollback, archive/delete, and a side-by-side comparison with another version.
+import { useCallback, useEffect, useState } from 'react';
+import type { ModelVersion, RegisteredModel } from '../../../shared/domain';
+import { fmtBytes, fmtInt, fmtMetric, fmtTime } from '../format';
+import { useApp } from '../store/app-store';
+import { AliasBadges, DescriptionEditor, PromoteForm, useAction } from '../components/ModelBits';
+
+function specText(v: ModelVersion): string {
+  const s = v.signature.featureSpec;
+  return `${v.signature.model} · ${s.featureSet} · ${[...s.categorical, ...s.numeric].join(', ')}`;
+}
+
+function VersionCompare({ a, b }: { a: ModelVersion; b: ModelVersion }) {
+  const keys = (f: (v: ModelVersion) => Record<string, unknown>) => [...new Set([...Object.keys(f(a)), ...Object.keys(f(b))])].sort();
+  const row = (label: string, x: string, y: string) => (
+    <tr key={label}><td>{label}</td><td className={x !== y ? 'changed' : ''}>{x}</td><td className={x !== y ? 'changed' : ''}>{y}</td></tr>
+  );
+  return (
+    <table className="grid diff" aria-label="version comparison">
+      <thead><tr><th /><th>v{a.version}</th><th>v{b.version}</th></tr></thead>
+      <tbody>
+        {row('feature spec', specText(a), specText(b))}
+        {keys((v) => v.params).map((k) => row(`params.${k}`, a.params[k] ?? '—', b.params[k] ?? '—'))}
+        {keys((v) => v.metrics).map((k) => row(`metrics.${k}`, fmtMetric(a.metrics[k]), fmtMetric(b.metrics[k])))}
+        {row('train data', a.datasets.find((d) => d.role === 'train')?.fileName ?? '—', b.datasets.find((d) => d.role === 'train')?.fileName ?? '—')}
+      </tbody>
+    </table>
+  );
+}
+
+export function VersionPage({ name, version }: { name: string; version: number }) {
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const [v, setV] = useState<ModelVersion | null>(null);
+  const [model, setModel] = useState<RegisteredModel | null>(null);
+  const [other, setOther] = useState<number | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const { run, error } = useAction();
+  const load = useCallback(async () => {
+    if (!client) return;
+    await run(async () => { setV(await client.call('models.getVersion', { name, version })); setModel(await client.call('models.get', { name })); });
+  }, [client, name, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => { void load(); }, [load]);
+  if (!v || !model) return error ? <p role="alert">{error}</p> : <p className="muted">Loading…</p>;
+  const otherV = model.versions.find((x) => x.version === other) ?? null;
+  const act = (fn: () => Promise<unknown>) => void run(fn).then((ok) => { if (ok) void load(); });
+  return (
+    <>
+      <p><button className="btn" onClick={() => navigate({ screen: 'models', model: name })}>← {name}</button></p>
+      <h2 data-testid="version-title">{name} v{v.version} <AliasBadges aliases={v.aliases} /> <span className="badge">{v.stage}</span>{v.status === 'ARCHIVED' && <span className="badge">archived</span>}</h2>
+      <p className="muted mono">{v.uri} · registered {fmtTime(v.createdMs)} · model sha256 {v.modelSha256.slice(0, 16)}… ({fmtBytes(v.modelBytes)})</p>
+      {error && <p role="alert" className="bad">{error}</p>}
+      <div className="row" style={{ marginBottom: 12, flexWrap: 'wrap' }}>
+        {v.status === 'READY' && <PromoteForm name={name} version={v.version} known={Object.keys(model.aliases)} onDone={() => void load()} />}
+        {v.aliases.map((a) => <button key={a} className="btn" onClick={() => act(() => client!.call('models.rollback', { name, alias: a }))}>Roll back @{a}</button>)}
+        <button className="btn" onClick={() => act(() => client!.call('models.setArchived', { name, version, archived: v.status === 'READY' }))}>{v.status === 'READY' ? 'Archive' : 'Restore'}</button>
+        {!confirmDelete && <button className="btn danger" onClick={() => setConfirmDelete(true)}>Delete version…</button>}
+        {confirmDelete && (
+          <span className="row confirm" role="alertdialog" aria-label="confirm delete version">
+            Delete v{version} and its model file for good? (Its number won't be reused.)
+            <button className="btn danger" onClick={() => void run(() => client!.call('models.deleteVersion', { name, version })).then((ok) => { if (ok) navigate({ screen: 'models', model: name }); else setConfirmDelete(false); })}>Delete</button>
+            <button className="btn" onClick={() => setConfirmDelete(false)}>Keep it</button>
+          </span>
+        )}
+      </div>
+      <div className="detail">
+        <section className="card wide" aria-label="lineage"><h3>Lineage</h3>
+          <ol className="lineage">
+            <li><strong>Version</strong> {name} v{v.version} — a copy of the run's model, kept by the registry</li>
+            <li><strong>Run</strong> {v.runExists ? <a href={`#/runs/${v.runId}`}>{v.runName}</a> : <span>{v.runName} <span className="muted">(run deleted; this version keeps its own copy)</span></span>} <span className="muted mono">{v.runId}</span> in {v.experimentName}</li>
+            <li><strong>Params</strong> <span className="mono">{Object.entries(v.params).map(([k, x]) => `${k}=${x}`).join('  ')}</span></li>
+            <li><strong>Datasets</strong>
+              <table className="grid" aria-label="version datasets"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th className="num">Rows</th><th>sha256</th></tr></thead>
+                <tbody>{v.datasets.map((d) => <tr key={d.role}><td>{d.role}</td><td title={d.path}>{d.fileName}</td><td>{d.kind}</td><td>{d.month ?? '—'}</td><td className="num">{fmtInt(d.rows)}</td><td className="mono">{d.sha256.slice(0, 16)}…</td></tr>)}</tbody></table></li>
+            <li><strong>Metrics</strong> <span className="mono">{['rmse_train', 'rmse_val', 'rmse_test', 'mae_val'].filter((k) => k in v.metrics).map((k) => `${k}=${fmtMetric(v.metrics[k])}`).join('  ')}</span></li>
+          </ol>
+        </section>
+        <section className="card"><h3>Signature</h3>
+          <p>{specText(v)}</p>
+          <div className="kv">{v.signature.inputs.map((i) => <span key={i.name} style={{ display: 'contents' }}><span>{i.name}</span><span className="mono">{i.type}</span></span>)}
+            <span>→ {v.signature.output.name}</span><span className="mono">{v.signature.output.type}</span></div>
+        </section>
+        <section className="card"><h3>Description</h3>
+          <DescriptionEditor value={v.description} onSave={async (d) => { await client!.call('models.setDescription', { name, version, description: d }); await load(); }} /></section>
+        <section className="card wide"><div className="row" style={{ justifyContent: 'space-between' }}><h3>Compare with</h3>
+          <select aria-label="compare with version" value={other ?? ''} onChange={(e) => setOther(e.target.value ? Number(e.target.value) : null)}>
+            <option value="">(choose a version)</option>
+            {model.versions.filter((x) => x.version !== version).map((x) => <option key={x.version} value={x.version}>v{x.version}</option>)}
+          </select></div>
+          {otherV ? <VersionCompare a={v} b={otherV} /> : <p className="muted">Choose another version to see metrics, params and feature spec side by side.</p>}
+        </section>
+      </div>
+    </>
+  );
+}
