@@ -6,6 +6,7 @@ import type {
 } from './domain';
 import type { JobInfo, JobOutcome, JobProgress } from './jobs';
 import type { AliasEvent, ModelVersion, RegisteredModel, RegisteredModelSummary, ResolvedModel } from './domain/registry';
+import type { ScoringRecord } from './domain/scoring';
 
 export interface AppInfo {
   version: string;
@@ -100,6 +101,9 @@ export interface Api {
   'models.setArchived': (a: { name: string; version: number; archived: boolean }) => ModelVersion;
   'models.deleteVersion': (a: { name: string; version: number }) => { deleted: number };
   'models.resolve': (a: { uri: string }) => ResolvedModel;
+  /** batch-score parquet files with a model URI; one predictions parquet per input under outputDir */
+  'scoring.start': (a: { modelUri: string; inputs: string[]; outputDir?: string }) => { jobId: JobId; outputs: string[] };
+  'scoring.list': (a: { name?: string; version?: number; jobId?: JobId; limit?: number }) => ScoringRecord[];
   'jobs.startTraining': (a: TrainingRequest) => { jobId: JobId; runId: RunId };
   'jobs.cancel': (a: { jobId: JobId }) => { cancelled: boolean };
   'jobs.wait': (a: { jobId: JobId }) => JobOutcome;
@@ -118,6 +122,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'runs.search', 'runs.keys', 'runs.setDeleted', 'runs.purge',
   'models.register', 'models.create', 'models.list', 'models.get', 'models.getVersion', 'models.setAlias', 'models.removeAlias',
   'models.rollback', 'models.setDescription', 'models.setTag', 'models.setArchived', 'models.deleteVersion', 'models.resolve',
+  'scoring.start', 'scoring.list',
   'jobs.startTraining', 'jobs.cancel', 'jobs.wait', 'jobs.list',
 ];
 

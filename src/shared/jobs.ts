@@ -4,6 +4,7 @@ import type { MeterErrorData } from './errors';
 import type { JobId, RunId } from './domain/ids';
 import type { SchemaReport } from './domain/data';
 import type { FeatureSet, ModelFile, ModelKind } from './domain/model';
+import type { ScoredFile, ScoringModelRef } from './domain/scoring';
 
 export interface InspectJobSpec {
   path: string;
@@ -33,13 +34,29 @@ export interface TrainJobResult {
   timingsMs: { load: number; vectorize: number; fit: number; predict: number };
 }
 
+export interface ScoreJobSpec {
+  modelPath: string;
+  model: ScoringModelRef;
+  inputs: { path: string; outputPath: string }[];
+  /** rows read per step; bounds memory on a 3-million-row month */
+  chunkRows: number;
+}
+
+export interface ScoreJobResult {
+  files: ScoredFile[];
+  /** inputs that could not be scored (the others were) */
+  failures: { inputPath: string; error: MeterErrorData }[];
+}
+
 export interface JobSpecs {
   inspect: InspectJobSpec;
   train: TrainJobSpec;
+  score: ScoreJobSpec;
 }
 export interface JobResults {
   inspect: SchemaReport;
   train: TrainJobResult;
+  score: ScoreJobResult;
 }
 export type JobKind = keyof JobSpecs;
 

@@ -9,9 +9,12 @@ import { resolveModelUri } from '../registry/resolve';
 import { createModel, deleteVersion, setArchived, setDescription, setModelTag } from '../registry/versions';
 import { checkVersion } from '../registry/names';
 import type { Handlers } from './handlers';
+import { listScoring, startScoring } from '../scoring/scoring-api';
+import { asJobId } from '../../shared/domain';
+import { optInt, optStr, strList } from './validate';
 import { argObject, bool, str } from './validate';
 
-type Methods = 'models.register' | 'models.create' | 'models.list' | 'models.get' | 'models.getVersion' | 'models.setAlias' | 'models.removeAlias'
+type Methods = 'scoring.start' | 'scoring.list' | 'models.register' | 'models.create' | 'models.list' | 'models.get' | 'models.getVersion' | 'models.setAlias' | 'models.removeAlias'
   | 'models.rollback' | 'models.setDescription' | 'models.setTag' | 'models.setArchived' | 'models.deleteVersion' | 'models.resolve';
 
 export function registryHandlers(ctx: CoreContext): Handlers<Methods> {
@@ -34,5 +37,14 @@ export function registryHandlers(ctx: CoreContext): Handlers<Methods> {
     'models.setArchived': (a) => { const { o, name } = args(a, 'models.setArchived'); return setArchived(db, name, o.version, bool(o, 'archived', 'models.setArchived')); },
     'models.deleteVersion': (a) => { const { o, name } = args(a, 'models.deleteVersion'); return deleteVersion(ctx, name, o.version); },
     'models.resolve': (a) => resolveModelUri(ctx, argObject(a, 'models.resolve').uri),
+    'scoring.start': (a) => {
+      const o = argObject(a, 'scoring.start');
+      return startScoring(ctx, { modelUri: str(o, 'modelUri', 'scoring.start'), inputs: strList(o, 'inputs', 'scoring.start'), outputDir: optStr(o, 'outputDir', 'scoring.start') });
+    },
+    'scoring.list': (a) => {
+      const o = argObject(a, 'scoring.list');
+      const jobId = optStr(o, 'jobId', 'scoring.list');
+      return listScoring(ctx, { name: optStr(o, 'name', 'scoring.list'), version: optInt(o, 'version', 'scoring.list'), jobId: jobId ? asJobId(jobId) : undefined, limit: optInt(o, 'limit', 'scoring.list') });
+    },
   };
 }

@@ -39,7 +39,7 @@ export function numberRecord(o: Record<string, unknown>, field: string, method: 
 export function strList(o: Record<string, unknown>, field: string, method: string): string[] {
   const v = o[field];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
-    throw new MeterError('INVALID_ARGUMENT', `${method}: "${field}" must be a list of ids.`);
+    throw new MeterError('INVALID_ARGUMENT', `${method}: "${field}" must be a list of non-empty strings.`);
   }
   return v as string[];
 }

@@ -11,7 +11,7 @@ export const MIN_MINUTES = 1;
 export const MAX_MINUTES = 60;
 
 /** Refuses what is plainly not parquet before polars sees it, so the message can say what the file is. */
-function checkParquetFile(path: string): void {
+export function checkParquetFile(path: string): void {
   const name = basename(path);
   let size: number;
   try {
@@ -59,7 +59,7 @@ function readFrame(path: string, columns?: string[]): pl.DataFrame {
 }
 
 /** Column names and types from the footer, without decoding any data page. */
-function readSchema(path: string): Record<string, string> {
+export function readSchema(path: string): Record<string, string> {
   const empty = (() => {
     try {
       return pl.scanParquet(path).head(0).collectSync();
@@ -94,7 +94,7 @@ export function openTlc(path: string, rolesOnly = false): OpenedTlc {
   return { fileName, family, df: readFrame(path, rolesOnly ? roles : undefined) };
 }
 
-const asMicros = (col: string): pl.Expr => pl.col(col).cast(pl.Datetime('us')).cast(pl.Int64);
+export const asMicros = (col: string): pl.Expr => pl.col(col).cast(pl.Datetime('us')).cast(pl.Int64);
 
 /** Trip duration in minutes; null when either time is missing. */
 function durationMinutes(f: TlcColumns): pl.Expr {
@@ -172,7 +172,7 @@ export interface TripColumns {
   distance: Float64Array | null;
 }
 
-const locationId = (col: string): pl.Expr =>
+export const locationId = (col: string): pl.Expr =>
   pl.col(col).cast(pl.Float64).fillNan(-1).fillNull(-1).cast(pl.Int32);
 
 export function loadTrips(path: string): TripColumns {

@@ -52,6 +52,21 @@ export function detectFamily(fileName: string, columns: readonly string[]): TlcC
   return family;
 }
 
+/**
+ * Scoring also takes files without labels (no dropoff time: trips still to predict). The family is then told
+ * by the pickup column alone; `labelled` says whether durations, and so errors, can be computed.
+ */
+export function detectScoringFamily(fileName: string, columns: readonly string[]): { family: TlcColumns; labelled: boolean } {
+  const have = new Set(columns);
+  const unlabelled = FAMILIES.find((f) => have.has(f.pickup) && !have.has(f.dropoff));
+  if (!unlabelled) return { family: detectFamily(fileName, columns), labelled: true };
+  const missing = required(unlabelled).filter((c) => c !== unlabelled.dropoff && !have.has(c));
+  if (missing.length > 0) {
+    throw new MeterError('SCHEMA_MISMATCH', `${fileName} looks like a ${unlabelled.kind} trip file but has no column ${missing.join(', ')}.`, { file: fileName });
+  }
+  return { family: unlabelled, labelled: false };
+}
+
 const INTEGER_TYPES = ['Int8', 'Int16', 'Int32', 'Int64', 'UInt8', 'UInt16', 'UInt32', 'UInt64'];
 const FLOAT_TYPES = ['Float32', 'Float64'];
 
@@ -62,9 +77,9 @@ export function dtypeName(dtype: string): string {
 }
 
 /** Checks the role columns' types, so bad data fails here with a sentence, not deep in a cast. */
-export function checkTypes(fileName: string, family: TlcColumns, dtypes: Record<string, string>): void {
+export function checkTypes(fileName: string, family: TlcColumns, dtypes: Record<string, string>, labelled = true): void {
   const problems: string[] = [];
-  for (const col of [family.pickup, family.dropoff]) {
+  for (const col of labelled ? [family.pickup, family.dropoff] : [family.pickup]) {
     const t = dtypeName(dtypes[col]);
     if (t !== 'Datetime') problems.push(`${col} is ${t}, expected a timestamp`);
   }

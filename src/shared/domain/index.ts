@@ -3,3 +3,4 @@ export * from './data';
 export * from './model';
 export * from './tracking';
 export * from './registry';
+export * from './scoring';

@@ -4,6 +4,7 @@ import m0001 from './0001_tracking';
 import m0002 from './0002_datasets';
 import m0003 from './0003_search';
 import m0004 from './0004_registry';
+import m0005 from './0005_scoring';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '0002_datasets', sql: m0002 },
   { version: 3, name: '0003_search', sql: m0003 },
   { version: 4, name: '0004_registry', sql: m0004 },
+  { version: 5, name: '0005_scoring', sql: m0005 },
 ];

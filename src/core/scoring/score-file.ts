@@ -1,0 +1,129 @@
+// Scores one trip file in chunks of rows, so a 3-million-row month runs in bounded memory. Only the small
+// output columns are kept; the predictions parquet is written to a temp file and renamed into place, so a
+// cancel or a failure never leaves half a file. Labelled files keep the 1–60 minute trips, as training did,
+// so their RMSE equals the training-time validation RMSE; unlabelled files (no dropoff) score every trip.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
+import pl from 'nodejs-polars';
+import { MeterError } from '../../shared/errors';
+import type { CancelToken } from '../../shared/cancel';
+import type { ScoredFile, ScoringModelRef } from '../../shared/domain';
+import { checkTypes, detectScoringFamily } from '../data/tlc-schema';
+import { asMicros, checkParquetFile, locationId, MAX_MINUTES, MIN_MINUTES, readSchema, type TripColumns } from '../data/tlc-reader';
+import type { Predictor } from '../engine/model-file';
+import { ScoreStats } from './accumulators';
+
+type Progress = (phase: string, done: number, total: number) => void;
+
+function sha256Of(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/** Grows typed arrays as chunks arrive; memory is the output's, not the input's. */
+class Column<T extends Float64Array | Int32Array> {
+  data: T;
+  length = 0;
+  constructor(private readonly make: (n: number) => T) { this.data = make(1 << 16); }
+  push(src: ArrayLike<number>, mask: Uint8Array): void {
+    for (let i = 0; i < src.length; i++) {
+      if (!mask[i]) continue;
+      if (this.length === this.data.length) { const next = this.make(this.data.length * 2); next.set(this.data); this.data = next; }
+      this.data[this.length++] = src[i];
+    }
+  }
+  view(): T { return this.data.subarray(0, this.length) as T; }
+}
+
+export function scoreFile(predictor: Predictor, model: ScoringModelRef, input: string, output: string, chunkRows: number,
+  progress: Progress, cancel: CancelToken): ScoredFile {
+  const started = Date.now();
+  checkParquetFile(input);
+  const fileName = basename(input);
+  const dtypes = readSchema(input);
+  const { family, labelled } = detectScoringFamily(fileName, Object.keys(dtypes));
+  checkTypes(fileName, family, dtypes, labelled);
+  const sha256 = sha256Of(input);
+  const total = pl.scanParquet(input).select(pl.len()).collectSync().getColumn('len').get(0) as number;
+  const stats = new ScoreStats(labelled);
+  const idx = new Column((n) => new Float64Array(n));
+  const pu = new Column((n) => new Int32Array(n));
+  const dof = new Column((n) => new Int32Array(n));
+  const actual = new Column((n) => new Float64Array(n));
+  const pred = new Column((n) => new Float64Array(n));
+  const months = new Map<string, number>();
+
+  for (let offset = 0; offset < total; offset += chunkRows) {
+    if (cancel.cancelled) throw new MeterError('CANCELLED', `Scoring ${fileName} was cancelled.`);
+    progress(`score ${fileName}`, offset, total);
+    const exprs = [
+      locationId(family.pu).alias('pu'), locationId(family.do).alias('do'),
+      pl.col(family.pickup).dt.hour().cast(pl.Int32).fillNull(-1).alias('hour'),
+      pl.col(family.pickup).dt.strftime('%Y-%m').alias('month'),
+      family.distance ? pl.col(family.distance).cast(pl.Float64).fillNan(0).fillNull(0).alias('distance') : pl.lit(0).cast(pl.Float64).alias('distance'),
+      labelled ? asMicros(family.dropoff).sub(asMicros(family.pickup)).cast(pl.Float64).div(60e6).fillNull(Number.NaN).alias('duration') : pl.lit(0).cast(pl.Float64).alias('duration'),
+    ];
+    const df = pl.scanParquet(input).slice(offset, chunkRows).select(...exprs).collectSync();
+    const n = df.height;
+    const duration = Float64Array.from(df.getColumn('duration').toTypedArray() as Float64Array);
+    const monthCol = df.getColumn('month').toArray() as (string | null)[];
+    const mask = new Uint8Array(n);
+    let kept = 0;
+    for (let i = 0; i < n; i++) {
+      const ok = labelled ? duration[i] >= MIN_MINUTES && duration[i] <= MAX_MINUTES : monthCol[i] !== null;
+      mask[i] = ok ? 1 : 0;
+      if (ok) kept++;
+      const m = monthCol[i];
+      if (m) months.set(m, (months.get(m) ?? 0) + 1);
+    }
+    const sel = (a: Float64Array | Int32Array) => { const out = new (a.constructor as Float64ArrayConstructor)(kept); let j = 0; for (let i = 0; i < n; i++) if (mask[i]) out[j++] = a[i]; return out; };
+    const puAll = Int32Array.from(df.getColumn('pu').toTypedArray() as Int32Array);
+    const doAll = Int32Array.from(df.getColumn('do').toTypedArray() as Int32Array);
+    const hourAll = Int32Array.from(df.getColumn('hour').toTypedArray() as Int32Array);
+    const trips: TripColumns = {
+      kind: family.kind, fileName, n: kept, duration: sel(duration) as Float64Array,
+      pu: Int32Array.from(sel(puAll)), do: Int32Array.from(sel(doAll)),
+      distance: family.distance ? (sel(Float64Array.from(df.getColumn('distance').toTypedArray() as Float64Array)) as Float64Array) : null,
+    };
+    const p = predictor.predict(trips);
+    stats.add(p, labelled ? trips.duration : null, Int32Array.from(sel(hourAll)), kept);
+    const ones = new Uint8Array(kept).fill(1);
+    idx.push(Float64Array.from({ length: n }, (_, i) => offset + i), mask);
+    pu.push(trips.pu, ones);
+    dof.push(trips.do, ones);
+    actual.push(trips.duration, ones);
+    pred.push(p, ones);
+  }
+  if (cancel.cancelled) throw new MeterError('CANCELLED', `Scoring ${fileName} was cancelled.`);
+  progress(`write ${fileName}`, total, total);
+  const month = [...months].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const prefix = month ? `${month.replace('-', '/')}_` : 'row_';
+  const cols: Record<string, unknown> = { idx: idx.view(), PULocationID: pu.view(), DOLocationID: dof.view() };
+  if (labelled) cols.actual_duration = actual.view();
+  cols.predicted_duration = pred.view();
+  let out = pl.DataFrame(cols).select(
+    pl.concatString([pl.lit(prefix), pl.col('idx').cast(pl.Int64).cast(pl.Utf8)], '').alias('ride_id'),
+    pl.col('PULocationID'), pl.col('DOLocationID'),
+    ...(labelled ? [pl.col('actual_duration')] : []),
+    pl.col('predicted_duration'),
+    ...(labelled ? [pl.col('predicted_duration').sub(pl.col('actual_duration')).alias('diff')] : []),
+  );
+  out = out.withColumns(pl.lit(model.name ?? '').alias('model_name'), pl.lit(model.version ?? 0).cast(pl.Int32).alias('model_version'), pl.lit(model.runId).alias('model_run_id'));
+  const temp = `${output}.partial-${process.pid}-${Date.now()}`;
+  try {
+    out.writeParquet(temp);
+    renameSync(temp, output);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw new MeterError('FILE_UNREADABLE', `Cannot write ${output}: ${(err as Error).message}`);
+  }
+  return { inputPath: input, fileName, sha256, month, rows: total, scored: pred.length, labelled, outputPath: output, metrics: stats.metrics(), charts: stats.charts(), millis: Date.now() - started };
+}

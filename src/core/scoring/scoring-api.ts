@@ -1,0 +1,77 @@
+// Starting a scoring job and keeping its record. The model URI is resolved and every input checked to
+// exist before the job starts; the record is written when the job ends, whatever the ending.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { MeterError } from '../../shared/errors';
+import type { JobId, ScoredFile, ScoringModelRef, ScoringRecord, ScoringStatus } from '../../shared/domain';
+import type { CoreContext } from '../context';
+import { resolveModelUri } from '../registry/resolve';
+
+export const CHUNK_ROWS = 250_000;
+
+export interface ScoringRequest { modelUri: string; inputs: string[]; outputDir?: string }
+
+function outputName(input: string): string {
+  return `${basename(input).replace(/\.parquet$/i, '')}.predictions.parquet`;
+}
+
+function record(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, status: ScoringStatus, error: string | null, inputPath: string, file: ScoredFile | null, started: number): void {
+  ctx.db.prepare(`INSERT INTO scoring_runs (scoring_id, job_id, model_uri, model_name, model_version, run_id, status, error, input_path, file_json, started_ms, ended_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(randomBytes(8).toString('hex'), jobId, model.uri, model.name, model.version, model.runId, status, error, inputPath,
+    file ? JSON.stringify(file) : null, started, Date.now());
+}
+
+export function startScoring(ctx: CoreContext, req: ScoringRequest): { jobId: JobId; outputs: string[] } {
+  const resolved = resolveModelUri(ctx, req.modelUri);
+  if (!Array.isArray(req.inputs) || req.inputs.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Choose at least one parquet file to score.');
+  const inputs = req.inputs.map((p) => {
+    if (typeof p !== 'string' || p === '') throw new MeterError('INVALID_ARGUMENT', 'Input paths must be text.');
+    const abs = resolve(p);
+    if (!existsSync(abs) || !statSync(abs).isFile()) throw new MeterError('NOT_FOUND', `${p} does not exist (or is not a file).`);
+    return abs;
+  });
+  const outDir = resolve(req.outputDir ?? join(ctx.home, 'predictions'));
+  try { mkdirSync(outDir, { recursive: true }); } catch (err) { throw new MeterError('FILE_UNREADABLE', `Cannot create the output folder ${outDir}: ${(err as Error).message}`); }
+  const outputs = inputs.map((i) => join(outDir, outputName(i)));
+  const dup = outputs.find((o, i) => outputs.indexOf(o) !== i);
+  if (dup) throw new MeterError('INVALID_ARGUMENT', `Two inputs would both write ${dup}; score them into different folders.`);
+  const model: ScoringModelRef = { uri: resolved.uri, name: resolved.name, version: resolved.version, runId: resolved.runId };
+  const started = Date.now();
+  let jobId: JobId;
+  jobId = ctx.jobs.start('score', { modelPath: resolved.modelPath, model, inputs: inputs.map((path, i) => ({ path, outputPath: outputs[i] })), chunkRows: CHUNK_ROWS }, {
+    runId: null,
+    onSuccess: (result) => {
+      ctx.db.transaction(() => {
+        for (const f of result.files) record(ctx, jobId, model, 'FINISHED', null, f.inputPath, f, started);
+        for (const f of result.failures) record(ctx, jobId, model, 'FAILED', f.error.message, f.inputPath, null, started);
+      })();
+      const first = result.files[0]?.metrics;
+      return first ? { rmse: first.rmse, mae: first.mae } : null;
+    },
+    onFailure: (state, error) => {
+      ctx.db.transaction(() => {
+        for (const i of inputs) record(ctx, jobId, model, state === 'cancelled' ? 'KILLED' : 'FAILED', state === 'cancelled' ? null : error.message, i, null, started);
+      })();
+    },
+  });
+  return { jobId, outputs };
+}
+
+interface Row { scoring_id: string; job_id: string; model_uri: string; model_name: string | null; model_version: number | null; run_id: string; status: ScoringStatus; error: string | null; input_path: string; file_json: string | null; started_ms: number; ended_ms: number }
+
+const toRecord = (r: Row): ScoringRecord => ({
+  scoringId: r.scoring_id, jobId: r.job_id, model: { uri: r.model_uri, name: r.model_name, version: r.model_version, runId: r.run_id },
+  status: r.status, error: r.error, file: r.file_json ? JSON.parse(r.file_json) : null, inputPath: r.input_path, startedMs: r.started_ms, endedMs: r.ended_ms,
+});
+
+export function listScoring(ctx: CoreContext, q: { name?: string; version?: number; jobId?: string; limit?: number }): ScoringRecord[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.name !== undefined) { where.push('model_name = ?'); params.push(q.name); }
+  if (q.version !== undefined) { where.push('model_version = ?'); params.push(q.version); }
+  if (q.jobId !== undefined) { where.push('job_id = ?'); params.push(q.jobId); }
+  const limit = q.limit ?? 200;
+  return (ctx.db.prepare(`SELECT * FROM scoring_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_ms DESC, rowid DESC LIMIT ?`)
+    .all(...params, limit) as Row[]).map(toRecord);
+}
