@@ -5,7 +5,8 @@ import { EXIT_CODES, MeterError, toErrorData } from '../shared/errors';
 import { uiCommand } from './ui-command';
 import { importCommand, runCommand, trainCommand, type Io } from './commands';
 import { experimentsCommand, runsCommand } from './runs-commands';
-import { modelsCommand, registerCommand } from './models-commands';
+import { exportCommand, modelsCommand, registerCommand } from './models-commands';
+import { scoreCommand } from './score-command';
 
 const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration models
 
@@ -32,6 +33,8 @@ Commands:
   models list | show NAME      registered models; versions, aliases, alias history
   models alias NAME ALIAS VERSION | unalias NAME ALIAS | rollback NAME ALIAS
   models resolve URI           models:/NAME@ALIAS, models:/NAME/VERSION, models:/NAME/latest, runs:/RUN_ID/model
+  score --model URI --input F [--input F…] [--output DIR]   predictions parquet per input (default DIR: HOME/predictions)
+  export URI --out DIR         a deployable service: model, server.js (POST /predict, GET /health), Dockerfile, README
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
 
 Options for every command:
@@ -56,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') { process.stdout.write(HELP); return 0; }
   const commands: Record<string, typeof importCommand> = {
     import: importCommand, train: trainCommand, runs: runsCommand, run: runCommand, experiments: experimentsCommand,
-    register: registerCommand, models: modelsCommand,
+    register: registerCommand, models: modelsCommand, score: scoreCommand, export: exportCommand,
   };
   if (command === 'ui') return uiCommand(home, args, (s) => process.stdout.write(`${s}\n`));
   if (command === '--version') {

@@ -1,4 +1,5 @@
 // `meter register` and `meter models …`: the registry from the shell, every command with --json.
+import { resolve as resolvePath } from 'node:path';
 import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
 import { asRunId, type ModelVersion, type RegisteredModel } from '../shared/domain';
@@ -70,4 +71,15 @@ export async function modelsCommand(client: MeterClient, args: string[], io: Io)
     default:
       throw new MeterError('INVALID_ARGUMENT', `Unknown models command "${sub}". ${USAGE}`);
   }
+}
+
+export async function exportCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: ['out'] });
+  const [uri] = p.positionals;
+  const out = one(p, 'out');
+  if (!uri || !out || p.positionals.length > 1) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter export models:/NAME@ALIAS --out DIR');
+  const r = await client.call('models.export', { uri, outDir: resolvePath(io.cwd, out) });
+  io.out(p.switches.has('json') ? JSON.stringify(r)
+    : `Exported ${r.name} v${r.version ?? '—'} to ${r.outDir}: ${r.files.join(', ')}\nRun it with: cd ${r.outDir} && node server.js`);
+  return 0;
 }

@@ -101,6 +101,8 @@ export interface Api {
   'models.setArchived': (a: { name: string; version: number; archived: boolean }) => ModelVersion;
   'models.deleteVersion': (a: { name: string; version: number }) => { deleted: number };
   'models.resolve': (a: { uri: string }) => ResolvedModel;
+  /** a deployable service bundle (model, server.js, Dockerfile, README) in an empty folder */
+  'models.export': (a: { uri: string; outDir: string }) => { outDir: string; files: string[]; name: string; version: number | null; runId: string; modelSha256: string };
   /** batch-score parquet files with a model URI; one predictions parquet per input under outputDir */
   'scoring.start': (a: { modelUri: string; inputs: string[]; outputDir?: string }) => { jobId: JobId; outputs: string[] };
   'scoring.list': (a: { name?: string; version?: number; jobId?: JobId; limit?: number }) => ScoringRecord[];
@@ -121,7 +123,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'runs.list', 'runs.get', 'runs.metricHistory', 'runs.setNotes', 'runs.setTag', 'runs.deleteTag', 'runs.rename',
   'runs.search', 'runs.keys', 'runs.setDeleted', 'runs.purge',
   'models.register', 'models.create', 'models.list', 'models.get', 'models.getVersion', 'models.setAlias', 'models.removeAlias',
-  'models.rollback', 'models.setDescription', 'models.setTag', 'models.setArchived', 'models.deleteVersion', 'models.resolve',
+  'models.rollback', 'models.setDescription', 'models.setTag', 'models.setArchived', 'models.deleteVersion', 'models.resolve', 'models.export',
   'scoring.start', 'scoring.list',
   'jobs.startTraining', 'jobs.cancel', 'jobs.wait', 'jobs.list',
 ];

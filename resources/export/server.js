@@ -1,0 +1,106 @@
+'use strict';
+// A Meter model as a web service: POST /predict and GET /health, plain Node, no dependencies.
+// Run with `node server.js` (or `npm start`). PORT (default 8080) and HOST (default 127.0.0.1) set where
+// it listens; one line is logged per request. Predictions are computed exactly as Meter computes them: the
+// intercept, then each one-hot group's weight for the ride's category, then each numeric weight × value.
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const MAX_BODY_BYTES = 1 << 20;
+const MAX_RIDES = 10000;
+const model = JSON.parse(fs.readFileSync(path.join(__dirname, 'model.json'), 'utf8'));
+const meta = JSON.parse(fs.readFileSync(path.join(__dirname, 'meter-bundle.json'), 'utf8'));
+if (model.format !== 'meter.model' || model.formatVersion !== 1) throw new Error('model.json is not a Meter model (format version 1)');
+
+const groups = model.groups.map((g) => ({ feature: g.feature, weights: new Map(g.keys.map((k, i) => [k, g.coef[i]])) }));
+const numeric = model.numeric.map((n) => ({ feature: n.feature, coef: n.coef }));
+const identity = { name: meta.name, version: meta.version, run_id: meta.runId };
+
+/** Location ids as the training data spelled them: "161", or "nan" for a missing one. */
+const idLabel = (v) => (v === null || v === undefined ? 'nan' : String(v));
+
+function checkRide(ride, where) {
+  if (typeof ride !== 'object' || ride === null || Array.isArray(ride)) return `${where} must be an object with PULocationID, DOLocationID and trip_distance`;
+  for (const f of ['PULocationID', 'DOLocationID']) {
+    const v = ride[f];
+    if (v !== null && v !== undefined && !(Number.isInteger(v) && v >= 0 && v < 1048575)) return `${where}.${f} must be a zone id (a whole number) or null`;
+  }
+  for (const n of numeric) {
+    const v = ride[n.feature];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `${where}.${n.feature} must be a number`;
+  }
+  return null;
+}
+
+function predictOne(ride) {
+  let y = model.intercept;
+  for (const g of groups) {
+    const key = g.feature === 'PU_DO' ? `${idLabel(ride.PULocationID)}_${idLabel(ride.DOLocationID)}` : idLabel(ride[g.feature]);
+    const w = g.weights.get(key);
+    if (w !== undefined) y += w;
+  }
+  for (const n of numeric) y += n.coef * ride[n.feature];
+  return y;
+}
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function handlePredict(req, res) {
+  const chunks = [];
+  let size = 0;
+  let tooBig = false;
+  req.on('data', (c) => {
+    size += c.length;
+    if (size > MAX_BODY_BYTES) { tooBig = true; return; }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (tooBig) return send(res, 413, { error: `request body is over ${MAX_BODY_BYTES} bytes; send at most ${MAX_RIDES} rides per request` });
+    let body;
+    try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { return send(res, 400, { error: 'the body is not valid JSON' }); }
+    const batch = Array.isArray(body) ? body : body && Array.isArray(body.rides) ? body.rides : null;
+    if (batch) {
+      if (batch.length === 0 || batch.length > MAX_RIDES) return send(res, 400, { error: `rides must hold 1 to ${MAX_RIDES} rides` });
+      for (let i = 0; i < batch.length; i++) {
+        const problem = checkRide(batch[i], `rides[${i}]`);
+        if (problem) return send(res, 400, { error: problem, field: problem.split(' ')[0] });
+      }
+      return send(res, 200, { durations: batch.map(predictOne), model: identity });
+    }
+    const problem = checkRide(body, 'ride');
+    if (problem) return send(res, 400, { error: problem, field: problem.split(' ')[0] });
+    return send(res, 200, { duration: predictOne(body), model: identity });
+  });
+}
+
+const server = http.createServer((req, res) => {
+  const started = process.hrtime.bigint();
+  res.on('finish', () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    process.stdout.write(`${new Date().toISOString()} ${req.method} ${req.url} ${res.statusCode} ${ms.toFixed(2)}ms\n`);
+  });
+  const url = req.url.split('?')[0];
+  if (url === '/health') {
+    if (req.method !== 'GET') return send(res, 405, { error: 'use GET /health' });
+    return send(res, 200, { status: 'ok', ...identity, model_kind: model.model, features: model.featureSpec });
+  }
+  if (url === '/predict') {
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST /predict with a JSON ride or a list of rides' });
+    return handlePredict(req, res);
+  }
+  return send(res, 404, { error: `no route ${req.method} ${url}; try POST /predict or GET /health` });
+});
+server.keepAliveTimeout = 65000;
+
+const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST ?? '127.0.0.1';
+server.listen(port, host, () => {
+  const a = server.address();
+  process.stdout.write(`${identity.name} v${identity.version} listening on http://${a.address}:${a.port}\n`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

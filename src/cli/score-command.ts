@@ -1,0 +1,34 @@
+// `meter score --model URI --input F [--input F…] [--output DIR] [--json]`: the same scoring job the Score
+// screen starts, with progress on stderr; Ctrl-C cancels and leaves no output.
+import { resolve } from 'node:path';
+import type { MeterClient } from '../shared/contract';
+import { MeterError } from '../shared/errors';
+import { one, parseArgs } from './args';
+import { fmt, progressPrinter, table } from './print';
+import type { Io } from './commands';
+
+export async function scoreCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: ['model', 'input', 'output'] });
+  const modelUri = one(p, 'model');
+  const inputs = [...(p.flags.get('input') ?? []), ...p.positionals].map((f) => resolve(io.cwd, f));
+  if (!modelUri || inputs.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter score --model models:/NAME@ALIAS --input FILE [--input FILE…] [--output DIR]');
+  const output = one(p, 'output');
+  const bar = progressPrinter(io.err);
+  const started = await client.call('scoring.start', { modelUri, inputs, outputDir: output ? resolve(io.cwd, output) : undefined });
+  const off = client.on('job.progress', (e) => { if (e.jobId === started.jobId) bar.update(e); });
+  const onSigint = (): void => { void client.call('jobs.cancel', { jobId: started.jobId }); };
+  process.once('SIGINT', onSigint);
+  const outcome = await client.call('jobs.wait', { jobId: started.jobId });
+  process.off('SIGINT', onSigint);
+  off();
+  bar.done();
+  if (outcome.state !== 'succeeded') {
+    throw new MeterError(outcome.error?.code ?? 'INTERNAL', outcome.state === 'cancelled' ? 'Scoring was cancelled; no output was written.' : `Scoring failed: ${outcome.error?.message}`);
+  }
+  const records = await client.call('scoring.list', { jobId: started.jobId });
+  if (p.switches.has('json')) { io.out(JSON.stringify(records)); return records.some((r) => r.status !== 'FINISHED') ? 1 : 0; }
+  io.out(table(['input', 'status', 'rows', 'scored', 'rmse', 'mae', 'output'], records.map((r) => [
+    r.inputPath, r.status, String(r.file?.rows ?? ''), String(r.file?.scored ?? ''), fmt(r.file?.metrics?.rmse), fmt(r.file?.metrics?.mae), r.file?.outputPath ?? r.error ?? '',
+  ])));
+  return records.some((r) => r.status !== 'FINISHED') ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+// The exported bundle, run as a user would (plain `node server.js`), must predict exactly what Meter does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
+import { loadTrips } from '../data/tlc-reader';
+import { parseModelFile, predictorFor } from '../engine/model-file';
+
+describe('model export', () => {
+  let h: Harness;
+  let server: ChildProcess | null = null;
+  let base = '';
+  const out = join(tempDir('meter-export-'), 'bundle');
+
+  beforeAll(async () => {
+    h = openHarness();
+    const train = await h.client.call('data.import', { path: SAMPLE.train });
+    const val = await h.client.call('data.import', { path: SAMPLE.val });
+    const s = await h.client.call('jobs.startTraining', { experiment: 'e', model: 'lasso', featureSet: 'pu_do', params: { alpha: 0.002 }, train: train.datasetId, val: val.datasetId });
+    await h.client.call('jobs.wait', { jobId: s.jobId });
+    await h.client.call('models.register', { runId: s.runId, name: 'taxi-duration' });
+    await h.client.call('models.setAlias', { name: 'taxi-duration', alias: 'champion', version: 1 });
+  });
+  afterAll(async () => { server?.kill('SIGTERM'); await h.dispose(); });
+
+  it('writes a self-contained bundle and refuses a folder that is not empty', async () => {
+    const r = await h.client.call('models.export', { uri: 'models:/taxi-duration@champion', outDir: out });
+    expect(r.files).toEqual(['.dockerignore', 'Dockerfile', 'README.md', 'meter-bundle.json', 'model.json', 'package.json', 'server.js']);
+    const docker = readFileSync(join(out, 'Dockerfile'), 'utf8');
+    expect(docker).toMatch(/^FROM node:20-slim/m);
+    expect(docker).toMatch(/^USER node$/m);
+    expect(docker).toMatch(/^HEALTHCHECK /m);
+    expect(JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'))).toMatchObject({ scripts: { start: 'node server.js' } });
+    expect(JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')).dependencies).toBeUndefined();
+    await expect(h.client.call('models.export', { uri: 'models:/taxi-duration@champion', outDir: out })).rejects.toThrow(/is not empty/);
+    expect(existsSync(`${out}.partial-${process.pid}`)).toBe(false);
+  });
+
+  it('serves /health and predicts 1,000 real rides exactly as Meter does', async () => {
+    server = spawn(process.execPath, ['server.js'], { cwd: out, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    base = await new Promise<string>((resolve) => {
+      server!.stdout!.on('data', (d: Buffer) => { const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(d.toString()); if (m) resolve(m[1]); });
+    });
+    const health = await (await fetch(`${base}/health`)).json() as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', name: 'taxi-duration', version: 1 });
+    const { modelPath } = await h.client.call('models.resolve', { uri: 'models:/taxi-duration@champion' });
+    const trips = loadTrips(SAMPLE.val);
+    const n = 1000;
+    const expected = predictorFor(parseModelFile(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath)).predict({ ...trips, n, pu: trips.pu.subarray(0, n), do: trips.do.subarray(0, n), distance: trips.distance!.subarray(0, n), duration: trips.duration.subarray(0, n) });
+    const rides = Array.from({ length: n }, (_, i) => ({ PULocationID: trips.pu[i] < 0 ? null : trips.pu[i], DOLocationID: trips.do[i] < 0 ? null : trips.do[i], trip_distance: trips.distance![i] }));
+    const batch = await (await fetch(`${base}/predict`, { method: 'POST', body: JSON.stringify(rides) })).json() as { durations: number[]; model: { run_id: string } };
+    expect(batch.durations).toHaveLength(n);
+    let worst = 0;
+    batch.durations.forEach((d, i) => { worst = Math.max(worst, Math.abs(d - expected[i])); });
+    expect(worst).toBeLessThan(1e-9);
+    for (const i of [0, 17, 999]) {
+      const one = await (await fetch(`${base}/predict`, { method: 'POST', body: JSON.stringify(rides[i]) })).json() as { duration: number };
+      expect(Math.abs(one.duration - expected[i])).toBeLessThan(1e-9);
+    }
+  });
+
+  it('answers bad input with 400 naming the field, and oversized bodies with 413', async () => {
+    const post = (body: string) => fetch(`${base}/predict`, { method: 'POST', body });
+    const bad = await post(JSON.stringify({ PULocationID: 'x', DOLocationID: 75, trip_distance: 2 }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'ride.PULocationID' });
+    const badBatch = await post(JSON.stringify([{ PULocationID: 1, DOLocationID: 2, trip_distance: 1 }, { PULocationID: 1, DOLocationID: 2 }]));
+    expect(await badBatch.json()).toMatchObject({ error: 'rides[1].trip_distance must be a number' });
+    expect((await post('{nope')).status).toBe(400);
+    expect((await post('x'.repeat(2 << 20))).status).toBe(413);
+    expect((await fetch(`${base}/predict`)).status).toBe(405);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+  });
+});
