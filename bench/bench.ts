@@ -11,6 +11,7 @@ import { JobManager } from '../src/core/jobs/job-manager';
 import { defaultWorkerDir, packageRoot } from '../src/core/paths';
 import type { FeatureSet } from '../src/shared/domain';
 import { trackingBench } from './tracking-bench';
+import { serviceBench } from './service-bench';
 
 const REPEATS = 3;
 const TARGET_RATIO = 0.2;
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   if (!existsSync(months.train) || !existsSync(months.val)) {
     console.log(`bench: the full TLC months are not at ${join(sharedDir, 'data')}; skipping the model comparison.`);
     await trackingBench();
+    await serviceBench();
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'meter-bench-'));
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   await trackingBench();
+  await serviceBench();
 }
 
 await main();

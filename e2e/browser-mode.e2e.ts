@@ -118,7 +118,7 @@ describe('browser mode (Chromium)', () => {
     await page.getByLabel('Run name').fill('e2e-long-lasso');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     const progress = page.getByTestId('job-progress');
-    await progress.filter({ hasText: /Fitting · \d+\/1000000/ }).waitFor({ timeout: 60_000 });
+    await progress.filter({ hasText: /Fitting · [\d,]+\/1,000,000/ }).waitFor({ timeout: 60_000 });
     await shot(page, '06-train-progress');
     await progress.getByRole('button', { name: /Cancel/ }).click();
     await page.getByTestId('run-title').filter({ hasText: 'e2e-long-lasso' }).waitFor();

@@ -23,6 +23,7 @@ export function installMenu(focused: () => BrowserWindow | null): void {
         { label: 'Train', accelerator: 'CmdOrCtrl+2', click: send('go-train') },
         { label: 'Runs', accelerator: 'CmdOrCtrl+3', click: send('go-runs') },
         { label: 'Models', accelerator: 'CmdOrCtrl+4', click: send('go-models') },
+        { label: 'Score', accelerator: 'CmdOrCtrl+5', click: send('go-score') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

@@ -7,10 +7,12 @@ import { TrainScreen } from './screens/TrainScreen';
 import { RunsScreen } from './screens/RunsScreen';
 import { CompareScreen } from './screens/CompareScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
+import { ScoreScreen } from './screens/ScoreScreen';
+import { useScore } from './store/score-store';
 
 const SCREENS: { screen: Screen; label: string; key: string }[] = [
   { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'runs', label: 'Runs', key: '3' },
-  { screen: 'models', label: 'Models', key: '4' },
+  { screen: 'models', label: 'Models', key: '4' }, { screen: 'score', label: 'Score', key: '5' },
 ];
 
 const hasFiles = (e: DragEvent): boolean => [...e.dataTransfer.types].includes('Files');
@@ -45,6 +47,11 @@ export function App() {
     setDragging(false);
     const files = [...e.dataTransfer.files];
     if (files.length === 0) return;
+    // Dropped on the Score screen, files are imported and ticked for scoring; anywhere else they go to Data.
+    if (route.screen === 'score') {
+      void importFiles(files).then((outcomes) => useScore.getState().add(outcomes.flatMap((o) => (o.ok ? [o.dataset.datasetId] : []))));
+      return;
+    }
     navigate({ screen: 'data', runId: null });
     void importFiles(files);
   };
@@ -66,6 +73,7 @@ export function App() {
         {route.screen === 'runs' && <RunsScreen />}
         {route.screen === 'compare' && <CompareScreen />}
         {route.screen === 'models' && <ModelsScreen />}
+        {route.screen === 'score' && <ScoreScreen />}
       </main>
       {notice && route.screen !== 'train' && (
         <div className="toast" role="alert">{notice} <button className="btn" onClick={() => say(null)}>OK</button></div>

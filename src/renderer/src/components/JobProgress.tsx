@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useApp } from '../store/app-store';
 
 const PHASES: Record<string, string> = { load: 'Reading parquet', fit: 'Fitting', evaluate: 'Evaluating', inspect: 'Checking schema' };
+const phaseLabel = (p: string): string => PHASES[p] ?? p.replace(/^score /, 'Scoring ').replace(/^write /, 'Writing predictions for ');
 
 export function JobProgress() {
   const job = useApp((s) => s.job);
@@ -16,12 +17,12 @@ export function JobProgress() {
   if (!job) return null;
   const p = job.progress;
   const pct = p && p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0;
-  const phase = p ? (PHASES[p.phase] ?? p.phase) : 'Starting worker';
+  const phase = p ? phaseLabel(p.phase) : 'Starting worker';
   return (
     <section className="progress card" aria-live="polite" data-testid="job-progress">
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <strong>{job.label}</strong>
-        <span className="muted">{job.cancelling ? 'Cancelling…' : `${phase}${p && p.total > 1 ? ` · ${p.done}/${p.total}` : ''}`}</span>
+        <span className="muted">{job.cancelling ? 'Cancelling…' : `${phase}${p && p.total > 1 ? ` · ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}` : ''}`}</span>
       </div>
       <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} style={{ margin: '10px 0' }}>
         <div style={{ width: `${pct}%` }} />

@@ -1,7 +1,7 @@
 // One model version: its lineage on one page (version → run → params → datasets → metrics), its signature,
 // promotion and rollback, archive/delete, and a side-by-side comparison with another version.
 import { useCallback, useEffect, useState } from 'react';
-import type { ModelVersion, RegisteredModel } from '../../../shared/domain';
+import type { ModelVersion, RegisteredModel, ScoringRecord } from '../../../shared/domain';
 import { fmtBytes, fmtInt, fmtMetric, fmtTime } from '../format';
 import { useApp } from '../store/app-store';
 import { AliasBadges, DescriptionEditor, PromoteForm, useAction } from '../components/ModelBits';
@@ -36,10 +36,18 @@ export function VersionPage({ name, version }: { name: string; version: number }
   const [model, setModel] = useState<RegisteredModel | null>(null);
   const [other, setOther] = useState<number | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [scorings, setScorings] = useState<ScoringRecord[]>([]);
+  const info = useApp((s) => s.info);
+  const [exportDir, setExportDir] = useState('');
+  const [exported, setExported] = useState<{ outDir: string; files: string[] } | null>(null);
   const { run, error } = useAction();
   const load = useCallback(async () => {
     if (!client) return;
-    await run(async () => { setV(await client.call('models.getVersion', { name, version })); setModel(await client.call('models.get', { name })); });
+    await run(async () => {
+      setV(await client.call('models.getVersion', { name, version }));
+      setModel(await client.call('models.get', { name }));
+      setScorings(await client.call('scoring.list', { name, version }));
+    });
   }, [client, name, version]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => { void load(); }, [load]);
   if (!v || !model) return error ? <p role="alert">{error}</p> : <p className="muted">Loading…</p>;
@@ -83,6 +91,23 @@ export function VersionPage({ name, version }: { name: string; version: number }
         </section>
         <section className="card"><h3>Description</h3>
           <DescriptionEditor value={v.description} onSave={async (d) => { await client!.call('models.setDescription', { name, version, description: d }); await load(); }} /></section>
+        <section className="card wide" aria-label="export"><h3>Export as a service</h3>
+          <p className="muted">A folder with the model, a dependency-free <span className="mono">server.js</span> (POST /predict, GET /health), a Dockerfile and a README.</p>
+          <form className="row" onSubmit={(e) => { e.preventDefault(); void run(async () => setExported(await client!.call('models.export', { uri: v.uri, outDir: exportDir || `${info?.home}/exports/${name}-v${version}` }))); }}>
+            <input aria-label="export folder" style={{ flex: 1 }} value={exportDir} placeholder={`${info?.home}/exports/${name}-v${version}`} onChange={(e) => setExportDir(e.target.value)} />
+            <button className="btn" type="submit">Export</button>
+          </form>
+          {exported && <p data-testid="export-result">Exported to <span className="mono">{exported.outDir}</span>: {exported.files.join(', ')}. Run it with <span className="mono">node server.js</span> in that folder.</p>}
+        </section>
+        <section className="card wide" aria-label="scoring jobs"><h3>Scoring jobs</h3>
+          {scorings.length === 0 ? <p className="muted">Not used for scoring yet.</p> : (
+            <table className="grid"><thead><tr><th>When</th><th>Input</th><th>Status</th><th className="num">Rows</th><th className="num">RMSE</th><th>Output</th></tr></thead>
+              <tbody>{scorings.map((r) => (
+                <tr key={r.scoringId}><td>{fmtTime(r.startedMs)}</td><td title={r.inputPath}>{r.inputPath.split(/[\\/]/).pop()}</td><td>{r.status}</td>
+                  <td className="num">{r.file ? fmtInt(r.file.scored) : '—'}</td><td className="num">{fmtMetric(r.file?.metrics?.rmse)}</td><td className="mono">{r.file?.outputPath ?? r.error ?? ''}</td></tr>
+              ))}</tbody></table>
+          )}
+        </section>
         <section className="card wide"><div className="row" style={{ justifyContent: 'space-between' }}><h3>Compare with</h3>
           <select aria-label="compare with version" value={other ?? ''} onChange={(e) => setOther(e.target.value ? Number(e.target.value) : null)}>
             <option value="">(choose a version)</option>

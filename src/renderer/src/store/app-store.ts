@@ -10,7 +10,7 @@ import { hashFor, parseHash, type Route } from './route';
 
 export interface ActiveJob {
   jobId: JobId;
-  runId: RunId;
+  runId: RunId | null;
   label: string;
   progress: JobProgress | null;
   cancelling: boolean;
@@ -36,6 +36,7 @@ interface AppState {
   importPaths(paths: string[]): Promise<Dataset[]>;
   dismissImport(index: number): void;
   train(req: TrainingRequest, label: string): Promise<void>;
+  score(req: { modelUri: string; inputs: string[]; outputDir?: string }): Promise<void>;
   cancelJob(): Promise<void>;
   say(notice: string | null): void;
 }
@@ -114,6 +115,15 @@ export const useApp = create<AppState>((set, get) => {
         const { jobId, runId } = await client().call('jobs.startTraining', req);
         set({ job: { jobId, runId, label, progress: null, cancelling: false }, lastOutcome: null, notice: null });
         await get().refresh();
+      } catch (err) {
+        set({ notice: messageOf(err) });
+      }
+    },
+
+    async score(req) {
+      try {
+        const { jobId } = await client().call('scoring.start', req);
+        set({ job: { jobId, runId: null, label: `Scoring ${req.inputs.length} file${req.inputs.length > 1 ? 's' : ''} with ${req.modelUri}`, progress: null, cancelling: false }, lastOutcome: null, notice: null });
       } catch (err) {
         set({ notice: messageOf(err) });
       }

@@ -1,0 +1,71 @@
+// Score: a model (any version or alias URI) over dropped or imported trip files, a predictions parquet per
+// file, progress with Cancel, and what the labels say about the predictions.
+import { useEffect, useState } from 'react';
+import type { RegisteredModelSummary, ScoringRecord } from '../../../shared/domain';
+import { useApp } from '../store/app-store';
+import { useScore } from '../store/score-store';
+import { JobProgress } from '../components/JobProgress';
+import { ScoringResult } from '../components/ScoringResult';
+
+function modelUris(models: RegisteredModelSummary[]): string[] {
+  return models.flatMap((m) => [
+    ...Object.keys(m.aliases).map((a) => `models:/${m.name}@${a}`),
+    ...(m.latestVersion ? [`models:/${m.name}/latest`] : []),
+    ...Array.from({ length: m.latestVersion ?? 0 }, (_, i) => `models:/${m.name}/${(m.latestVersion ?? 0) - i}`),
+  ]);
+}
+
+export function ScoreScreen() {
+  const client = useApp((s) => s.client);
+  const info = useApp((s) => s.info);
+  const datasets = useApp((s) => s.datasets);
+  const job = useApp((s) => s.job);
+  const notice = useApp((s) => s.notice);
+  const lastOutcome = useApp((s) => s.lastOutcome);
+  const score = useApp((s) => s.score);
+  const choices = useScore();
+  const [uris, setUris] = useState<string[]>([]);
+  const [results, setResults] = useState<ScoringRecord[]>([]);
+
+  useEffect(() => {
+    if (!client) return;
+    void client.call('models.list', {}).then((m) => {
+      const list = modelUris(m);
+      setUris(list);
+      if (!choices.modelUri && list[0]) choices.set({ modelUri: list[0] });
+    });
+  }, [client]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (client && lastOutcome?.kind === 'score') void client.call('scoring.list', { jobId: lastOutcome.jobId }).then(setResults);
+  }, [client, lastOutcome]);
+
+  const chosen = datasets.filter((d) => choices.datasetIds.includes(d.datasetId));
+  const start = () => void score({ modelUri: choices.modelUri, inputs: chosen.map((d) => d.path), outputDir: choices.outputDir.trim() || undefined });
+  return (
+    <>
+      <h2>Score</h2>
+      {uris.length === 0 ? <p className="muted">Register a model first (open a finished run → Register model…).</p> : (
+        <form className="train" onSubmit={(e) => { e.preventDefault(); start(); }} aria-label="scoring">
+          <label htmlFor="s-model">Model</label>
+          <select id="s-model" value={choices.modelUri} onChange={(e) => choices.set({ modelUri: e.target.value })}>{uris.map((u) => <option key={u} value={u}>{u}</option>)}</select>
+          <span>Trip files</span>
+          <div>
+            <p className="muted" style={{ margin: '0 0 6px' }}>Drop parquet files on this screen, or tick imported datasets:</p>
+            <div className="checklist" role="group" aria-label="datasets to score">
+              {datasets.map((d) => (
+                <label key={d.datasetId}><input type="checkbox" checked={choices.datasetIds.includes(d.datasetId)} onChange={() => choices.toggle(d.datasetId)} /> {d.fileName} <span className="muted">{d.kind} {d.pickupMonth}</span></label>
+              ))}
+            </div>
+          </div>
+          <label htmlFor="s-out">Output folder</label>
+          <input id="s-out" type="text" value={choices.outputDir} placeholder={info ? `${info.home}/predictions` : ''} onChange={(e) => choices.set({ outputDir: e.target.value })} />
+          <span />
+          <div className="row"><button className="btn primary" type="submit" disabled={job !== null || chosen.length === 0 || !choices.modelUri}>Score {chosen.length || ''} file{chosen.length === 1 ? '' : 's'}</button></div>
+        </form>
+      )}
+      {notice && <p role="alert" className="bad">{notice}</p>}
+      <JobProgress />
+      {results.map((r) => <ScoringResult key={r.scoringId} rec={r} />)}
+    </>
+  );
+}
