@@ -11,6 +11,7 @@ const entryPoints = {
   cli: 'src/cli/main.ts',
   bench: 'bench/bench.ts',
   'bench-score-child': 'bench/score-child.ts',
+  'workers/tree-builder': 'src/worker/tree-builder.ts',
   ...Object.fromEntries(workers.map((f) => [`workers/${f.replace(/\.ts$/, '')}`, `src/worker/${f}`])),
 };
 for (const extra of process.argv.slice(2)) entryPoints[extra.replace(/^.*\//, '').replace(/\.ts$/, '')] = extra;

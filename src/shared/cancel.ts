@@ -5,11 +5,14 @@ import { MeterError } from './errors';
 export interface CancelToken {
   readonly cancelled: boolean;
   throwIfCancelled(): void;
+  /** the shared flag itself, to hand on to helper threads (1 = cancelled) */
+  readonly flag: Int32Array;
 }
 
 export function cancelTokenFrom(buffer: SharedArrayBuffer): CancelToken {
   const flag = new Int32Array(buffer);
   return {
+    flag,
     get cancelled() { return Atomics.load(flag, 0) === 1; },
     throwIfCancelled() {
       if (Atomics.load(flag, 0) === 1) throw new MeterError('CANCELLED', 'The job was cancelled.');
@@ -23,4 +26,4 @@ export function newCancelFlag(): { buffer: SharedArrayBuffer; cancel(): void; to
   return { buffer, cancel: () => Atomics.store(flag, 0, 1), token: cancelTokenFrom(buffer) };
 }
 
-export const NEVER_CANCELLED: CancelToken = { cancelled: false, throwIfCancelled() {} };
+export const NEVER_CANCELLED: CancelToken = { cancelled: false, throwIfCancelled() {}, flag: new Int32Array(new SharedArrayBuffer(4)) };

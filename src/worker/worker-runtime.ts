@@ -5,7 +5,7 @@ import { toErrorData } from '../shared/errors';
 import type { FromWorker, JobKind, JobResults, JobSpecs, ToWorker } from '../shared/jobs';
 
 type Progress = (phase: string, done: number, total: number) => void;
-export type JobFunction<K extends JobKind> = (spec: JobSpecs[K], progress: Progress, cancel: CancelToken) => JobResults[K];
+export type JobFunction<K extends JobKind> = (spec: JobSpecs[K], progress: Progress, cancel: CancelToken) => JobResults[K] | Promise<JobResults[K]>;
 
 const PROGRESS_INTERVAL_MS = 100; // ~10 messages a second, whatever the loop rate
 
@@ -32,11 +32,9 @@ export function serveJob<K extends JobKind>(kind: K, fn: JobFunction<K>): void {
       lastPhase = phase;
       send({ type: 'progress', jobId, phase, done, total });
     };
-    try {
-      const value = fn(msg.spec as JobSpecs[K], progress, cancelTokenFrom(msg.cancelFlag));
-      send({ type: 'result', jobId, value });
-    } catch (err) {
-      send({ type: 'error', jobId, error: toErrorData(err) });
-    }
+    // Jobs may be async (a forest waits for its helper threads); errors either way become data.
+    Promise.resolve()
+      .then(() => fn(msg.spec as JobSpecs[K], progress, cancelTokenFrom(msg.cancelFlag)))
+      .then((value) => send({ type: 'result', jobId, value }), (err: unknown) => send({ type: 'error', jobId, error: toErrorData(err) }));
   });
 }

@@ -14,7 +14,7 @@ export function featureSpecFor(featureSet: FeatureSet, hasDistance: boolean): Fe
 // double so the pair vocabulary is a Map<number, number> rather than a Map of strings.
 const PAIR_BASE = 1 << 20;
 
-function keyColumn(feature: CategoricalFeature, trips: TripColumns): ArrayLike<number> {
+export function keyColumn(feature: CategoricalFeature, trips: TripColumns): ArrayLike<number> {
   if (feature === 'PULocationID') return trips.pu;
   if (feature === 'DOLocationID') return trips.do;
   const keys = new Float64Array(trips.n);

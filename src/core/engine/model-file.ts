@@ -1,7 +1,8 @@
 // Builds the saved model file (shared/domain/model.ts) and turns one back into a predictor. Training and
 // scoring go through the same vocabulary code, so a saved model scores exactly as it was evaluated.
 import { MeterError } from '../../shared/errors';
-import type { LinearModelKind, LinearModelFile, ModelFile } from '../../shared/domain';
+import { MODEL_KINDS, type LinearModelKind, type LinearModelFile, type ModelFile, type TreeModelFile } from '../../shared/domain';
+import { treePredictor } from './trees/tree-model-file';
 import type { TripColumns } from '../data/tlc-reader';
 import { encode, keyLabel, parseKeyLabel, type Vocabulary } from './features';
 import { predictEncoded, type LinearSolution } from './linear-model';
@@ -38,14 +39,18 @@ export function parseModelFile(value: unknown, where: string): ModelFile {
   if (v.formatVersion !== 1) {
     throw new MeterError('FILE_UNREADABLE', `${where} is model format version ${String(v.formatVersion)}; this Meter reads version 1. Update Meter.`);
   }
-  return v as LinearModelFile;
+  if (!v.model || !(MODEL_KINDS as readonly string[]).includes(v.model)) throw new MeterError('FILE_UNREADABLE', `${where} holds a model of unknown kind "${String(v.model)}".`);
+  return v as ModelFile;
 }
+
+export const isTreeModel = (f: ModelFile): f is TreeModelFile => f.model === 'rf' || f.model === 'gbt';
 
 export interface Predictor {
   predict(trips: TripColumns): Float64Array;
 }
 
 export function predictorFor(file: ModelFile): Predictor {
+  if (isTreeModel(file)) return treePredictor(file);
   const vocabs: Vocabulary[] = file.groups.map((g) => {
     const keys = g.keys.map((label) => parseKeyLabel(g.feature, label));
     return { feature: g.feature, keys, index: new Map(keys.map((k, j) => [k, j])) };

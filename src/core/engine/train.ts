@@ -10,14 +10,17 @@ import { predictEncoded, type LinearSolution } from './linear-model';
 import { regressionMetrics } from './metrics';
 import { buildModelFile } from './model-file';
 import { checkFeatureSet, checkModelKind, resolveParams } from './params';
+import type { FeatureSet, FeatureSpec, LinearModelKind } from '../../shared/domain';
+import { trainTrees } from './trees/train-trees';
 import { OLS_LAMBDA, solveRidge } from './ridge';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
-export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: CancelToken): TrainJobResult {
-  const model = checkModelKind(spec.model);
-  const featureSet = checkFeatureSet(spec.featureSet);
-  const params = resolveParams(model, spec.params);
+export type Role = 'train' | 'val' | 'test';
+export interface Loaded { data: Partial<Record<Role, TripColumns>>; roles: Role[]; train: TripColumns; featureSpec: FeatureSpec; loadMs: number }
+
+/** Load every role's file and check they can share one feature spec. */
+export function loadForTraining(spec: TrainJobSpec, featureSet: FeatureSet, progress: ProgressFn, cancel: CancelToken): Loaded {
   const roles = (['train', 'val', 'test'] as const).filter((r) => spec.files[r]);
 
   let t = performance.now();
@@ -29,10 +32,6 @@ export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: Can
   });
   progress('load', roles.length, roles.length);
   const train = data.train!;
-  const load = performance.now() - t;
-
-  cancel.throwIfCancelled();
-  t = performance.now();
   const featureSpec = featureSpecFor(featureSet, train.distance !== null);
   for (const role of roles) {
     const kind = data[role]!.kind;
@@ -41,6 +40,19 @@ export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: Can
         `The ${role} file ${data[role]!.fileName} is ${kind} but the train file is ${train.kind}; fhv files have no trip_distance, so the features would differ.`);
     }
   }
+  return { data, roles: [...roles], train, featureSpec, loadMs: performance.now() - t };
+}
+
+export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: CancelToken): TrainJobResult | Promise<TrainJobResult> {
+  const model = checkModelKind(spec.model);
+  const featureSet = checkFeatureSet(spec.featureSet);
+  const params = resolveParams(model, spec.params);
+  const loaded = loadForTraining(spec, featureSet, progress, cancel);
+  if (model === 'rf' || model === 'gbt') return trainTrees(model, params, loaded, progress, cancel);
+  const { data, roles, train, featureSpec } = loaded;
+  const load = loaded.loadMs;
+  cancel.throwIfCancelled();
+  let t = performance.now();
   const vocabs = fitVocabularies(featureSpec, train);
   const X = encode(featureSpec, vocabs, train);
   const vectorize = performance.now() - t;
@@ -84,7 +96,7 @@ export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: Can
   progress('evaluate', roles.length, roles.length);
 
   return {
-    model: buildModelFile({ model, params, spec: featureSpec, vocabs, solution, trainRows: train.n, trainKind: train.kind }),
+    model: buildModelFile({ model: model as LinearModelKind, params, spec: featureSpec, vocabs, solution, trainRows: train.n, trainKind: train.kind }),
     metrics,
     history,
     rows: { train: train.n, val: data.val!.n, ...(data.test ? { test: data.test.n } : {}) },

@@ -17,8 +17,8 @@ CMD ["node", "server.js"]
 }
 
 export function bundleReadme(meta: { name: string; version: number | null; runId: string; uri: string; modelSha256: string }, model: ModelFile): string {
-  const inputs = ['PULocationID', 'DOLocationID', ...model.numeric.map((n) => n.feature)];
-  const example = model.numeric.length ? '{"PULocationID": 74, "DOLocationID": 75, "trip_distance": 2.4}' : '{"PULocationID": 74, "DOLocationID": 75}';
+  const inputs = ['PULocationID', 'DOLocationID', ...model.featureSpec.numeric];
+  const example = model.featureSpec.numeric.length ? '{"PULocationID": 74, "DOLocationID": 75, "trip_distance": 2.4}' : '{"PULocationID": 74, "DOLocationID": 75}';
   return `# ${meta.name} v${meta.version ?? '—'} — trip duration service
 
 Exported by Meter from \`${meta.uri}\` (run \`${meta.runId}\`). Model: ${model.model}, features ${model.featureSpec.featureSet}

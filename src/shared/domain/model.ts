@@ -2,8 +2,11 @@
 // formatVersion it does not know instead of guessing.
 
 export type LinearModelKind = 'linear' | 'ridge' | 'lasso';
-export type ModelKind = LinearModelKind;
-export const MODEL_KINDS: readonly ModelKind[] = ['linear', 'ridge', 'lasso'];
+/** rf: random forest, gbt: gradient-boosted trees (the course's XGBoost role) — Meter's own tree engine */
+export type TreeModelKind = 'rf' | 'gbt';
+export type ModelKind = LinearModelKind | TreeModelKind;
+export const MODEL_KINDS: readonly ModelKind[] = ['linear', 'ridge', 'lasso', 'rf', 'gbt'];
+export const TREE_MODEL_KINDS: readonly TreeModelKind[] = ['rf', 'gbt'];
 
 /** basic: PULocationID and DOLocationID one-hot; pu_do: one PU_DO pair category. trip_distance when present. */
 export type FeatureSet = 'basic' | 'pu_do';
@@ -43,4 +46,23 @@ export interface LinearModelFile {
   trainedOn: { rows: number; kind: string };
 }
 
-export type ModelFile = LinearModelFile;
+/**
+ * A tree ensemble. Features (in `features` order) are raw values: zone ids or the packed PU_DO pair key
+ * (category: go left when equal) and trip_distance (number: go left when ≤). A tree is flat arrays; a node
+ * with feature −1 is a leaf whose value is its prediction. prediction = base + scale × Σ trees.
+ */
+export interface TreeModelFile {
+  format: 'meter.model';
+  formatVersion: 1;
+  model: TreeModelKind;
+  params: Record<string, number>;
+  featureSpec: FeatureSpec;
+  target: { name: 'duration_minutes'; min: number; max: number };
+  features: { name: CategoricalFeature | NumericFeature; kind: 'category' | 'number' }[];
+  base: number;
+  scale: number;
+  trees: { feature: number[]; value: number[]; left: number[]; right: number[] }[];
+  trainedOn: { rows: number; kind: string };
+}
+
+export type ModelFile = LinearModelFile | TreeModelFile;

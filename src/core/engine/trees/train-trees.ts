@@ -1,0 +1,69 @@
+// The training job for tree models: random forest (trees across worker threads) or gradient boosting
+// (early-stopped on the validation set). Same result shape as the linear models, so runs, the registry,
+// scoring and export treat every model alike.
+import type { CancelToken } from '../../../shared/cancel';
+import type { TreeModelKind } from '../../../shared/domain';
+import type { StepMetric, TrainJobResult } from '../../../shared/jobs';
+import { regressionMetrics } from '../metrics';
+import type { Loaded, ProgressFn } from '../train';
+import { boost, categoryMask, type BoostParams, type ForestParams } from './ensemble';
+import { trainForest } from './forest-parallel';
+import { binFeatures, rawFeatures } from './tree-data';
+import { buildTreeModelFile } from './tree-model-file';
+import type { Tree } from './grow-tree';
+import { predictTrees, compileTree, rowMajor } from './tree-predict';
+
+export async function trainTrees(model: TreeModelKind, params: Record<string, number>, loaded: Loaded, progress: ProgressFn, cancel: CancelToken): Promise<TrainJobResult> {
+  const { data, roles, train, featureSpec } = loaded;
+  let t = performance.now();
+  const raws = Object.fromEntries(roles.map((r) => [r, rawFeatures(featureSpec, data[r]!)])) as Record<string, ReturnType<typeof rawFeatures>>;
+  const isCat = categoryMask(raws.train);
+  const vectorize = performance.now() - t;
+  cancel.throwIfCancelled();
+  t = performance.now();
+  let trees: Tree[];
+  let base = 0;
+  let scale = 1;
+  let history: StepMetric[] = [];
+  let preds: Record<string, Float64Array>;
+  let predictMs = 0;
+  if (model === 'rf') {
+    const p = params as unknown as ForestParams;
+    const binned = binFeatures(raws.train);
+    const out = await trainForest(binned, train.duration, roles.map((r) => ({ X: rowMajor(raws[r].columns, raws[r].n), n: raws[r].n })), isCat, p,
+      cancel.flag, (done) => progress('fit', done, p.nTrees));
+    trees = out.trees;
+    scale = 1 / p.nTrees;
+    preds = Object.fromEntries(roles.map((r, k) => [r, out.sums[k].map((v) => v * scale)]));
+  } else {
+    const p = params as unknown as BoostParams;
+    const val = data.val ? { raw: raws.val, y: data.val.duration } : null;
+    const res = boost(raws.train, train.duration, val, p, (round) => { cancel.throwIfCancelled(); progress('fit', round, p.nRounds); });
+    trees = res.trees;
+    base = res.base;
+    history = res.history;
+    const tp = performance.now();
+    const compiled = trees.map(compileTree);
+    preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, isCat, raws[r].columns, raws[r].n, base, 1)]));
+    predictMs = performance.now() - tp;
+  }
+  const fit = performance.now() - t - predictMs;
+  progress('evaluate', 0, roles.length);
+  const metrics: Record<string, number> = { n_trees: trees.length, n_nodes: trees.reduce((s, x) => s + x.feature.length, 0) };
+  for (const role of roles) {
+    const m = regressionMetrics(data[role]!.duration, preds[role]);
+    metrics[`rmse_${role}`] = m.rmse;
+    metrics[`mae_${role}`] = m.mae;
+    metrics[`r2_${role}`] = m.r2;
+  }
+  if (model === 'gbt') metrics.best_round = trees.length;
+  progress('evaluate', roles.length, roles.length);
+  return {
+    model: buildTreeModelFile({ model, params, spec: featureSpec, trees, base, scale, trainRows: train.n, trainKind: train.kind }),
+    metrics,
+    history,
+    rows: { train: train.n, val: data.val!.n, ...(data.test ? { test: data.test.n } : {}) },
+    featureCount: raws.train.features.length,
+    timingsMs: { load: loaded.loadMs, vectorize, fit, predict: predictMs },
+  };
+}
