@@ -1,8 +1,9 @@
 'use strict';
 // A Meter model as a web service: POST /predict and GET /health, plain Node, no dependencies.
 // Run with `node server.js` (or `npm start`). PORT (default 8080) and HOST (default 127.0.0.1) set where
-// it listens; one line is logged per request. Predictions are computed exactly as Meter computes them: the
-// intercept, then each one-hot group's weight for the ride's category, then each numeric weight × value.
+// it listens; one line is logged per request. Predictions are computed exactly as Meter computes them: for
+// a linear model the intercept, then each one-hot group's weight for the ride's category, then each numeric
+// weight × value; for a tree ensemble (rf, gbt) base + scale × each tree's leaf, tree by tree.
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,8 +14,18 @@ const model = JSON.parse(fs.readFileSync(path.join(__dirname, 'model.json'), 'ut
 const meta = JSON.parse(fs.readFileSync(path.join(__dirname, 'meter-bundle.json'), 'utf8'));
 if (model.format !== 'meter.model' || model.formatVersion !== 1) throw new Error('model.json is not a Meter model (format version 1)');
 
-const groups = model.groups.map((g) => ({ feature: g.feature, weights: new Map(g.keys.map((k, i) => [k, g.coef[i]])) }));
-const numeric = model.numeric.map((n) => ({ feature: n.feature, coef: n.coef }));
+const isTrees = model.model === 'rf' || model.model === 'gbt';
+const groups = isTrees ? [] : model.groups.map((g) => ({ feature: g.feature, weights: new Map(g.keys.map((k, i) => [k, g.coef[i]])) }));
+const numeric = model.featureSpec.numeric.map((feature) => ({ feature, coef: isTrees ? 0 : model.numeric.find((n) => n.feature === feature).coef }));
+const trees = isTrees ? model.trees : [];
+const PAIR_BASE = 1 << 20;
+/** A tree feature's raw value, as Meter's tree engine reads it: zone ids (−1 when missing), the packed pair, or a number. */
+function treeValue(ride, name) {
+  const id = (v) => (v === null || v === undefined ? -1 : v);
+  if (name === 'PU_DO') return (id(ride.PULocationID) + 1) * PAIR_BASE + (id(ride.DOLocationID) + 1);
+  if (name === 'PULocationID' || name === 'DOLocationID') return id(ride[name]);
+  return ride[name];
+}
 const identity = { name: meta.name, version: meta.version, run_id: meta.runId };
 
 /** Location ids as the training data spelled them: "161", or "nan" for a missing one. */
@@ -33,7 +44,23 @@ function checkRide(ride, where) {
   return null;
 }
 
+function predictTrees(ride) {
+  const x = model.features.map((f) => treeValue(ride, f.name));
+  const cat = model.features.map((f) => f.kind === 'category');
+  let y = model.base;
+  for (const t of trees) {
+    let node = 0;
+    while (t.feature[node] >= 0) {
+      const f = t.feature[node];
+      node = (cat[f] ? x[f] === t.value[node] : x[f] <= t.value[node]) ? t.left[node] : t.right[node];
+    }
+    y += model.scale * t.value[node];
+  }
+  return y;
+}
+
 function predictOne(ride) {
+  if (isTrees) return predictTrees(ride);
   let y = model.intercept;
   for (const g of groups) {
     const key = g.feature === 'PU_DO' ? `${idLabel(ride.PULocationID)}_${idLabel(ride.DOLocationID)}` : idLabel(ride[g.feature]);

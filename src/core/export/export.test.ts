@@ -72,4 +72,29 @@ describe('model export', () => {
     expect((await fetch(`${base}/predict`)).status).toBe(405);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
+
+  it('serves tree models (random forest, boosting) with the same predictions as Meter', async () => {
+    const train = await h.client.call('data.import', { path: SAMPLE.train });
+    const val = await h.client.call('data.import', { path: SAMPLE.val });
+    const trips = loadTrips(SAMPLE.val);
+    const n = 300;
+    const rides = Array.from({ length: n }, (_, i) => ({ PULocationID: trips.pu[i] < 0 ? null : trips.pu[i], DOLocationID: trips.do[i] < 0 ? null : trips.do[i], trip_distance: trips.distance![i] }));
+    for (const [model, featureSet, params] of [['rf', 'basic', { nTrees: 20, maxDepth: 8 }], ['gbt', 'pu_do', { nRounds: 60, maxDepth: 4 }]] as const) {
+      const s = await h.client.call('jobs.startTraining', { experiment: 'e', model, featureSet, params, train: train.datasetId, val: val.datasetId });
+      expect((await h.client.call('jobs.wait', { jobId: s.jobId })).state).toBe('succeeded');
+      const dir = join(tempDir('meter-export-trees-'), model);
+      await h.client.call('models.export', { uri: `runs:/${s.runId}/model`, outDir: dir });
+      const srv = spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        const url = await new Promise<string>((resolve) => srv.stdout!.on('data', (d: Buffer) => { const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(d.toString()); if (m) resolve(m[1]); }));
+        const got = (await (await fetch(`${url}/predict`, { method: 'POST', body: JSON.stringify(rides) })).json() as { durations: number[] }).durations;
+        const { modelPath } = await h.client.call('models.resolve', { uri: `runs:/${s.runId}/model` });
+        const sub = { ...trips, n, pu: trips.pu.subarray(0, n), do: trips.do.subarray(0, n), distance: trips.distance!.subarray(0, n), duration: trips.duration.subarray(0, n) };
+        const expected = predictorFor(parseModelFile(JSON.parse(readFileSync(modelPath, 'utf8')), modelPath)).predict(sub);
+        got.forEach((d, i) => expect(Math.abs(d - expected[i])).toBeLessThan(1e-9));
+      } finally {
+        srv.kill('SIGTERM');
+      }
+    }
+  });
 });
