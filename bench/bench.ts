@@ -12,6 +12,7 @@ import { defaultWorkerDir, packageRoot } from '../src/core/paths';
 import type { FeatureSet } from '../src/shared/domain';
 import { trackingBench } from './tracking-bench';
 import { serviceBench } from './service-bench';
+import { treesBench } from './trees-bench';
 
 const REPEATS = 3;
 const TARGET_RATIO = 0.2;
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     const head = ['features', 'sklearn train', 'meter train', 'sklearn val', 'meter val', 'sklearn s', 'meter s', 'ratio', 'target'];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(w[i])).join('  '));
+    await treesBench(PYTHON, script, typeof sk === 'string' ? null : { train: join(dir, 'jan.csv'), val: join(dir, 'feb.csv') }, months);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,8 +16,10 @@ Commands:
   import FILE…                 check TLC trip parquet files and record them (schema report)
   train [options]              train a model in a worker thread and track the run
       --train F --val F [--test F]   parquet files (default: the shipped sample months)
-      --model linear|ridge|lasso     (default linear)
-      --alpha A | --param k=v        model parameters (ridge/lasso alpha; lasso maxIter, tol)
+      --model linear|ridge|lasso|rf|gbt   (default linear; rf = random forest, gbt = gradient-boosted trees)
+      --alpha A | --param k=v        model parameters: ridge/lasso alpha, lasso maxIter, tol;
+                                     rf nTrees, maxDepth, minSamplesLeaf, seed; gbt nRounds, learningRate,
+                                     maxDepth, minChildWeight, subsample, lambda, alpha, earlyStopping, seed
       --features basic|pu_do         PU + DO one-hot, or the PU_DO pair (default basic); + trip_distance
       --experiment NAME --name RUN   (default experiment "Default")
   runs [options]               search runs (newest first by default)

@@ -1,6 +1,6 @@
 // Train: datasets, model and its parameters, feature set, experiment. The job runs in a worker; progress and
 // Cancel show below, and the finished run opens by itself.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { FeatureSet, ModelKind } from '../../../shared/domain';
 import { asDatasetId } from '../../../shared/domain';
 import { useApp } from '../store/app-store';
@@ -9,7 +9,16 @@ import { JobProgress } from '../components/JobProgress';
 interface Form {
   train: string; val: string; test: string; model: ModelKind; featureSet: FeatureSet;
   alpha: string; maxIter: string; tol: string; experiment: string; runName: string;
+  /** tree parameters, by name (strings while being edited) */
+  tree: Record<string, string>;
 }
+
+/** The tree models' parameters shown in the form, with the engine's defaults. */
+const TREE_FIELDS: Record<'rf' | 'gbt', [string, string, string][]> = {
+  rf: [['nTrees', 'trees', '100'], ['maxDepth', 'max depth', '10'], ['minSamplesLeaf', 'min trips per leaf', '1'], ['seed', 'seed', '0']],
+  gbt: [['nRounds', 'max rounds', '500'], ['learningRate', 'learning rate', '0.1'], ['maxDepth', 'max depth', '6'], ['minChildWeight', 'min child weight', '1'],
+    ['subsample', 'subsample', '1'], ['lambda', 'L2 (lambda)', '1'], ['alpha', 'L1 (alpha)', '0'], ['earlyStopping', 'early stopping rounds', '20'], ['seed', 'seed', '0']],
+};
 
 function paramsOf(f: Form): { params: Record<string, number>; error: string | null } {
   const params: Record<string, number> = {};
@@ -19,6 +28,10 @@ function paramsOf(f: Form): { params: Record<string, number>; error: string | nu
     params[name] = v;
     return null;
   };
+  if (f.model === 'rf' || f.model === 'gbt') {
+    for (const [key, label, def] of TREE_FIELDS[f.model]) { const e = num(key, f.tree[`${f.model}.${key}`] ?? def); if (e) return { params, error: e.replace(key, label) }; }
+    return { params, error: null };
+  }
   if (f.model === 'ridge' || f.model === 'lasso') { const e = num('alpha', f.alpha); if (e) return { params, error: e }; }
   if (f.model === 'lasso') {
     const e = num('maxIter', f.maxIter) ?? num('tol', f.tol);
@@ -36,7 +49,7 @@ export function TrainScreen() {
   const navigate = useApp((s) => s.navigate);
   const [f, setF] = useState<Form>({
     train: '', val: '', test: '', model: 'linear', featureSet: 'basic', alpha: '1', maxIter: '1000', tol: '0.0001',
-    experiment: 'Default', runName: '',
+    experiment: 'Default', runName: '', tree: {},
   });
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((prev) => ({ ...prev, [k]: v }));
   // Sensible defaults once datasets exist: the two most recent months, older one for training.
@@ -73,11 +86,15 @@ export function TrainScreen() {
         <select id="f-test" value={f.test} onChange={(e) => set('test', e.target.value)}><option value="">(none)</option>{options}</select>
         <span>Model</span>
         <fieldset aria-label="model">
-          {(['linear', 'ridge', 'lasso'] as const).map((m) => (
-            <label key={m}><input type="radio" name="model" value={m} checked={f.model === m} onChange={() => set('model', m)} /> {m}</label>
+          {([['linear', 'linear'], ['ridge', 'ridge'], ['lasso', 'lasso'], ['rf', 'random forest'], ['gbt', 'boosted trees']] as const).map(([m, label]) => (
+            <label key={m}><input type="radio" name="model" value={m} checked={f.model === m} onChange={() => set('model', m)} /> {label}</label>
           ))}
         </fieldset>
-        {f.model !== 'linear' && <><label htmlFor="f-alpha">alpha</label><input id="f-alpha" type="number" step="any" min="0" value={f.alpha} onChange={(e) => set('alpha', e.target.value)} /></>}
+        {(f.model === 'rf' || f.model === 'gbt') && TREE_FIELDS[f.model].map(([key, label, def]) => (
+          <Fragment key={key}><label htmlFor={`f-${key}`}>{label}</label>
+            <input id={`f-${key}`} type="number" step="any" value={f.tree[`${f.model}.${key}`] ?? def} onChange={(e) => set('tree', { ...f.tree, [`${f.model}.${key}`]: e.target.value })} /></Fragment>
+        ))}
+        {(f.model === 'ridge' || f.model === 'lasso') && <><label htmlFor="f-alpha">alpha</label><input id="f-alpha" type="number" step="any" min="0" value={f.alpha} onChange={(e) => set('alpha', e.target.value)} /></>}
         {f.model === 'lasso' && <>
           <label htmlFor="f-maxiter">max sweeps</label><input id="f-maxiter" type="number" min="1" step="1" value={f.maxIter} onChange={(e) => set('maxIter', e.target.value)} />
           <label htmlFor="f-tol">tolerance</label><input id="f-tol" type="number" min="0" step="any" value={f.tol} onChange={(e) => set('tol', e.target.value)} />
