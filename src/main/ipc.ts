@@ -8,7 +8,7 @@ import type { CoreApi } from '../core/api/create-api';
 import type { CoreContext } from '../core/context';
 import type { AppUrlCheck } from './security';
 
-const EVENTS: EventName[] = ['job.progress', 'job.finished'];
+const EVENTS: EventName[] = ['job.progress', 'job.finished', 'search.updated'];
 
 export function wireIpc(ctx: CoreContext, api: CoreApi, isAppUrl: AppUrlCheck, windows: () => BrowserWindow[]): () => void {
   ipcMain.handle(IPC_CALL, async (event: IpcMainInvokeEvent, method: unknown, arg: unknown): Promise<CallEnvelope> => {

@@ -13,7 +13,7 @@ import { staticFiles } from './static-files';
 import { receiveUpload } from './upload';
 
 const MAX_BODY_BYTES = 1 << 20;
-const EVENTS: EventName[] = ['job.progress', 'job.finished'];
+const EVENTS: EventName[] = ['job.progress', 'job.finished', 'search.updated'];
 
 export interface BrowserServer {
   url: string;

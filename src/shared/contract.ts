@@ -7,6 +7,7 @@ import type {
 import type { JobInfo, JobOutcome, JobProgress } from './jobs';
 import type { AliasEvent, ModelVersion, RegisteredModel, RegisteredModelSummary, ResolvedModel } from './domain/registry';
 import type { ScoringRecord } from './domain/scoring';
+import type { SearchRequest, SearchStatus } from './domain/tuning';
 
 export interface AppInfo {
   version: string;
@@ -106,6 +107,10 @@ export interface Api {
   /** batch-score parquet files with a model URI; one predictions parquet per input under outputDir */
   'scoring.start': (a: { modelUri: string; inputs: string[]; outputDir?: string }) => { jobId: JobId; outputs: string[] };
   'scoring.list': (a: { name?: string; version?: number; jobId?: JobId; limit?: number }) => ScoringRecord[];
+  /** start a hyper-parameter search (parent run + one child run per trial); it runs on in the background */
+  'tuning.start': (a: SearchRequest) => { searchId: RunId };
+  'tuning.get': (a: { searchId: RunId }) => SearchStatus;
+  'tuning.cancel': (a: { searchId: RunId }) => { cancelled: boolean };
   'jobs.startTraining': (a: TrainingRequest) => { jobId: JobId; runId: RunId };
   'jobs.cancel': (a: { jobId: JobId }) => { cancelled: boolean };
   'jobs.wait': (a: { jobId: JobId }) => JobOutcome;
@@ -124,13 +129,15 @@ export const API_METHODS: readonly ApiMethod[] = [
   'runs.search', 'runs.keys', 'runs.setDeleted', 'runs.purge',
   'models.register', 'models.create', 'models.list', 'models.get', 'models.getVersion', 'models.setAlias', 'models.removeAlias',
   'models.rollback', 'models.setDescription', 'models.setTag', 'models.setArchived', 'models.deleteVersion', 'models.resolve', 'models.export',
-  'scoring.start', 'scoring.list',
+  'scoring.start', 'scoring.list', 'tuning.start', 'tuning.get', 'tuning.cancel',
   'jobs.startTraining', 'jobs.cancel', 'jobs.wait', 'jobs.list',
 ];
 
 export interface Events {
   'job.progress': JobProgress;
   'job.finished': JobOutcome;
+  /** a search started a wave, finished a trial, or ended: fetch tuning.get */
+  'search.updated': { searchId: RunId };
 }
 export type EventName = keyof Events;
 

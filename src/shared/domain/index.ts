@@ -4,3 +4,4 @@ export * from './model';
 export * from './tracking';
 export * from './registry';
 export * from './scoring';
+export * from './tuning';

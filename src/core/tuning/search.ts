@@ -1,0 +1,140 @@
+// Runs a hyper-parameter search: a parent run, trials as child runs trained by the ordinary training jobs,
+// in waves of `parallel` trials (so a seed gives the same search whatever the timing). Each finished trial
+// feeds TPE (or random search) for the next wave; the parent logs every trial's loss and the best so far.
+// Cancel stops the running trials (they end KILLED), keeps the finished ones, and marks the parent KILLED.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { MeterError } from '../../shared/errors';
+import type { FeatureSet, JobId, ModelKind, RunId, SearchRequest, SearchStatus, TrialInfo } from '../../shared/domain';
+import type { SearchSpace } from '../../shared/tuning/space';
+import type { CoreContext } from '../context';
+import { startTraining } from '../api/training';
+import { checkFeatureSet, checkModelKind, resolveParams } from '../engine/params';
+import { rng } from '../engine/trees/ensemble';
+import { inTransaction } from '../store/db';
+import { ensureExperiment } from '../store/experiments-repo';
+import { createRun, endRun, getRun, logMetrics, recordArtifact, setTag } from '../store/runs-repo';
+import { getDataset } from '../store/datasets-repo';
+import { paramImportance } from './importance';
+import { buildPoint, flattenSpace, sampleRandom, valuesOf, type Node } from './space';
+import { suggestTpe, type Observation } from './tpe';
+
+interface Live { cancelled: boolean; running: Set<JobId> }
+const live = new WeakMap<CoreContext, Map<string, Live>>();
+const liveOf = (ctx: CoreContext) => live.get(ctx) ?? live.set(ctx, new Map()).get(ctx)!;
+
+function toTrial(space: SearchSpace, nodes: Node[], draws: Map<string, number>): { model: ModelKind; featureSet: FeatureSet; params: Record<string, number> } {
+  const point = buildPoint(space, valuesOf(nodes, draws));
+  const { model, featureSet = 'basic', ...rest } = point;
+  if (model === undefined) throw new MeterError('INVALID_ARGUMENT', 'Search space: set "model" (a model name, or a choice of sub-spaces each with its "model").');
+  const params: Record<string, number> = {};
+  for (const [k, v] of Object.entries(rest)) {
+    if (typeof v !== 'number') throw new MeterError('INVALID_ARGUMENT', `Search space: ${k} must be numeric for a model parameter; got "${v}".`);
+    params[k] = v;
+  }
+  const kind = checkModelKind(String(model));
+  resolveParams(kind, params);
+  return { model: kind, featureSet: checkFeatureSet(String(featureSet)), params };
+}
+
+export function startSearch(ctx: CoreContext, req: SearchRequest): { searchId: RunId } {
+  const nodes = flattenSpace(req.space);
+  const space = req.space as SearchSpace;
+  if (req.algo !== 'tpe' && req.algo !== 'random') throw new MeterError('INVALID_ARGUMENT', `algo is tpe or random; got "${String(req.algo)}".`);
+  if (!Number.isInteger(req.maxTrials) || req.maxTrials < 1 || req.maxTrials > 10_000) throw new MeterError('INVALID_ARGUMENT', `maxTrials must be 1–10000; got ${String(req.maxTrials)}.`);
+  const parallel = Math.max(1, Math.min(req.parallel ?? 1, availableParallelism(), 16));
+  const seed = req.seed ?? 0;
+  // Catch a bad space now, not at trial 37: draw points from every corner of it and check each.
+  const probe = rng(seed + 99);
+  for (let i = 0; i < 32; i++) toTrial(space, nodes, sampleRandom(nodes, probe));
+  const train = getDataset(ctx.db, req.train);
+  const val = getDataset(ctx.db, req.val);
+  const name = req.runName ?? `search-${req.algo}-${randomBytes(2).toString('hex')}`;
+  const parentId = inTransaction(ctx.db, () => createRun(ctx.db, {
+    experimentId: ensureExperiment(ctx.db, req.experiment).experimentId, name,
+    params: { algo: req.algo, max_trials: String(req.maxTrials), parallel: String(parallel), seed: String(seed), ...(req.timeBudgetSec ? { time_budget_s: String(req.timeBudgetSec) } : {}) },
+    tags: { 'meter.search': 'parent', 'meter.version': ctx.version }, source: { type: 'API', name: 'search' },
+    inputs: [{ role: 'train', datasetId: train.datasetId }, { role: 'val', datasetId: val.datasetId }],
+  }));
+  const dir = join(ctx.artifactsDir(parentId), 'search');
+  mkdirSync(dir, { recursive: true });
+  const spaceJson = JSON.stringify(req.space, null, 2);
+  writeFileSync(join(dir, 'space.json'), spaceJson);
+  recordArtifact(ctx.db, parentId, 'search/space.json', Buffer.byteLength(spaceJson));
+  const state: Live = { cancelled: false, running: new Set() };
+  liveOf(ctx).set(parentId, state);
+  void runSearch(ctx, parentId, name, req, space, nodes, parallel, seed, state).catch((err: unknown) => {
+    endRun(ctx.db, parentId, 'FAILED', (err as Error).message);
+    ctx.events.emit('search.updated', { searchId: parentId });
+  }).finally(() => liveOf(ctx).delete(parentId));
+  return { searchId: parentId };
+}
+
+async function runSearch(ctx: CoreContext, parentId: RunId, name: string, req: SearchRequest, space: SearchSpace, nodes: Node[], parallel: number, seed: number, state: Live): Promise<void> {
+  const rand = rng(seed);
+  const history: Observation[] = [];
+  const deadline = req.timeBudgetSec ? Date.now() + req.timeBudgetSec * 1000 : Infinity;
+  let best = Infinity;
+  let trial = 0;
+  while (trial < req.maxTrials && !state.cancelled && Date.now() < deadline) {
+    const wave = Math.min(parallel, req.maxTrials - trial);
+    const started = Array.from({ length: wave }, () => {
+      const draws = req.algo === 'tpe' ? suggestTpe(nodes, history, rand) : sampleRandom(nodes, rand);
+      const t = toTrial(space, nodes, draws);
+      const n = ++trial;
+      const { jobId, runId } = startTraining(ctx, {
+        experiment: req.experiment, runName: `${name}-trial-${n}`, model: t.model, featureSet: t.featureSet, params: t.params,
+        train: req.train, val: req.val, source: { type: 'API', name: `search ${parentId}` },
+      });
+      setTag(ctx.db, runId, 'mlflow.parentRunId', parentId);
+      setTag(ctx.db, runId, 'meter.trial', String(n));
+      state.running.add(jobId);
+      return { n, draws, jobId, runId };
+    });
+    ctx.events.emit('search.updated', { searchId: parentId });
+    for (const s of started) {
+      const outcome = await ctx.jobs.wait(s.jobId);
+      state.running.delete(s.jobId);
+      if (outcome.state !== 'succeeded' || !outcome.metrics) continue;
+      const loss = outcome.metrics.rmse_val;
+      history.push({ draws: s.draws, loss });
+      const improved = loss < best;
+      if (improved) { best = loss; setTag(ctx.db, parentId, 'best_trial_run_id', s.runId); }
+      logMetrics(ctx.db, parentId, [{ key: 'trial_rmse_val', value: loss, step: s.n }, { key: 'best_rmse_val', value: best, step: s.n }]);
+      ctx.events.emit('search.updated', { searchId: parentId });
+    }
+  }
+  if (Number.isFinite(best)) logMetrics(ctx.db, parentId, [{ key: 'rmse_val', value: best, step: 0 }, { key: 'n_trials', value: history.length, step: 0 }]);
+  const status = searchStatus(ctx, parentId);
+  if (status.best) {
+    const body = JSON.stringify({ runId: status.best.runId, rmse_val: status.best.rmseVal, params: status.best.params }, null, 2);
+    writeFileSync(join(ctx.artifactsDir(parentId), 'search', 'best.json'), body);
+    recordArtifact(ctx.db, parentId, 'search/best.json', Buffer.byteLength(body));
+  }
+  endRun(ctx.db, parentId, state.cancelled ? 'KILLED' : 'FINISHED');
+  ctx.events.emit('search.updated', { searchId: parentId });
+}
+
+export function cancelSearch(ctx: CoreContext, searchId: RunId): { cancelled: boolean } {
+  const state = liveOf(ctx).get(searchId);
+  if (!state) { getRun(ctx.db, searchId); return { cancelled: false }; }
+  state.cancelled = true;
+  for (const jobId of state.running) ctx.jobs.cancel(jobId);
+  return { cancelled: true };
+}
+
+export function searchStatus(ctx: CoreContext, searchId: RunId): SearchStatus {
+  const parent = getRun(ctx.db, searchId);
+  if (parent.tags['meter.search'] !== 'parent') throw new MeterError('INVALID_ARGUMENT', `Run ${parent.name} is not a search.`);
+  const ids = ctx.db.prepare("SELECT run_id FROM run_tags WHERE key = 'mlflow.parentRunId' AND value = ?").pluck().all(searchId) as RunId[];
+  const trials: TrialInfo[] = ids.map((id) => {
+    const r = getRun(ctx.db, id);
+    const params = Object.fromEntries(Object.entries(r.params));
+    return { trial: Number(r.tags['meter.trial'] ?? 0), runId: r.runId, status: r.status, params, rmseVal: r.metrics.rmse_val ?? null, trainSeconds: r.metrics.train_seconds ?? null };
+  }).sort((a, b) => a.trial - b.trial);
+  const done = trials.filter((t) => t.rmseVal !== null);
+  const best = done.reduce<TrialInfo | null>((b, t) => (b === null || t.rmseVal! < b.rmseVal! ? t : b), null);
+  return { searchId, name: parent.name, algo: parent.params.algo as SearchStatus['algo'], status: parent.status, maxTrials: Number(parent.params.max_trials), trials, best, importance: paramImportance(trials) };
+}

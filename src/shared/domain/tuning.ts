@@ -1,0 +1,43 @@
+// A hyper-parameter search: a parent "search" run and one child run per trial (MLflow's nested runs: each
+// child has the tag mlflow.parentRunId).
+import type { DatasetId, RunId } from './ids';
+import type { RunStatus } from './tracking';
+
+export type SearchAlgo = 'tpe' | 'random';
+
+export interface SearchRequest {
+  experiment: string;
+  runName?: string;
+  train: DatasetId;
+  val: DatasetId;
+  /** hyperopt-style space (src/shared/tuning/space.ts); must set "model", may set "featureSet" */
+  space: Record<string, unknown>;
+  algo: SearchAlgo;
+  maxTrials: number;
+  /** stop starting trials after this many seconds */
+  timeBudgetSec?: number;
+  /** trials at once (bounded by cores); trials start in waves, so a seed gives the same search */
+  parallel?: number;
+  seed?: number;
+}
+
+export interface TrialInfo {
+  trial: number;
+  runId: RunId;
+  status: RunStatus;
+  params: Record<string, string>;
+  rmseVal: number | null;
+  trainSeconds: number | null;
+}
+
+export interface SearchStatus {
+  searchId: RunId;
+  name: string;
+  algo: SearchAlgo;
+  status: RunStatus;
+  maxTrials: number;
+  trials: TrialInfo[];
+  best: TrialInfo | null;
+  /** which parameters moved the loss (0–1, summing to 1), once enough trials are done */
+  importance: { param: string; importance: number }[];
+}
