@@ -49,36 +49,49 @@ export function growTree(data: BinnedData, g: Float64Array, h: Float64Array, row
     let bestBin = -1;
     let bestGL = 0;
     let bestHL = 0;
+    // One pass over the node's rows fills every feature's histogram.
+    for (let f = 0; f < F; f++) { HG[f].fill(0); HH[f].fill(0); }
+    if (F === 3) {
+      const c0 = data.codes[0], c1 = data.codes[1], c2 = data.codes[2];
+      const g0 = HG[0], g1 = HG[1], g2 = HG[2], h0 = HH[0], h1 = HH[1], h2 = HH[2];
+      for (let i = start; i < end; i++) {
+        const r = rows[i];
+        const gr = g[r];
+        const hr = h[r];
+        let c = c0[r]; g0[c] += gr; h0[c] += hr;
+        c = c1[r]; g1[c] += gr; h1[c] += hr;
+        c = c2[r]; g2[c] += gr; h2[c] += hr;
+      }
+    } else {
+      for (let f = 0; f < F; f++) {
+        const hg = HG[f], hh = HH[f], codes = data.codes[f];
+        for (let i = start; i < end; i++) { const r = rows[i]; const c = codes[r]; hg[c] += g[r]; hh[c] += h[r]; }
+      }
+    }
+    const lambda = s.lambda;
+    const alpha = s.alpha;
+    const mcw = s.minChildWeight;
     for (let f = 0; f < F; f++) {
       const hg = HG[f];
       const hh = HH[f];
-      hg.fill(0);
-      hh.fill(0);
-      const codes = data.codes[f];
-      for (let i = start; i < end; i++) { const r = rows[i]; const c = codes[r]; hg[c] += g[r]; hh[c] += h[r]; }
       const nb = hg.length;
-      if (isCat[f]) {
-        for (let c = 0; c < nb; c++) {
-          const HL = hh[c];
-          if (HL < s.minChildWeight || HL === 0) continue;
-          const HR = H - HL;
-          if (HR < s.minChildWeight || HR <= 1e-12) continue;
-          const GL = hg[c];
-          const gain = score(GL, HL) + score(G - GL, HR) - parent;
-          if (gain > bestGain) { bestGain = gain; bestF = f; bestBin = c; bestGL = GL; bestHL = HL; }
+      const cat = isCat[f];
+      let GL = 0;
+      let HL = 0;
+      for (let c = 0; c < (cat ? nb : nb - 1); c++) {
+        if (cat) { GL = hg[c]; HL = hh[c]; } else { GL += hg[c]; HL += hh[c]; }
+        if (hh[c] === 0 || HL < mcw) continue;
+        const HR = H - HL;
+        if (HR < mcw || HR <= 1e-12) { if (cat) continue; break; }
+        const GR = G - GL;
+        // score(G, H) = T(G)² / (H + λ), inlined: this loop runs for every bin of every node.
+        let tl = GL, tr = GR;
+        if (alpha !== 0) {
+          tl = tl > alpha ? tl - alpha : tl < -alpha ? tl + alpha : 0;
+          tr = tr > alpha ? tr - alpha : tr < -alpha ? tr + alpha : 0;
         }
-      } else {
-        let GL = 0;
-        let HL = 0;
-        for (let c = 0; c < nb - 1; c++) {
-          GL += hg[c];
-          HL += hh[c];
-          if (hh[c] === 0 || HL < s.minChildWeight || HL === 0) continue;
-          const HR = H - HL;
-          if (HR < s.minChildWeight || HR <= 1e-12) break;
-          const gain = score(GL, HL) + score(G - GL, HR) - parent;
-          if (gain > bestGain) { bestGain = gain; bestF = f; bestBin = c; bestGL = GL; bestHL = HL; }
-        }
+        const gain = (tl * tl) / (HL + lambda) + (tr * tr) / (HR + lambda) - parent;
+        if (gain > bestGain) { bestGain = gain; bestF = f; bestBin = c; bestGL = GL; bestHL = HL; }
       }
     }
     if (bestF < 0) continue;

@@ -11,7 +11,7 @@ import { trainForest } from './forest-parallel';
 import { binFeatures, rawFeatures } from './tree-data';
 import { buildTreeModelFile } from './tree-model-file';
 import type { Tree } from './grow-tree';
-import { predictTrees, compileTree, rowMajor } from './tree-predict';
+import { predictTrees, compileTree } from './tree-predict';
 
 export async function trainTrees(model: TreeModelKind, params: Record<string, number>, loaded: Loaded, progress: ProgressFn, cancel: CancelToken): Promise<TrainJobResult> {
   const { data, roles, train, featureSpec } = loaded;
@@ -30,11 +30,13 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   if (model === 'rf') {
     const p = params as unknown as ForestParams;
     const binned = binFeatures(raws.train);
-    const out = await trainForest(binned, train.duration, roles.map((r) => ({ X: rowMajor(raws[r].columns, raws[r].n), n: raws[r].n })), isCat, p,
-      cancel.flag, (done) => progress('fit', done, p.nTrees));
+    const out = await trainForest(binned, train.duration, [], isCat, p, cancel.flag, (done) => progress('fit', done, p.nTrees));
     trees = out.trees;
     scale = 1 / p.nTrees;
-    preds = Object.fromEntries(roles.map((r, k) => [r, out.sums[k].map((v) => v * scale)]));
+    const tp = performance.now();
+    const compiled = trees.map(compileTree);
+    preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, isCat, raws[r].columns, raws[r].n, 0, scale)]));
+    predictMs = performance.now() - tp;
   } else {
     const p = params as unknown as BoostParams;
     const val = data.val ? { raw: raws.val, y: data.val.duration } : null;
