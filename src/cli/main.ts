@@ -7,6 +7,7 @@ import { importCommand, runCommand, trainCommand, type Io } from './commands';
 import { experimentsCommand, runsCommand } from './runs-commands';
 import { exportCommand, modelsCommand, registerCommand } from './models-commands';
 import { scoreCommand } from './score-command';
+import { tuneCommand } from './tune-command';
 
 const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration models
 
@@ -22,6 +23,9 @@ Commands:
                                      maxDepth, minChildWeight, subsample, lambda, alpha, earlyStopping, seed
       --features basic|pu_do         PU + DO one-hot, or the PU_DO pair (default basic); + trip_distance
       --experiment NAME --name RUN   (default experiment "Default")
+  tune --train F --val F [--model gbt|rf|ridge|lasso] [--algo tpe|random] [--trials N] [--parallel K]
+       [--space space.json] [--seed S] [--time-budget SEC] [--experiment NAME]
+                               hyper-parameter search: a search run with one child run per trial
   runs [options]               search runs (newest first by default)
       --filter "metrics.rmse_val < 6.5 and params.model = 'ridge'"   MLflow syntax + OR, (), NOT, IN, IS NULL
       --order-by "metrics.rmse_val ASC, params.alpha DESC"
@@ -61,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') { process.stdout.write(HELP); return 0; }
   const commands: Record<string, typeof importCommand> = {
     import: importCommand, train: trainCommand, runs: runsCommand, run: runCommand, experiments: experimentsCommand,
-    register: registerCommand, models: modelsCommand, score: scoreCommand, export: exportCommand,
+    register: registerCommand, models: modelsCommand, score: scoreCommand, export: exportCommand, tune: tuneCommand,
   };
   if (command === 'ui') return uiCommand(home, args, (s) => process.stdout.write(`${s}\n`));
   if (command === '--version') {

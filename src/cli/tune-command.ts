@@ -1,0 +1,54 @@
+// `meter tune`: a hyper-parameter search from the shell. Prints the search (parent) run id, the best trial's
+// params and rmse_val; --json prints one object. Ctrl-C cancels the search (finished trials are kept).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { MeterClient } from '../shared/contract';
+import { MeterError } from '../shared/errors';
+import { asRunId, type SearchAlgo, type SearchStatus } from '../shared/domain';
+import { numberFlag, one, parseArgs } from './args';
+import { fmt } from './print';
+import type { Io } from './commands';
+import { defaultSpace } from '../shared/tuning/default-spaces';
+
+export async function tuneCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
+  const p = parseArgs(args, { switches: ['json'], values: ['train', 'val', 'model', 'algo', 'trials', 'parallel', 'space', 'seed', 'time-budget', 'experiment', 'name'] });
+  const trainPath = one(p, 'train');
+  const valPath = one(p, 'val');
+  if (!trainPath || !valPath) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter tune --train F --val F --model gbt|rf|ridge|lasso --algo tpe|random --trials N [--parallel K] [--space space.json]');
+  let space: Record<string, unknown>;
+  const spaceFile = one(p, 'space');
+  if (spaceFile) {
+    try { space = JSON.parse(readFileSync(resolve(io.cwd, spaceFile), 'utf8')) as Record<string, unknown>; }
+    catch (err) { throw new MeterError('INVALID_ARGUMENT', `Cannot read the search space ${spaceFile}: ${(err as Error).message}`); }
+  } else {
+    space = defaultSpace(one(p, 'model') ?? 'gbt');
+  }
+  const train = await client.call('data.import', { path: resolve(io.cwd, trainPath) });
+  const val = await client.call('data.import', { path: resolve(io.cwd, valPath) });
+  const { searchId } = await client.call('tuning.start', {
+    experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), train: train.datasetId, val: val.datasetId, space,
+    algo: (one(p, 'algo') ?? 'tpe') as SearchAlgo, maxTrials: numberFlag(p, 'trials') ?? 20, parallel: numberFlag(p, 'parallel'),
+    seed: numberFlag(p, 'seed'), timeBudgetSec: numberFlag(p, 'time-budget'),
+  });
+  const onSigint = (): void => { void client.call('tuning.cancel', { searchId }); };
+  process.once('SIGINT', onSigint);
+  let status: SearchStatus;
+  let shown = 0;
+  for (;;) {
+    status = await client.call('tuning.get', { searchId: asRunId(searchId) });
+    const done = status.trials.filter((t) => t.status !== 'RUNNING');
+    for (const t of done.slice(shown)) if (!p.switches.has('json')) io.err.write(`trial ${t.trial}: ${t.status} rmse_val ${fmt(t.rmseVal ?? undefined)}\n`);
+    shown = done.length;
+    if (status.status !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  process.off('SIGINT', onSigint);
+  const best = status.best;
+  if (p.switches.has('json')) {
+    io.out(JSON.stringify({ searchId, status: status.status, trials: status.trials.length, best: best ? { runId: best.runId, params: best.params, rmse_val: best.rmseVal } : null }));
+  } else {
+    io.out(`search ${searchId} ${status.status}: ${status.trials.length} trials`);
+    io.out(best ? `best trial ${best.trial} (run ${best.runId}): rmse_val ${fmt(best.rmseVal ?? undefined)}\n  ${Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join('  ')}` : 'no trial finished');
+  }
+  return status.status === 'FINISHED' ? 0 : 1;
+}
