@@ -8,11 +8,12 @@ import { RunsScreen } from './screens/RunsScreen';
 import { CompareScreen } from './screens/CompareScreen';
 import { ModelsScreen } from './screens/ModelsScreen';
 import { ScoreScreen } from './screens/ScoreScreen';
+import { TuneScreen } from './screens/TuneScreen';
 import { useScore } from './store/score-store';
 
 const SCREENS: { screen: Screen; label: string; key: string }[] = [
-  { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'runs', label: 'Runs', key: '3' },
-  { screen: 'models', label: 'Models', key: '4' }, { screen: 'score', label: 'Score', key: '5' },
+  { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'tune', label: 'Tune', key: '6' },
+  { screen: 'runs', label: 'Runs', key: '3' }, { screen: 'models', label: 'Models', key: '4' }, { screen: 'score', label: 'Score', key: '5' },
 ];
 
 const hasFiles = (e: DragEvent): boolean => [...e.dataTransfer.types].includes('Files');
@@ -74,6 +75,7 @@ export function App() {
         {route.screen === 'compare' && <CompareScreen />}
         {route.screen === 'models' && <ModelsScreen />}
         {route.screen === 'score' && <ScoreScreen />}
+        {route.screen === 'tune' && <TuneScreen />}
       </main>
       {notice && route.screen !== 'train' && (
         <div className="toast" role="alert">{notice} <button className="btn" onClick={() => say(null)}>OK</button></div>

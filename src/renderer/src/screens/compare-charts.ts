@@ -43,7 +43,11 @@ export function parallelOption(runs: Run[], params: string[], metric: string) {
   return {
     tooltip: {}, parallel: { left: 60, right: 80, top: 40, bottom: 30 }, parallelAxis,
     series: [{ type: 'parallel', lineStyle: { width: 2, opacity: 0.8 }, data: runs.map((r) => ({
-      name: r.name, value: axes.map((a, i) => { const v = valueOf(r, a); return parallelAxis[i].type === 'value' ? Number(v) : String(v ?? '—'); }),
+      name: r.name, value: axes.map((a, i) => {
+        const v = valueOf(r, a);
+        const ax = parallelAxis[i] as { type: string; data?: string[] };
+        return ax.type === 'value' ? Number(v) : (ax.data ?? []).indexOf(String(v ?? '—'));
+      }),
     })) }],
   };
 }

@@ -1,0 +1,130 @@
+// Tune: a hyper-parameter search over a hyperopt-style space (edited as a form or as JSON), then its live
+// view: loss per trial with the best so far, parallel coordinates of the trials, parameter importance,
+// Cancel, and the best trial one click away.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { RunId, SearchAlgo, SearchStatus } from '../../../shared/domain';
+import { asDatasetId, asRunId } from '../../../shared/domain';
+import { DEFAULT_SPACES } from '../../../shared/tuning/default-spaces';
+import { fmtMetric } from '../format';
+import { useApp } from '../store/app-store';
+import { EChart } from '../components/EChart';
+import { SpaceForm } from '../components/SpaceForm';
+import { importanceOption, lossOption, trialsParallelOption } from './tune-charts';
+
+export function TuneScreen() {
+  const route = useApp((s) => s.route);
+  return route.query.search ? <SearchView searchId={asRunId(route.query.search)} /> : <SearchForm />;
+}
+
+function SearchForm() {
+  const client = useApp((s) => s.client);
+  const datasets = useApp((s) => s.datasets);
+  const navigate = useApp((s) => s.navigate);
+  const [preset, setPreset] = useState('gbt');
+  const [spaceText, setSpaceText] = useState(JSON.stringify(DEFAULT_SPACES.gbt, null, 2));
+  const [train, setTrain] = useState('');
+  const [val, setVal] = useState('');
+  const [algo, setAlgo] = useState<SearchAlgo>('tpe');
+  const [trials, setTrials] = useState('20');
+  const [parallel, setParallel] = useState('2');
+  const [seed, setSeed] = useState('0');
+  const [experiment, setExperiment] = useState('Tuning');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (train || datasets.length === 0) return;
+    const sorted = [...datasets].sort((a, b) => (a.pickupMonth ?? '').localeCompare(b.pickupMonth ?? ''));
+    setTrain(sorted[0].datasetId);
+    setVal(sorted[Math.min(1, sorted.length - 1)].datasetId);
+  }, [datasets, train]);
+  const parsed = useMemo(() => { try { return { space: JSON.parse(spaceText) as Record<string, unknown>, error: null }; } catch (e) { return { space: null, error: (e as Error).message }; } }, [spaceText]);
+  const start = async () => {
+    if (!client || !parsed.space) return;
+    try {
+      const { searchId } = await client.call('tuning.start', {
+        experiment, train: asDatasetId(train), val: asDatasetId(val), space: parsed.space, algo, maxTrials: Number(trials), parallel: Number(parallel), seed: Number(seed),
+      });
+      navigate({ screen: 'tune', query: { search: searchId } });
+    } catch (err) { setError((err as Error).message); }
+  };
+  const options = datasets.map((d) => <option key={d.datasetId} value={d.datasetId}>{d.fileName} · {d.kind} {d.pickupMonth ?? ''}</option>);
+  return (
+    <>
+      <h2>Tune</h2>
+      {datasets.length === 0 ? <p className="muted">Import a train and a validation month first (Data).</p> : (
+        <form className="train" aria-label="search" onSubmit={(e) => { e.preventDefault(); void start(); }}>
+          <label htmlFor="t-train">Train dataset</label><select id="t-train" value={train} onChange={(e) => setTrain(e.target.value)}>{options}</select>
+          <label htmlFor="t-val">Validation dataset</label><select id="t-val" value={val} onChange={(e) => setVal(e.target.value)}>{options}</select>
+          <label htmlFor="t-preset">Model</label>
+          <select id="t-preset" value={preset} onChange={(e) => { setPreset(e.target.value); setSpaceText(JSON.stringify(DEFAULT_SPACES[e.target.value], null, 2)); }}>
+            <option value="gbt">boosted trees (gbt)</option><option value="rf">random forest (rf)</option><option value="ridge">ridge</option><option value="lasso">lasso</option>
+          </select>
+          <span>Search space</span>
+          <div>
+            {parsed.space && <SpaceForm space={parsed.space} onChange={(s) => setSpaceText(JSON.stringify(s, null, 2))} />}
+            <details><summary className="muted">Edit as JSON (hyperopt's hp.* as {'{"loguniform": [low, high]}'} …)</summary>
+              <textarea className="notes mono" aria-label="search space JSON" value={spaceText} onChange={(e) => setSpaceText(e.target.value)} style={{ minHeight: 200 }} />
+            </details>
+            {parsed.error && <p role="alert" className="bad">JSON: {parsed.error}</p>}
+          </div>
+          <span>Algorithm</span>
+          <fieldset aria-label="algorithm">
+            <label><input type="radio" name="algo" checked={algo === 'tpe'} onChange={() => setAlgo('tpe')} /> TPE</label>
+            <label><input type="radio" name="algo" checked={algo === 'random'} onChange={() => setAlgo('random')} /> random</label>
+          </fieldset>
+          <label htmlFor="t-trials">Trials</label><input id="t-trials" type="number" min="1" value={trials} onChange={(e) => setTrials(e.target.value)} />
+          <label htmlFor="t-parallel">In parallel</label><input id="t-parallel" type="number" min="1" max="16" value={parallel} onChange={(e) => setParallel(e.target.value)} />
+          <label htmlFor="t-seed">Seed</label><input id="t-seed" type="number" min="0" value={seed} onChange={(e) => setSeed(e.target.value)} />
+          <label htmlFor="t-exp">Experiment</label><input id="t-exp" type="text" value={experiment} onChange={(e) => setExperiment(e.target.value)} />
+          <span />
+          <div className="row"><button className="btn primary" type="submit" disabled={!parsed.space}>Start search</button>{error && <span role="alert" className="bad">{error}</span>}</div>
+        </form>
+      )}
+    </>
+  );
+}
+
+function SearchView({ searchId }: { searchId: RunId }) {
+  const client = useApp((s) => s.client);
+  const navigate = useApp((s) => s.navigate);
+  const [s, setS] = useState<SearchStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    if (!client) return;
+    try { setS(await client.call('tuning.get', { searchId })); } catch (err) { setError((err as Error).message); }
+  }, [client, searchId]);
+  useEffect(() => {
+    void load();
+    if (!client) return;
+    const offs = [client.on('search.updated', (e) => { if (e.searchId === searchId) void load(); }), client.on('job.finished', () => void load())];
+    return () => offs.forEach((off) => off());
+  }, [client, load, searchId]);
+  if (error) return <p role="alert">{error}</p>;
+  if (!s) return <p className="muted">Loading…</p>;
+  const finished = s.trials.filter((t) => t.status !== 'RUNNING').length;
+  return (
+    <>
+      <p><button className="btn" onClick={() => navigate({ screen: 'tune' })}>← New search</button></p>
+      <h2 data-testid="search-title">{s.name} <span className={`status ${s.status}`}>{s.status}</span></h2>
+      <div className="row" style={{ marginBottom: 12 }}>
+        <span data-testid="search-progress">{finished} of {s.maxTrials} trials done{s.trials.length > finished ? ` · ${s.trials.length - finished} running` : ''} · {s.algo.toUpperCase()}</span>
+        {s.status === 'RUNNING' && <button className="btn danger" onClick={() => void client?.call('tuning.cancel', { searchId }).then(load)}>Cancel search</button>}
+        {s.best && <button className="btn primary" onClick={() => navigate({ screen: 'runs', runId: s.best!.runId })}>Open best trial (rmse_val {fmtMetric(s.best.rmseVal ?? undefined)})</button>}
+        <button className="btn" onClick={() => navigate({ screen: 'runs', runId: searchId })}>Search run</button>
+      </div>
+      <div className="compare-grid">
+        <section className="card"><h3>Loss per trial</h3><EChart option={lossOption(s)} label="trial loss chart" /></section>
+        <section className="card"><h3>Trials</h3>{s.trials.some((t) => t.rmseVal !== null) ? <EChart option={trialsParallelOption(s)} label="trials parallel coordinates chart" /> : <p className="muted">Waiting for the first trial…</p>}</section>
+        <section className="card"><h3>Parameter importance</h3>{s.importance.length ? <EChart option={importanceOption(s)} label="parameter importance chart" /> : <p className="muted">Shown after 8 finished trials.</p>}</section>
+      </div>
+      <section className="card" style={{ marginTop: 14, overflowX: 'auto' }}><h3>Trials</h3>
+        <table className="grid" aria-label="trials"><thead><tr><th>#</th><th>Status</th><th className="num">rmse_val</th><th>Params</th></tr></thead>
+          <tbody>{[...s.trials].reverse().map((t) => (
+            <tr key={t.runId} onClick={() => navigate({ screen: 'runs', runId: t.runId })} className={s.best?.runId === t.runId ? 'selected' : ''}>
+              <td>{t.trial}</td><td><span className={`status ${t.status}`}>{t.status}</span></td><td className="num">{fmtMetric(t.rmseVal ?? undefined)}</td>
+              <td className="mono">{Object.entries(t.params).filter(([k]) => k !== 'model').map(([k, v]) => `${k}=${Number.isFinite(Number(v)) ? Number(Number(v).toPrecision(4)) : v}`).join('  ')}</td>
+            </tr>
+          ))}</tbody></table>
+      </section>
+    </>
+  );
+}
