@@ -14,7 +14,7 @@ const model = JSON.parse(fs.readFileSync(path.join(__dirname, 'model.json'), 'ut
 const meta = JSON.parse(fs.readFileSync(path.join(__dirname, 'meter-bundle.json'), 'utf8'));
 if (model.format !== 'meter.model' || model.formatVersion !== 1) throw new Error('model.json is not a Meter model (format version 1)');
 
-const isTrees = model.model === 'rf' || model.model === 'gbt';
+const isTrees = model.model === 'rf' || model.model === 'gbt' || model.model === 'rf_ml';
 const groups = isTrees ? [] : model.groups.map((g) => ({ feature: g.feature, weights: new Map(g.keys.map((k, i) => [k, g.coef[i]])) }));
 const numeric = model.featureSpec.numeric.map((feature) => ({ feature, coef: isTrees ? 0 : model.numeric.find((n) => n.feature === feature).coef }));
 const trees = isTrees ? model.trees : [];

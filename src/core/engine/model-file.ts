@@ -43,7 +43,7 @@ export function parseModelFile(value: unknown, where: string): ModelFile {
   return v as ModelFile;
 }
 
-export const isTreeModel = (f: ModelFile): f is TreeModelFile => f.model === 'rf' || f.model === 'gbt';
+export const isTreeModel = (f: ModelFile): f is TreeModelFile => f.model === 'rf' || f.model === 'gbt' || f.model === 'rf_ml';
 
 export interface Predictor {
   predict(trips: TripColumns): Float64Array;

@@ -20,6 +20,7 @@ const RULES: Record<ModelKind, Record<string, ParamRule>> = {
     nTrees: int(100, 1, 5000, 'number of trees'), maxDepth: int(10, 1, 40, 'maximum tree depth'),
     minSamplesLeaf: int(1, 1, 1_000_000, 'minimum trips in a leaf'), seed: int(0, 0, 2 ** 31 - 1, 'random seed'),
   },
+  rf_ml: { nTrees: int(20, 1, 500, 'number of trees'), maxDepth: int(10, 1, 40, 'maximum tree depth'), seed: int(0, 0, 2 ** 31 - 1, 'random seed') },
   gbt: {
     nRounds: int(500, 1, 20_000, 'boosting rounds (most)'), learningRate: real(0.1, 0, 'shrinkage per round', true, 1),
     maxDepth: int(6, 1, 30, 'maximum tree depth'), minChildWeight: real(1, 0, 'minimum trips on each side of a split'),

@@ -48,7 +48,7 @@ export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: Can
   const featureSet = checkFeatureSet(spec.featureSet);
   const params = resolveParams(model, spec.params);
   const loaded = loadForTraining(spec, featureSet, progress, cancel);
-  if (model === 'rf' || model === 'gbt') return trainTrees(model, params, loaded, progress, cancel);
+  if (model === 'rf' || model === 'gbt' || model === 'rf_ml') return trainTrees(model, params, loaded, progress, cancel);
   const { data, roles, train, featureSpec } = loaded;
   const load = loaded.loadMs;
   cancel.throwIfCancelled();

@@ -2,11 +2,15 @@
 // formatVersion it does not know instead of guessing.
 
 export type LinearModelKind = 'linear' | 'ridge' | 'lasso';
-/** rf: random forest, gbt: gradient-boosted trees (the course's XGBoost role) — Meter's own tree engine */
-export type TreeModelKind = 'rf' | 'gbt';
+/**
+ * rf: random forest and gbt: gradient-boosted trees (the course's XGBoost role), both Meter's own tree
+ * engine; rf_ml: random forest by the ml-random-forest library, for samples of a few thousand trips and as a
+ * cross-check (its split search is quadratic in rows).
+ */
+export type TreeModelKind = 'rf' | 'gbt' | 'rf_ml';
 export type ModelKind = LinearModelKind | TreeModelKind;
-export const MODEL_KINDS: readonly ModelKind[] = ['linear', 'ridge', 'lasso', 'rf', 'gbt'];
-export const TREE_MODEL_KINDS: readonly TreeModelKind[] = ['rf', 'gbt'];
+export const MODEL_KINDS: readonly ModelKind[] = ['linear', 'ridge', 'lasso', 'rf', 'gbt', 'rf_ml'];
+export const TREE_MODEL_KINDS: readonly TreeModelKind[] = ['rf', 'gbt', 'rf_ml'];
 
 /** basic: PULocationID and DOLocationID one-hot; pu_do: one PU_DO pair category. trip_distance when present. */
 export type FeatureSet = 'basic' | 'pu_do';

@@ -8,6 +8,7 @@ import { regressionMetrics } from '../metrics';
 import type { Loaded, ProgressFn } from '../train';
 import { boost, categoryMask, type BoostParams, type ForestParams } from './ensemble';
 import { trainForest } from './forest-parallel';
+import { trainMlForest } from './ml-forest';
 import { binFeatures, rawFeatures } from './tree-data';
 import { buildTreeModelFile } from './tree-model-file';
 import type { Tree } from './grow-tree';
@@ -27,7 +28,20 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   let history: StepMetric[] = [];
   let preds: Record<string, Float64Array>;
   let predictMs = 0;
-  if (model === 'rf') {
+  let featureKinds: ('category' | 'number')[] | null = null;
+  if (model === 'rf_ml') {
+    const p = params as { nTrees: number; maxDepth: number; seed: number };
+    progress('fit', 0, p.nTrees);
+    trees = trainMlForest(raws.train, train.duration, p, cancel);
+    scale = 1 / trees.length;
+    // ml-random-forest has no categories: it splits zone ids as numbers, and so does its saved model.
+    featureKinds = raws.train.features.map(() => 'number');
+    const numbersOnly = Uint8Array.from(featureKinds.map(() => 0));
+    const tp = performance.now();
+    const compiled = trees.map(compileTree);
+    preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, numbersOnly, raws[r].columns, raws[r].n, 0, scale)]));
+    predictMs = performance.now() - tp;
+  } else if (model === 'rf') {
     const p = params as unknown as ForestParams;
     const binned = binFeatures(raws.train);
     const out = await trainForest(binned, train.duration, [], isCat, p, cancel.flag, (done) => progress('fit', done, p.nTrees));
@@ -61,7 +75,7 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   if (model === 'gbt') metrics.best_round = trees.length;
   progress('evaluate', roles.length, roles.length);
   return {
-    model: buildTreeModelFile({ model, params, spec: featureSpec, trees, base, scale, trainRows: train.n, trainKind: train.kind }),
+    model: buildTreeModelFile({ model, params, spec: featureSpec, trees, base, scale, trainRows: train.n, trainKind: train.kind, featureKinds }),
     metrics,
     history,
     rows: { train: train.n, val: data.val!.n, ...(data.test ? { test: data.test.n } : {}) },

@@ -8,11 +8,13 @@ import { compileTree, predictTrees } from './tree-predict';
 
 export function buildTreeModelFile(args: {
   model: TreeModelKind; params: Record<string, number>; spec: FeatureSpec; trees: Tree[]; base: number; scale: number; trainRows: number; trainKind: string;
+  /** overrides the kinds (ml-random-forest treats every feature as a number) */
+  featureKinds?: ('category' | 'number')[] | null;
 }): TreeModelFile {
   return {
     format: 'meter.model', formatVersion: 1, model: args.model, params: args.params, featureSpec: args.spec,
     target: { name: 'duration_minutes', min: MIN_MINUTES, max: MAX_MINUTES },
-    features: treeFeatures(args.spec) as TreeModelFile['features'],
+    features: treeFeatures(args.spec).map((f, i) => ({ ...f, kind: args.featureKinds?.[i] ?? f.kind })) as TreeModelFile['features'],
     base: args.base, scale: args.scale,
     trees: args.trees.map((t) => ({ feature: t.feature, value: t.value, left: t.left, right: t.right })),
     trainedOn: { rows: args.trainRows, kind: args.trainKind },

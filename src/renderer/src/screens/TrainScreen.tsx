@@ -14,7 +14,8 @@ interface Form {
 }
 
 /** The tree models' parameters shown in the form, with the engine's defaults. */
-const TREE_FIELDS: Record<'rf' | 'gbt', [string, string, string][]> = {
+const TREE_FIELDS: Record<'rf' | 'gbt' | 'rf_ml', [string, string, string][]> = {
+  rf_ml: [['nTrees', 'trees', '20'], ['maxDepth', 'max depth', '10'], ['seed', 'seed', '0']],
   rf: [['nTrees', 'trees', '100'], ['maxDepth', 'max depth', '10'], ['minSamplesLeaf', 'min trips per leaf', '1'], ['seed', 'seed', '0']],
   gbt: [['nRounds', 'max rounds', '500'], ['learningRate', 'learning rate', '0.1'], ['maxDepth', 'max depth', '6'], ['minChildWeight', 'min child weight', '1'],
     ['subsample', 'subsample', '1'], ['lambda', 'L2 (lambda)', '1'], ['alpha', 'L1 (alpha)', '0'], ['earlyStopping', 'early stopping rounds', '20'], ['seed', 'seed', '0']],
@@ -28,7 +29,7 @@ function paramsOf(f: Form): { params: Record<string, number>; error: string | nu
     params[name] = v;
     return null;
   };
-  if (f.model === 'rf' || f.model === 'gbt') {
+  if (f.model === 'rf' || f.model === 'gbt' || f.model === 'rf_ml') {
     for (const [key, label, def] of TREE_FIELDS[f.model]) { const e = num(key, f.tree[`${f.model}.${key}`] ?? def); if (e) return { params, error: e.replace(key, label) }; }
     return { params, error: null };
   }
@@ -86,11 +87,11 @@ export function TrainScreen() {
         <select id="f-test" value={f.test} onChange={(e) => set('test', e.target.value)}><option value="">(none)</option>{options}</select>
         <span>Model</span>
         <fieldset aria-label="model">
-          {([['linear', 'linear'], ['ridge', 'ridge'], ['lasso', 'lasso'], ['rf', 'random forest'], ['gbt', 'boosted trees']] as const).map(([m, label]) => (
+          {([['linear', 'linear'], ['ridge', 'ridge'], ['lasso', 'lasso'], ['rf', 'random forest'], ['gbt', 'boosted trees'], ['rf_ml', 'ml-random-forest (samples)']] as const).map(([m, label]) => (
             <label key={m}><input type="radio" name="model" value={m} checked={f.model === m} onChange={() => set('model', m)} /> {label}</label>
           ))}
         </fieldset>
-        {(f.model === 'rf' || f.model === 'gbt') && TREE_FIELDS[f.model].map(([key, label, def]) => (
+        {(f.model === 'rf' || f.model === 'gbt' || f.model === 'rf_ml') && TREE_FIELDS[f.model].map(([key, label, def]) => (
           <Fragment key={key}><label htmlFor={`f-${key}`}>{label}</label>
             <input id={`f-${key}`} type="number" step="any" value={f.tree[`${f.model}.${key}`] ?? def} onChange={(e) => set('tree', { ...f.tree, [`${f.model}.${key}`]: e.target.value })} /></Fragment>
         ))}
