@@ -10,10 +10,7 @@ describe('browser mode (Chromium)', () => {
   let ui: UiServer;
   let browser: Browser;
   let page: Page;
-  const api = async (method: string, arg: unknown = {}) => {
-    const r = await fetch(`${ui.origin}/api/call/${method}`, { method: 'POST', headers: { authorization: `Bearer ${ui.token}` }, body: JSON.stringify(arg) });
-    return ((await r.json()) as { result: any }).result;
-  };
+  const api = (method: string, arg: unknown = {}) => ui.api(method, arg);
 
   beforeAll(async () => {
     ui = await startUi();

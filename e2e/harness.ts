@@ -14,7 +14,12 @@ export const SAMPLE_VAL = join(ROOT, 'resources/sample/green_tripdata_2023-02.sa
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
-export interface UiServer { url: string; origin: string; token: string; home: string; stop(): Promise<void> }
+export interface UiServer {
+  url: string; origin: string; token: string; home: string;
+  /** a contract call over HTTP with the session token; rejects with the error message */
+  api(method: string, arg?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  stop(): Promise<void>;
+}
 
 /** `prepare` runs against the new home before the server starts (e.g. seeding runs straight into the store). */
 export async function startUi(prepare?: (home: string) => Promise<void>): Promise<UiServer> {
@@ -33,8 +38,15 @@ export async function startUi(prepare?: (home: string) => Promise<void>): Promis
     child.on('exit', (code) => rej(new Error(`meter ui exited ${code}: ${stderr}`)));
   });
   const u = new URL(url);
+  const token = u.searchParams.get('token') ?? '';
   return {
-    url, origin: u.origin, token: u.searchParams.get('token') ?? '', home,
+    url, origin: u.origin, token, home,
+    async api(method, arg = {}) {
+      const r = await fetch(`${u.origin}/api/call/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(arg) });
+      const body = (await r.json()) as { ok: boolean; result: unknown; error?: { message: string } };
+      if (!body.ok) throw new Error(body.error?.message);
+      return body.result;
+    },
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');

@@ -9,12 +9,7 @@ describe('runs search, compare and lifecycle (Chromium)', () => {
   let ui: UiServer;
   let browser: Browser;
   let page: Page;
-  const api = async (method: string, arg: unknown = {}) => {
-    const r = await fetch(`${ui.origin}/api/call/${method}`, { method: 'POST', headers: { authorization: `Bearer ${ui.token}` }, body: JSON.stringify(arg) });
-    const body = (await r.json()) as { ok: boolean; result: any; error?: { message: string } };
-    if (!body.ok) throw new Error(body.error?.message);
-    return body.result;
-  };
+  const api = (method: string, arg: unknown = {}) => ui.api(method, arg);
   const rows = () => page.locator('[role=grid][aria-label=runs] [role=row][data-run-id]');
   const column = async (label: string) => {
     const headers = await page.locator('[role=grid][aria-label=runs] [role=columnheader]').allTextContents();

@@ -8,10 +8,7 @@ describe('hyper-parameter search (Chromium)', () => {
   let ui: UiServer;
   let browser: Browser;
   let page: Page;
-  const api = async (method: string, arg: unknown = {}) => {
-    const r = await fetch(`${ui.origin}/api/call/${method}`, { method: 'POST', headers: { authorization: `Bearer ${ui.token}` }, body: JSON.stringify(arg) });
-    return ((await r.json()) as { result: any }).result;
-  };
+  const api = (method: string, arg: unknown = {}) => ui.api(method, arg);
   beforeAll(async () => {
     ui = await startUi();
     await api('data.import', { path: SAMPLE_TRAIN });

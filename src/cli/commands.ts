@@ -4,7 +4,7 @@ import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
 import { asRunId, type Run } from '../shared/domain';
 import { numberFlag, one, paramFlags, parseArgs } from './args';
-import { fmt, formatMs, progressPrinter, table } from './print';
+import { fmt, followJob, formatMs, table } from './print';
 import { runLifecycleCommand } from './runs-commands';
 
 export interface Io {
@@ -56,21 +56,12 @@ export async function trainCommand(client: MeterClient, args: string[], io: Io):
   const train = await client.call('data.import', { path: trainPath });
   const val = await client.call('data.import', { path: valPath });
   const test = testPath ? await client.call('data.import', { path: testPath }) : null;
-  const bar = progressPrinter(io.err);
-  let jobId: string | null = null;
-  const off = client.on('job.progress', (e) => { if (e.jobId === jobId) bar.update(e); });
   const started = await client.call('jobs.startTraining', {
     experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), model: model as 'linear', featureSet: featureSet as 'basic', params,
     train: train.datasetId, val: val.datasetId, ...(test ? { test: test.datasetId } : {}),
     source: { type: 'CLI', name: ['meter', ...io.argv].join(' '), gitCommit: gitCommit(io.cwd) },
   });
-  jobId = started.jobId;
-  const onSigint = (): void => { void client.call('jobs.cancel', { jobId: started.jobId }); };
-  process.once('SIGINT', onSigint);
-  const outcome = await client.call('jobs.wait', { jobId: started.jobId });
-  process.off('SIGINT', onSigint);
-  off();
-  bar.done();
+  const outcome = await followJob(client, started.jobId, io.err);
   if (outcome.state !== 'succeeded') {
     const err = outcome.error ?? { code: 'INTERNAL' as const, message: 'training failed' };
     throw new MeterError(err.code, `Run ${started.runId} ${outcome.state === 'cancelled' ? 'was cancelled (KILLED)' : `failed: ${err.message}`}`);

@@ -1,5 +1,7 @@
 // Human output: tables, a progress bar on stderr, durations. JSON output bypasses all of this.
-import type { JobProgress } from '../shared/jobs';
+import type { JobOutcome, JobProgress } from '../shared/jobs';
+import type { MeterClient } from '../shared/contract';
+import type { JobId } from '../shared/domain';
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -34,4 +36,19 @@ export function progressPrinter(stream: NodeJS.WriteStream): { update(p: JobProg
       if (tty && lastPhase) stream.write('\r\x1b[K');
     },
   };
+}
+
+/** Waits for a job with progress on stderr; Ctrl-C cancels it (the job then ends as cancelled). */
+export async function followJob(client: MeterClient, jobId: JobId, stream: NodeJS.WriteStream): Promise<JobOutcome> {
+  const bar = progressPrinter(stream);
+  const off = client.on('job.progress', (e) => { if (e.jobId === jobId) bar.update(e); });
+  const onSigint = (): void => { void client.call('jobs.cancel', { jobId }); };
+  process.once('SIGINT', onSigint);
+  try {
+    return await client.call('jobs.wait', { jobId });
+  } finally {
+    process.off('SIGINT', onSigint);
+    off();
+    bar.done();
+  }
 }

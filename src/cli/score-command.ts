@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
 import { one, parseArgs } from './args';
-import { fmt, progressPrinter, table } from './print';
+import { fmt, followJob, table } from './print';
 import type { Io } from './commands';
 
 export async function scoreCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
@@ -13,15 +13,8 @@ export async function scoreCommand(client: MeterClient, args: string[], io: Io):
   const inputs = [...(p.flags.get('input') ?? []), ...p.positionals].map((f) => resolve(io.cwd, f));
   if (!modelUri || inputs.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter score --model models:/NAME@ALIAS --input FILE [--input FILE…] [--output DIR]');
   const output = one(p, 'output');
-  const bar = progressPrinter(io.err);
   const started = await client.call('scoring.start', { modelUri, inputs, outputDir: output ? resolve(io.cwd, output) : undefined });
-  const off = client.on('job.progress', (e) => { if (e.jobId === started.jobId) bar.update(e); });
-  const onSigint = (): void => { void client.call('jobs.cancel', { jobId: started.jobId }); };
-  process.once('SIGINT', onSigint);
-  const outcome = await client.call('jobs.wait', { jobId: started.jobId });
-  process.off('SIGINT', onSigint);
-  off();
-  bar.done();
+  const outcome = await followJob(client, started.jobId, io.err);
   if (outcome.state !== 'succeeded') {
     throw new MeterError(outcome.error?.code ?? 'INTERNAL', outcome.state === 'cancelled' ? 'Scoring was cancelled; no output was written.' : `Scoring failed: ${outcome.error?.message}`);
   }
