@@ -42,6 +42,6 @@ export async function treesBench(python: string, script: string, csv: { train: s
   const head = ['model', 'sklearn val', 'meter val', 'RMSE diff', 'sklearn fit s', 'meter fit s', 'time ratio'];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(w[i])).join('  '));
-  console.log(`(Meter fit = building the trees in worker threads plus their train/val predictions; median of 3 forests; whole job wall ${rf.wall.toFixed(2)} s incl. parquet load. ` +
+  console.log(`(Meter fit = building the trees across worker threads, as scikit-learn times model.fit; median of 3 forests; whole job wall ${rf.wall.toFixed(2)} s incl. parquet load. ` +
     `Peak RSS of the bench process so far: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB.)`);
 }
