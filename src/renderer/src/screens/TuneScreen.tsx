@@ -113,7 +113,7 @@ function SearchView({ searchId }: { searchId: RunId }) {
       </div>
       <div className="compare-grid">
         <section className="card"><h3>Loss per trial</h3><EChart option={lossOption(s)} label="trial loss chart" /></section>
-        <section className="card"><h3>Trials</h3>{s.trials.some((t) => t.rmseVal !== null) ? <EChart option={trialsParallelOption(s)} label="trials parallel coordinates chart" /> : <p className="muted">Waiting for the first trial…</p>}</section>
+        <section className="card"><h3>Trials</h3>{s.trials.some((t) => t.rmseVal !== null) ? <EChart option={trialsParallelOption(s)} label="trials parallel coordinates chart" /> : <p className="muted">{s.status === 'RUNNING' ? 'Waiting for the first trial…' : 'No trial finished.'}</p>}</section>
         <section className="card"><h3>Parameter importance</h3>{s.importance.length ? <EChart option={importanceOption(s)} label="parameter importance chart" /> : <p className="muted">Shown after 8 finished trials.</p>}</section>
       </div>
       <section className="card" style={{ marginTop: 14, overflowX: 'auto' }}><h3>Trials</h3>
