@@ -24,6 +24,7 @@ export function installMenu(focused: () => BrowserWindow | null): void {
         { label: 'Runs', accelerator: 'CmdOrCtrl+3', click: send('go-runs') },
         { label: 'Models', accelerator: 'CmdOrCtrl+4', click: send('go-models') },
         { label: 'Score', accelerator: 'CmdOrCtrl+5', click: send('go-score') },
+        { label: 'Tune', accelerator: 'CmdOrCtrl+6', click: send('go-tune') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },
