@@ -3,7 +3,7 @@
 import type { StepMetric } from '../../../shared/jobs';
 import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
 import { growTree, type Tree } from './grow-tree';
-import { addTree, compileTree, predictTrees, rowMajor } from './tree-predict';
+import { addTree, compileTree, rowMajor } from './tree-predict';
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0 || 0x9e3779b9;
@@ -34,9 +34,6 @@ export function forestTree(data: BinnedData, y: Float64Array, p: ForestParams, t
 
 export const categoryMask = (raw: RawFeatures): Uint8Array => Uint8Array.from(raw.features.map((f) => (f.kind === 'category' ? 1 : 0)));
 
-export function predictEnsemble(trees: Tree[], raw: RawFeatures, base: number, scale: number): Float64Array {
-  return predictTrees(trees.map(compileTree), categoryMask(raw), raw.columns, raw.n, base, scale);
-}
 
 export interface BoostParams {
   nRounds: number; learningRate: number; maxDepth: number; minChildWeight: number; subsample: number;

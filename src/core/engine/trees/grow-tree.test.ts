@@ -1,7 +1,8 @@
 // The binned tree grower against a brute-force search over every possible split of the raw data.
 import { describe, expect, it } from 'vitest';
 import { binFeatures, type RawFeatures } from './tree-data';
-import { growTree, predictTree, type Tree } from './grow-tree';
+import { growTree, type Tree } from './grow-tree';
+import { compileTree, predictTrees } from './tree-predict';
 import { rng } from './ensemble';
 
 function synthetic(n: number, seed: number): { raw: RawFeatures; y: Float64Array } {
@@ -45,6 +46,10 @@ function bruteTree(raw: RawFeatures, y: Float64Array, rows: number[], depth: num
   return (i) => (test(i) ? left(i) : right(i));
 }
 
+/** The tree's prediction for every row of `raw`, through the same walk scoring uses. */
+const predictAll = (tree: Tree, raw: RawFeatures): Float64Array =>
+  predictTrees([compileTree(tree)], Uint8Array.from(raw.features, (f) => (f.kind === 'category' ? 1 : 0)), raw.columns, raw.n, 0, 1);
+
 const grow = (raw: RawFeatures, y: Float64Array, maxDepth: number): Tree => {
   const n = raw.n;
   return growTree(binFeatures(raw), y, new Float64Array(n).fill(1), Int32Array.from({ length: n }, (_, i) => i), { maxDepth, minChildWeight: 1, lambda: 0, alpha: 0 });
@@ -56,18 +61,16 @@ describe('tree grower', () => {
       const { raw, y } = synthetic(300, seed);
       const tree = grow(raw, y, depth);
       const brute = bruteTree(raw, y, Array.from({ length: raw.n }, (_, i) => i), 0, depth);
-      const isCat = raw.features.map((f) => f.kind === 'category');
-      for (let i = 0; i < raw.n; i++) {
-        expect(predictTree(tree, isCat, (f) => raw.columns[f][i])).toBeCloseTo(brute(i), 9);
-      }
+      const got = predictAll(tree, raw);
+      for (let i = 0; i < raw.n; i++) expect(got[i]).toBeCloseTo(brute(i), 9);
     }
   });
 
   it('puts an unseen category and a value beyond the data on the "rest" and upper sides', () => {
     const { raw, y } = synthetic(300, 5);
     const tree = grow(raw, y, 3);
-    const isCat = raw.features.map((f) => f.kind === 'category');
-    expect(Number.isFinite(predictTree(tree, isCat, (f) => [999, 999, 1e6][f]))).toBe(true);
+    const unseen: RawFeatures = { ...raw, columns: [Float64Array.of(999), Float64Array.of(999), Float64Array.of(1e6)], n: 1 };
+    expect(Number.isFinite(predictAll(tree, unseen)[0])).toBe(true);
   });
 
   it('weights act like repeated rows (how a bootstrap sample is grown)', () => {
@@ -79,7 +82,8 @@ describe('tree grower', () => {
     const ye = Float64Array.from(rows, (i) => y[i]);
     const a = growTree(binFeatures(raw), y.map((v, i) => v * w[i]), w, Int32Array.from({ length: raw.n }, (_, i) => i), { maxDepth: 3, minChildWeight: 1, lambda: 0, alpha: 0 });
     const b = grow(expanded, ye, 3);
-    const isCat = raw.features.map((f) => f.kind === 'category');
-    for (let i = 0; i < raw.n; i++) expect(predictTree(a, isCat, (f) => raw.columns[f][i])).toBeCloseTo(predictTree(b, isCat, (f) => raw.columns[f][i]), 9);
+    const pa = predictAll(a, raw);
+    const pb = predictAll(b, raw);
+    for (let i = 0; i < raw.n; i++) expect(pa[i]).toBeCloseTo(pb[i], 9);
   });
 });

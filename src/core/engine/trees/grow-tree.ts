@@ -116,14 +116,3 @@ export function growTree(data: BinnedData, g: Float64Array, h: Float64Array, row
   }
   return tree;
 }
-
-/** Walks a tree for one row of raw feature values. */
-export function predictTree(tree: Tree, isCategory: boolean[], x: (f: number) => number): number {
-  let node = 0;
-  for (;;) {
-    const f = tree.feature[node];
-    if (f < 0) return tree.value[node];
-    const v = x(f);
-    node = (isCategory[f] ? v === tree.value[node] : v <= tree.value[node]) ? tree.left[node] : tree.right[node];
-  }
-}

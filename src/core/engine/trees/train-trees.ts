@@ -26,8 +26,6 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   let base = 0;
   let scale = 1;
   let history: StepMetric[] = [];
-  let preds: Record<string, Float64Array>;
-  let predictMs = 0;
   let featureKinds: ('category' | 'number')[] | null = null;
   if (model === 'rf_ml') {
     const p = params as { nTrees: number; maxDepth: number; seed: number };
@@ -36,21 +34,10 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
     scale = 1 / trees.length;
     // ml-random-forest has no categories: it splits zone ids as numbers, and so does its saved model.
     featureKinds = raws.train.features.map(() => 'number');
-    const numbersOnly = Uint8Array.from(featureKinds.map(() => 0));
-    const tp = performance.now();
-    const compiled = trees.map(compileTree);
-    preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, numbersOnly, raws[r].columns, raws[r].n, 0, scale)]));
-    predictMs = performance.now() - tp;
   } else if (model === 'rf') {
     const p = params as unknown as ForestParams;
-    const binned = binFeatures(raws.train);
-    const out = await trainForest(binned, train.duration, [], isCat, p, cancel.flag, (done) => progress('fit', done, p.nTrees));
-    trees = out.trees;
+    trees = await trainForest(binFeatures(raws.train), train.duration, p, cancel.flag, (done) => progress('fit', done, p.nTrees));
     scale = 1 / p.nTrees;
-    const tp = performance.now();
-    const compiled = trees.map(compileTree);
-    preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, isCat, raws[r].columns, raws[r].n, 0, scale)]));
-    predictMs = performance.now() - tp;
   } else {
     const p = params as unknown as BoostParams;
     const val = data.val ? { raw: raws.val, y: data.val.duration } : null;
@@ -58,12 +45,14 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
     trees = res.trees;
     base = res.base;
     history = res.history;
-    const tp = performance.now();
-    const compiled = trees.map(compileTree);
-    preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, isCat, raws[r].columns, raws[r].n, base, 1)]));
-    predictMs = performance.now() - tp;
   }
-  const fit = performance.now() - t - predictMs;
+  const fit = performance.now() - t;
+  // Evaluation is timed apart from fitting, as scikit-learn's fit time is.
+  t = performance.now();
+  const mask = featureKinds ? Uint8Array.from(featureKinds, (k) => (k === 'category' ? 1 : 0)) : isCat;
+  const compiled = trees.map(compileTree);
+  const preds = Object.fromEntries(roles.map((r) => [r, predictTrees(compiled, mask, raws[r].columns, raws[r].n, base, scale)]));
+  const predictMs = performance.now() - t;
   progress('evaluate', 0, roles.length);
   const metrics: Record<string, number> = { n_trees: trees.length, n_nodes: trees.reduce((s, x) => s + x.feature.length, 0) };
   for (const role of roles) {
