@@ -49,7 +49,7 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   // One pass: every matching id in order (cheap even for all 10,000 runs), so the filter is evaluated once
   // for both the total and the page; then the page's rows are read by id.
   const ids = db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
-    WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params, ...order.params) as string[];
+    WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params) as string[];
   const pageIds = ids.slice(offset, offset + limit);
   const byId = new Map((db.prepare(`${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
     .map((r) => [r.run_id, r]));

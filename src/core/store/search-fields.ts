@@ -6,9 +6,8 @@ import { RUN_STATUSES } from '../../shared/domain';
 export type FieldType = 'number' | 'text' | 'time';
 
 export interface Field {
-  /** an SQL expression over runs r / experiments e; `?` placeholders take `params` first */
+  /** an SQL expression over runs r / experiments e (datasets: d / ri; keyed: the `value` column of its table) */
   sql: string;
-  params: string[];
   type: FieldType;
   /** allowed values for enumerations (checked before any SQL runs) */
   values?: readonly string[];
@@ -19,7 +18,7 @@ export interface Field {
   label: string;
 }
 
-const attr = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, params: [], type, label, values });
+const attr = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, type, label, values });
 
 export const ATTRIBUTES: Record<string, Field> = {
   run_id: attr('r.run_id', 'text', 'attributes.run_id'),
@@ -36,7 +35,7 @@ export const ATTRIBUTES: Record<string, Field> = {
 };
 const ATTRIBUTE_ALIASES: Record<string, string> = { name: 'run_name', created: 'start_time', experiment_name: 'experiment', id: 'run_id' };
 
-const ds = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, params: [], type, label, values, dataset: true });
+const ds = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, type, label, values, dataset: true });
 export const DATASET_FIELDS: Record<string, Field> = {
   kind: ds('d.kind', 'text', 'datasets.kind', ['green', 'yellow', 'fhv']),
   file: ds('d.file_name', 'text', 'datasets.file'),
@@ -58,8 +57,7 @@ export function datasetField(key: string): Field | null {
 
 export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', key: string, label: string): Field {
   return {
-    sql: `(SELECT value FROM ${table} WHERE run_id = r.run_id AND key = ?)`,
-    params: [key],
+    sql: 'value',
     type: table === 'latest_metrics' ? 'number' : 'text',
     label,
     keyed: { table, key },

@@ -63,7 +63,7 @@ function literalFor(field: Field, lit: Literal, op: string): { expr: (sql: strin
   }
   if (lit.kind === 'number') {
     if (op.includes('LIKE')) throw invalid(lit.start, `LIKE needs a quoted pattern such as '%ridge%'.`);
-    if (field.values || !field.params.length) throw invalid(lit.start, `${field.label} is text; quote the value: '${lit.value}'.`);
+    if (field.values || !field.keyed) throw invalid(lit.start, `${field.label} is text; quote the value: '${lit.value}'.`);
     // Params and tags are stored as text; a number compares with the number they spell.
     return { expr: (sql) => `meter_num(${sql})`, value: lit.value };
   }
@@ -86,12 +86,12 @@ function likeToGlob(pattern: string): string {
  */
 function condition(field: Field, cond: (expr: string) => string, values: unknown[]): SqlPart {
   if (field.keyed) {
-    return { sql: `r.run_id IN (SELECT run_id FROM ${field.keyed.table} WHERE key = ? AND ${cond('value')})`, params: [field.keyed.key, ...values] };
+    return { sql: `r.run_id IN (SELECT run_id FROM ${field.keyed.table} WHERE key = ? AND ${cond(field.sql)})`, params: [field.keyed.key, ...values] };
   }
   if (field.dataset) {
     return { sql: `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id WHERE ri.run_id = r.run_id AND ${cond(field.sql)})`, params: values };
   }
-  return { sql: cond(field.sql), params: [...field.params, ...values] };
+  return { sql: cond(field.sql), params: values };
 }
 
 function compileNode(db: Db, node: FilterNode): SqlPart {
@@ -112,7 +112,7 @@ function compileNode(db: Db, node: FilterNode): SqlPart {
         const has = condition(f, (x) => `${x} IS NOT NULL`, []);
         return node.negated ? has : { sql: `NOT ${has.sql}`, params: has.params };
       }
-      return { sql: `${f.sql} IS ${node.negated ? 'NOT ' : ''}NULL`, params: f.params };
+      return { sql: `${f.sql} IS ${node.negated ? 'NOT ' : ''}NULL`, params: [] };
     }
     case 'in': {
       const f = resolveField(db, node.key);
@@ -141,7 +141,8 @@ export function compileFilter(db: Db, node: FilterNode | null): SqlPart {
   return node ? compileNode(db, node) : { sql: '1', params: [] };
 }
 
-export interface OrderSql { joins: string; joinParams: unknown[]; sql: string; params: unknown[] }
+/** ORDER BY terms read the joined tables' columns; every value is a parameter of `joins`. */
+export interface OrderSql { joins: string; joinParams: unknown[]; sql: string }
 
 /**
  * Missing values sort last whichever the direction; params and tags sort as numbers when they are numbers.
@@ -152,7 +153,6 @@ export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
   const joins: string[] = [];
   const joinParams: unknown[] = [];
   const sql: string[] = [];
-  const params: unknown[] = [];
   terms.forEach((t, i) => {
     const f = resolveField(db, t.key);
     if (f.dataset) throw invalid(t.key.start, 'runs can\'t be ordered by a dataset field (a run has several datasets).');
@@ -164,9 +164,8 @@ export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
       sql.push(...(f.type === 'text' ? [`${v} IS NULL`, `meter_num(${v}) IS NULL`, `meter_num(${v}) ${dir}`, `${v} ${dir}`] : [`${v} IS NULL`, `${v} ${dir}`]));
     } else {
       sql.push(`${f.sql} IS NULL`, `${f.sql} ${dir}`);
-      params.push(...f.params, ...f.params);
     }
   });
   sql.push('r.start_ms DESC', 'r.run_id');
-  return { joins: joins.join(' '), joinParams, sql: sql.join(', '), params };
+  return { joins: joins.join(' '), joinParams, sql: sql.join(', ') };
 }
