@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { openCore, type CoreContext } from '../src/core/context';
 import { createLocalClient } from '../src/core/api/local-client';
 import type { MeterClient } from '../src/shared/contract';
+import type { DatasetId } from '../src/shared/domain';
 
 export const ROOT = resolve(__dirname, '..');
 export const SAMPLE = {
@@ -36,4 +37,11 @@ export function openHarness(): Harness {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Imports the shipped sample months (January to train on, February to validate) and returns their ids. */
+export async function importSample(client: MeterClient): Promise<{ train: DatasetId; val: DatasetId }> {
+  const train = await client.call('data.import', { path: SAMPLE.train });
+  const val = await client.call('data.import', { path: SAMPLE.val });
+  return { train: train.datasetId, val: val.datasetId };
 }

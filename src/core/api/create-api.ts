@@ -9,6 +9,7 @@ import type { Handlers } from './handlers';
 import { trackingHandlers } from './tracking';
 import { searchHandlers } from './runs-search';
 import { registryHandlers } from './registry';
+import { scoringHandlers } from './scoring';
 import { tuningHandlers } from './tuning';
 import { trainingHandlers } from './training';
 
@@ -35,7 +36,7 @@ export function createApi(ctx: CoreContext): CoreApi {
   const appHandlers: Handlers<'app.info'> = {
     'app.info': () => ({ version: ctx.version, home: ctx.home, dbPath: ctx.dbPath, schemaVersion: ctx.schemaVersion, sampleFiles: sampleFiles(ctx.resourcesDir) }),
   };
-  const handlers = merge([appHandlers, dataHandlers(ctx), trackingHandlers(ctx), searchHandlers(ctx), registryHandlers(ctx), tuningHandlers(ctx), trainingHandlers(ctx)]);
+  const handlers = merge([appHandlers, dataHandlers(ctx), trackingHandlers(ctx), searchHandlers(ctx), registryHandlers(ctx), scoringHandlers(ctx), tuningHandlers(ctx), trainingHandlers(ctx)]);
   const call = async <K extends ApiMethod>(name: K, arg: ApiArg<K>): Promise<ApiResult<K>> => {
     const fn = handlers[name] as unknown as (a: ApiArg<K>) => ApiResult<K> | Promise<ApiResult<K>>;
     return fn(arg ?? ({} as ApiArg<K>));

@@ -2,20 +2,15 @@
 import { asRunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { rollbackAlias, removeAlias, setAlias } from '../registry/aliases';
-import { checkModelName } from '../registry/names';
+import { checkModelName, checkVersion } from '../registry/names';
 import { registerRun } from '../registry/register';
 import { getModel, getVersion, listModels } from '../registry/registry-repo';
 import { resolveModelUri } from '../registry/resolve';
 import { createModel, deleteVersion, setArchived, setDescription, setModelTag } from '../registry/versions';
-import { checkVersion } from '../registry/names';
 import type { Handlers } from './handlers';
-import { listScoring, startScoring } from '../scoring/scoring-api';
-import { exportModel } from '../export/export-bundle';
-import { asJobId } from '../../shared/domain';
-import { optInt, optStr, strList } from './validate';
 import { argObject, bool, str } from './validate';
 
-type Methods = 'scoring.start' | 'scoring.list' | 'models.export' | 'models.register' | 'models.create' | 'models.list' | 'models.get' | 'models.getVersion' | 'models.setAlias' | 'models.removeAlias'
+type Methods = 'models.register' | 'models.create' | 'models.list' | 'models.get' | 'models.getVersion' | 'models.setAlias' | 'models.removeAlias'
   | 'models.rollback' | 'models.setDescription' | 'models.setTag' | 'models.setArchived' | 'models.deleteVersion' | 'models.resolve';
 
 export function registryHandlers(ctx: CoreContext): Handlers<Methods> {
@@ -38,15 +33,5 @@ export function registryHandlers(ctx: CoreContext): Handlers<Methods> {
     'models.setArchived': (a) => { const { o, name } = args(a, 'models.setArchived'); return setArchived(db, name, o.version, bool(o, 'archived', 'models.setArchived')); },
     'models.deleteVersion': (a) => { const { o, name } = args(a, 'models.deleteVersion'); return deleteVersion(ctx, name, o.version); },
     'models.resolve': (a) => resolveModelUri(ctx, argObject(a, 'models.resolve').uri),
-    'models.export': (a) => { const o = argObject(a, 'models.export'); return exportModel(ctx, o.uri, o.outDir); },
-    'scoring.start': (a) => {
-      const o = argObject(a, 'scoring.start');
-      return startScoring(ctx, { modelUri: str(o, 'modelUri', 'scoring.start'), inputs: strList(o, 'inputs', 'scoring.start'), outputDir: optStr(o, 'outputDir', 'scoring.start') });
-    },
-    'scoring.list': (a) => {
-      const o = argObject(a, 'scoring.list');
-      const jobId = optStr(o, 'jobId', 'scoring.list');
-      return listScoring(ctx, { name: optStr(o, 'name', 'scoring.list'), version: optInt(o, 'version', 'scoring.list'), jobId: jobId ? asJobId(jobId) : undefined, limit: optInt(o, 'limit', 'scoring.list') });
-    },
   };
 }

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
+import { importSample, openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
 import { loadTrips } from '../data/tlc-reader';
 import { parseModelFile, predictorFor } from '../engine/model-file';
 
@@ -15,9 +15,8 @@ describe('model export', () => {
 
   beforeAll(async () => {
     h = openHarness();
-    const train = await h.client.call('data.import', { path: SAMPLE.train });
-    const val = await h.client.call('data.import', { path: SAMPLE.val });
-    const s = await h.client.call('jobs.startTraining', { experiment: 'e', model: 'lasso', featureSet: 'pu_do', params: { alpha: 0.002 }, train: train.datasetId, val: val.datasetId });
+    const { train, val } = await importSample(h.client);
+    const s = await h.client.call('jobs.startTraining', { experiment: 'e', model: 'lasso', featureSet: 'pu_do', params: { alpha: 0.002 }, train, val });
     await h.client.call('jobs.wait', { jobId: s.jobId });
     await h.client.call('models.register', { runId: s.runId, name: 'taxi-duration' });
     await h.client.call('models.setAlias', { name: 'taxi-duration', alias: 'champion', version: 1 });
@@ -74,13 +73,12 @@ describe('model export', () => {
   });
 
   it('serves tree models (random forest, boosting) with the same predictions as Meter', async () => {
-    const train = await h.client.call('data.import', { path: SAMPLE.train });
-    const val = await h.client.call('data.import', { path: SAMPLE.val });
+    const { train, val } = await importSample(h.client);
     const trips = loadTrips(SAMPLE.val);
     const n = 300;
     const rides = Array.from({ length: n }, (_, i) => ({ PULocationID: trips.pu[i] < 0 ? null : trips.pu[i], DOLocationID: trips.do[i] < 0 ? null : trips.do[i], trip_distance: trips.distance![i] }));
     for (const [model, featureSet, params] of [['rf', 'basic', { nTrees: 20, maxDepth: 8 }], ['gbt', 'pu_do', { nRounds: 60, maxDepth: 4 }]] as const) {
-      const s = await h.client.call('jobs.startTraining', { experiment: 'e', model, featureSet, params, train: train.datasetId, val: val.datasetId });
+      const s = await h.client.call('jobs.startTraining', { experiment: 'e', model, featureSet, params, train, val });
       expect((await h.client.call('jobs.wait', { jobId: s.jobId })).state).toBe('succeeded');
       const dir = join(tempDir('meter-export-trees-'), model);
       await h.client.call('models.export', { uri: `runs:/${s.runId}/model`, outDir: dir });

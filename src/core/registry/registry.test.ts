@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, SAMPLE, type Harness } from '../../../test/helpers';
+import { importSample, openHarness, SAMPLE, type Harness } from '../../../test/helpers';
 import { parseModelFile, predictorFor } from '../engine/model-file';
 import type { RunId } from '../../shared/domain';
 import { previousHolder } from './aliases';
@@ -12,10 +12,9 @@ describe('model registry', () => {
 
   beforeAll(async () => {
     h = openHarness();
-    const train = await h.client.call('data.import', { path: SAMPLE.train });
-    const val = await h.client.call('data.import', { path: SAMPLE.val });
+    const { train, val } = await importSample(h.client);
     for (const alpha of [0.5, 5, 50]) {
-      const { jobId, runId } = await h.client.call('jobs.startTraining', { experiment: 'reg', model: 'ridge', featureSet: 'basic', params: { alpha }, train: train.datasetId, val: val.datasetId });
+      const { jobId, runId } = await h.client.call('jobs.startTraining', { experiment: 'reg', model: 'ridge', featureSet: 'basic', params: { alpha }, train, val });
       await h.client.call('jobs.wait', { jobId });
       runs.push(runId);
     }

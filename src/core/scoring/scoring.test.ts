@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAS_SHARED, openHarness, SAMPLE, shared, tempDir, type Harness } from '../../../test/helpers';
+import { HAS_SHARED, importSample, openHarness, SAMPLE, shared, tempDir, type Harness } from '../../../test/helpers';
 import { loadTrips } from '../data/tlc-reader';
 import { parseModelFile, predictorFor } from '../engine/model-file';
 import { NEVER_CANCELLED } from '../../shared/cancel';
@@ -18,9 +18,8 @@ describe('batch scoring', () => {
 
   beforeAll(async () => {
     h = openHarness();
-    const train = await h.client.call('data.import', { path: SAMPLE.train });
-    const val = await h.client.call('data.import', { path: SAMPLE.val });
-    const started = await h.client.call('jobs.startTraining', { experiment: 'score', model: 'ridge', featureSet: 'pu_do', params: { alpha: 0.5 }, train: train.datasetId, val: val.datasetId });
+    const { train, val } = await importSample(h.client);
+    const started = await h.client.call('jobs.startTraining', { experiment: 'score', model: 'ridge', featureSet: 'pu_do', params: { alpha: 0.5 }, train, val });
     await waitJob(started.jobId);
     runId = started.runId;
     rmseVal = (await h.client.call('runs.get', { runId: started.runId })).metrics.rmse_val;

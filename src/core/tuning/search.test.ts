@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, SAMPLE, type Harness } from '../../../test/helpers';
+import { importSample, openHarness, type Harness } from '../../../test/helpers';
 import type { DatasetId, RunId, SearchStatus } from '../../shared/domain';
 
 describe('hyper-parameter search', () => {
@@ -10,8 +10,7 @@ describe('hyper-parameter search', () => {
   let val: DatasetId;
   beforeAll(async () => {
     h = openHarness();
-    train = (await h.client.call('data.import', { path: SAMPLE.train })).datasetId;
-    val = (await h.client.call('data.import', { path: SAMPLE.val })).datasetId;
+    ({ train, val } = await importSample(h.client));
   });
   afterAll(() => h.dispose());
 

@@ -1,6 +1,6 @@
 // Tree training as users run it: a job with progress in trees, and cancel between trees.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, SAMPLE, type Harness } from '../../../../test/helpers';
+import { importSample, openHarness, type Harness } from '../../../../test/helpers';
 import type { DatasetId } from '../../../shared/domain';
 
 describe('tree training jobs', () => {
@@ -9,8 +9,7 @@ describe('tree training jobs', () => {
   let val: DatasetId;
   beforeAll(async () => {
     h = openHarness();
-    train = (await h.client.call('data.import', { path: SAMPLE.train })).datasetId;
-    val = (await h.client.call('data.import', { path: SAMPLE.val })).datasetId;
+    ({ train, val } = await importSample(h.client));
   });
   afterAll(() => h.dispose());
 

@@ -12,15 +12,22 @@ echarts.use([BarChart, LineChart, ScatterChart, ParallelChart, GridComponent, Le
 
 export function EChart({ option, label }: { option: EChartsCoreOption; label: string }) {
   const el = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
   const scheme = useColorScheme();
+  // The chart lives as long as the element and the colour scheme; new options only redraw it (screens build
+  // their options on every render, and re-creating the canvas each time would flicker and cost).
   useEffect(() => {
     if (!el.current) return;
-    const chart = echarts.init(el.current, scheme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
-    chart.setOption({ backgroundColor: 'transparent', ...option });
-    const ro = new ResizeObserver(() => chart.resize());
+    const c = echarts.init(el.current, scheme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
+    chart.current = c;
+    const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);
+    return () => { ro.disconnect(); c.dispose(); chart.current = null; };
+  }, [scheme]);
+  useEffect(() => {
+    if (!chart.current || !el.current) return;
+    chart.current.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
     el.current.dataset.rendered = 'true';
-    return () => { ro.disconnect(); chart.dispose(); };
   }, [option, scheme]);
   return <div ref={el} className="chart" role="img" aria-label={label} />;
 }

@@ -26,7 +26,7 @@ export function barOption(runs: Run[], metric: string) {
 
 export function historyOption(runs: Run[], key: string, history: Record<string, MetricPoint[]>) {
   return {
-    tooltip: { trigger: 'axis' }, legend: { data: runs.map((r) => r.name), type: 'scroll' }, grid: { left: 64, right: 16, top: 40, bottom: 40 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0, data: runs.map((r) => r.name), type: 'scroll' }, grid: { left: 64, right: 24, top: 40, bottom: 40 },
     xAxis: { type: 'value', name: 'step' }, yAxis: { type: 'log', name: key }, dataZoom: [{ type: 'inside' }],
     series: runs.map((r) => ({ name: r.name, type: 'line', showSymbol: false, data: (history[r.runId] ?? []).map((p) => [p.step, Math.max(p.value, 1e-300)]) })),
   };
