@@ -37,6 +37,9 @@ describe('score and export (Chromium)', () => {
     expect(existsSync(output)).toBe(true);
     expect(pl.readParquet(output).height).toBe(4829);
     await score.shot('30-score-result');
+    // A file that isn't trip data, dropped here, says why right here (not only on the Data screen).
+    await score.drop([{ path: join(process.cwd(), 'README.md'), name: 'notes.parquet' }]);
+    await score.errorNotice().filter({ hasText: 'notes.parquet' }).waitFor();
   });
 
   it('shows the scoring job on the version page and exports the version as a service bundle', async () => {

@@ -2,6 +2,8 @@
 // screen). One component, so both screens choose a model and files the same way.
 import type { Dataset, DatasetId, RegisteredModelSummary } from '../../../shared/domain';
 import type { AppClient } from '../api/client';
+import { useAppState } from '../store/app-store';
+import { ErrorNotice } from './ErrorNotice';
 
 export function ModelAndFiles({ idPrefix, uris, modelUri, onModel, filesLabel, groupLabel, datasets, checked, onToggle }: {
   idPrefix: string; uris: string[]; modelUri: string; onModel: (uri: string) => void;
@@ -19,7 +21,22 @@ export function ModelAndFiles({ idPrefix, uris, modelUri, onModel, filesLabel, g
             <label key={d.datasetId}><input type="checkbox" checked={checked.includes(d.datasetId)} onChange={() => onToggle(d.datasetId)} /> {d.fileName} <span className="muted">{d.kind} {d.pickupMonth}</span></label>
           ))}
         </div>
+        <DroppedFiles />
       </div>
+    </>
+  );
+}
+
+/** Files dropped on this screen: which are being checked, and why one was refused (else it would vanish silently). */
+function DroppedFiles() {
+  const { imports, importing, dismissImport } = useAppState('imports', 'importing', 'dismissImport');
+  return (
+    <>
+      {importing.length > 0 && <p className="muted" aria-live="polite">Checking {importing.join(', ')}…</p>}
+      {imports.map((o, i) => !o.ok && (
+        <ErrorNotice key={`${o.fileName}-${i}`} variant="card" heading={o.fileName} error={o.error} onDismiss={() => dismissImport(i)}
+          testId="import-error" label={`import error ${o.fileName}`} />
+      ))}
     </>
   );
 }

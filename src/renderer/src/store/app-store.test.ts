@@ -175,6 +175,22 @@ describe('app store', () => {
     expect(t.methods().at(-1)).toBe('runs.search'); // and the lists were refreshed after
   });
 
+  it('keeps a just-imported dataset when an older, slower refresh answers last', async () => {
+    let imported = false;
+    let releaseSlow: () => void = () => undefined;
+    const t = await connected({ 'data.import': () => { imported = true; return dataset('feb', '2023-02'); } });
+    // The first data.list (begun before the import) answers only after the import's own refresh did.
+    t.handle('data.list', () => {
+      const now = imported ? [dataset('jan', '2023-01'), dataset('feb', '2023-02')] : [dataset('jan', '2023-01')];
+      return imported ? now : new Promise((resolve) => { releaseSlow = () => resolve(now); });
+    });
+    const slow = useApp.getState().refresh();
+    await useApp.getState().importFiles([new File(['y'], 'feb.parquet')]);
+    releaseSlow();
+    await slow;
+    expect(useApp.getState().datasets.map((d) => d.fileName)).toEqual(['jan.parquet', 'feb.parquet']);
+  });
+
   it('keeps the code of an upload that failed before core saw the file', async () => {
     const t = createFakeTransport(core, async () => { throw new MeterError('INVALID_ARGUMENT', 'big.parquet is over the 4 GiB limit.'); });
     await useApp.getState().init(createClient(t));

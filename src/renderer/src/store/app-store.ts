@@ -58,6 +58,7 @@ export const useApp = create<AppState>((set, get) => {
     if (!c) throw new MeterError('INVALID_STATE', 'Meter is not connected to its core yet.');
     return c;
   };
+  let refreshes = 0; // how many refreshes were started: the newest one's answer wins
   return {
     client: null,
     route: parseHash(window.location.hash),
@@ -112,10 +113,13 @@ export const useApp = create<AppState>((set, get) => {
 
     async refresh() {
       const c = client();
+      // Answers can arrive out of order (a slow start-up refresh after the one an import started): only the
+      // newest refresh may set the lists, or a just-imported dataset vanishes until the next event.
+      const mine = ++refreshes;
       const [datasets, experiments, runs] = await Promise.all([
         c.call('data.list', {}), c.call('experiments.list', {}), c.call('runs.search', { limit: 50 }).then((r) => r.runs),
       ]);
-      set({ datasets, experiments, runs });
+      if (mine === refreshes) set({ datasets, experiments, runs });
     },
 
     async importFiles(files) {
