@@ -30,7 +30,16 @@ export interface RunSearchResult {
   total: number;
   offset: number;
   limit: number;
+  /** with topLevel: how many child runs (trials) of each run on the page match the filter, for runs that have any */
+  childCounts?: Record<string, number>;
 }
+
+/** What the run page's artifact browser shows of one file; read in core, a bounded amount whatever the file's size. */
+export type ArtifactPreview =
+  | { kind: 'text'; path: string; sizeBytes: number; text: string; truncated: boolean; json: boolean }
+  | { kind: 'image'; path: string; sizeBytes: number; mime: 'image/png' | 'image/jpeg' | 'image/gif' | 'image/svg+xml'; base64: string }
+  | { kind: 'table'; path: string; sizeBytes: number; columns: { name: string; type: string }[]; rows: (string | number | boolean | null)[][]; totalRows: number }
+  | { kind: 'none'; path: string; sizeBytes: number; reason: string };
 
 export interface RunKeys {
   metrics: string[];
@@ -77,6 +86,11 @@ const runSearchQuery = s.object({
   lifecycle: s.optional(s.oneOf(RUN_LIFECYCLES)),
   limit: s.optional(s.integer({ min: 0 })),
   offset: s.optional(s.integer({ min: 0 })),
+  /** MLflow's nested runs (tag mlflow.parentRunId): only runs that are no run's child and match the filter or
+   *  have a child that does, with childCounts */
+  topLevel: s.optional(s.boolean()),
+  /** only this run's children (a search's trials) that match the filter */
+  parentRunId: s.optional(runId),
 });
 export type RunSearchQuery = s.Infer<typeof runSearchQuery>;
 
@@ -139,6 +153,7 @@ export const CONTRACT = {
   'runs.deleteTag': method(s.object({ runId, key: s.string({ max: 250 }) }), 'Remove a tag from a run.').returns<Run>(),
   'runs.rename': method(s.object({ runId, name: s.string({ max: 256 }) }), 'Rename a run.').returns<Run>(),
   'runs.search': method(runSearchQuery, 'Search runs with the filter language; one page, sorted.').returns<RunSearchResult>(),
+  'runs.artifactPreview': method(s.object({ runId, path: s.string({ max: 1000 }) }), "A preview of one of a run's artifact files: text/JSON head, image, or a parquet file's first 20 rows and schema.").returns<ArtifactPreview>(),
   'runs.keys': method(none, 'Every metric, param and tag key (for autocomplete and columns).').returns<RunKeys>(),
   'runs.setDeleted': method(s.object({ runIds: s.array(runId), deleted: s.boolean() }), 'Move runs to the trash, or restore them.').returns<{ changed: number }>(),
   'runs.purge': method(s.object({ runIds: s.array(runId) }), 'Delete runs for good: rows and artifact folders.').returns<{ purged: number; artifactBytesFreed: number }>(),

@@ -47,6 +47,38 @@ function scope(q: Pick<RunSearchQuery, 'experimentIds' | 'lifecycle'>, counting 
   return { sql: parts.join(' AND ') || '1', params };
 }
 
+// MLflow's nested runs: a child run (a search's trial) carries the tag mlflow.parentRunId.
+const CHILD_IDS = "SELECT run_id FROM run_tags WHERE key = 'mlflow.parentRunId'";
+const and = (a: SqlPart, b: SqlPart): SqlPart => ({ sql: `${a.sql} AND ${b.sql}`, params: [...a.params, ...b.params] });
+
+/** The scope narrowed to top-level runs (no parent) or to one run's children. */
+function nestedScope(q: RunSearchQuery, base: SqlPart): SqlPart {
+  if (q.parentRunId) return and(base, { sql: `r.run_id IN (${CHILD_IDS} AND value = ?)`, params: [q.parentRunId] });
+  if (q.topLevel) return and(base, { sql: `r.run_id NOT IN (${CHILD_IDS})`, params: [] });
+  return base;
+}
+
+/** The run ids in scope that match the filter, as a subquery (for "has a matching child"). */
+const matching = (base: SqlPart, where: SqlPart): SqlPart => ({
+  sql: `SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${base.sql} AND ${where.sql}`,
+  params: [...base.params, ...where.params],
+});
+
+/** Top level with a filter: a parent shows when it matches or one of its children does (the child shows under it). */
+function topLevelWhere(base: SqlPart, where: SqlPart): SqlPart {
+  const m = matching(base, where);
+  return { sql: `(${where.sql} OR r.run_id IN (SELECT value FROM run_tags WHERE key = 'mlflow.parentRunId' AND run_id IN (${m.sql})))`, params: [...where.params, ...m.params] };
+}
+
+/** How many children of each of these runs are in scope and match the filter (runs without any left out). */
+function childCounts(db: Db, parentIds: string[], base: SqlPart, where: SqlPart): Record<string, number> {
+  if (parentIds.length === 0) return {};
+  const m = matching(base, where);
+  const rows = db.prepare(`SELECT value AS parent, count(*) AS n FROM run_tags WHERE key = 'mlflow.parentRunId'
+    AND value IN (SELECT value FROM json_each(?)) AND run_id IN (${m.sql}) GROUP BY value`).all(JSON.stringify(parentIds), ...m.params) as { parent: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.parent, r.n]));
+}
+
 export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   const limit = q.limit ?? 100;
   const offset = q.offset ?? 0;
@@ -54,9 +86,11 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   if (!Number.isInteger(offset) || offset < 0) throw new MeterError('INVALID_ARGUMENT', `offset must be a non-negative integer; got ${String(q.offset)}.`);
   const filterText = q.filter ?? '';
   const orderText = q.orderBy ?? '';
-  const where = syntax('filter', filterText, () => compileFilter(db, parseFilter(filterText)));
+  const filtered = syntax('filter', filterText, () => compileFilter(db, parseFilter(filterText)));
   const order = syntax('order', orderText, () => compileOrder(db, parseOrderBy(orderText)));
-  const sc = scope(q);
+  const base = scope(q);
+  const sc = nestedScope(q, base);
+  const where = q.topLevel && filtered.sql !== '1' ? topLevelWhere(base, filtered) : filtered;
   const from = 'FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id';
   let pageIds: string[];
   let total: number;
@@ -65,7 +99,7 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
     // every run. Ordered by a metric, the runs holding a value come first, read from the metric's
     // (key, value, run_id) index in order (SQLite sorts only ties by the other terms and stops after the
     // page); the runs without one (or NaN) follow, in the other terms' order.
-    const all = scope(q, true);
+    const all = nestedScope(q, scope(q, true));
     total = db.prepare(`SELECT count(*) FROM runs r WHERE ${all.sql}`).pluck().get(...all.params) as number;
     const page = (sql: string, params: unknown[], skip: number, take: number): string[] =>
       db.prepare(`${sql} LIMIT ? OFFSET ?`).pluck().all(...params, take, skip) as string[];
@@ -97,7 +131,9 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   }
   const byId = new Map((db.prepare(`${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
     .map((r) => [r.run_id, r]));
-  return { runs: toRows(db, pageIds.map((id) => byId.get(id)!)), total, offset, limit };
+  const runs = toRows(db, pageIds.map((id) => byId.get(id)!));
+  if (!q.topLevel) return { runs, total, offset, limit };
+  return { runs, total, offset, limit, childCounts: childCounts(db, pageIds, base, filtered) };
 }
 
 export function countRuns(db: Db, q: Pick<RunSearchQuery, 'filter' | 'experimentIds' | 'lifecycle'>): number {
