@@ -78,10 +78,11 @@ export function fsError(err: unknown, path: string): MeterError {
 }
 
 /** Reads the whole file, or (lazily, decoding only those) the named columns; polars errors get the file's name. */
-function readFrame(path: string, columns?: string[]): pl.DataFrame {
+export function readFrame(path: string, columns?: string[], slice?: { offset: number; length: number }): pl.DataFrame {
   try {
     const lazy = pl.scanParquet(path);
-    return columns ? lazy.select(...columns).collectSync() : lazy.collectSync();
+    const picked = columns ? lazy.select(...columns) : lazy;
+    return (slice ? picked.slice(slice.offset, slice.length) : picked).collectSync();
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new MeterError('FILE_UNREADABLE', `${basename(path)} could not be read as parquet: ${reason}`, { file: basename(path) });
@@ -134,11 +135,13 @@ export function openTlc(path: string, rolesOnly = false): OpenedTlc {
   const dtypes = readSchema(path);
   const family = detectFamily(fileName, Object.keys(dtypes));
   checkTypes(fileName, family, dtypes);
-  const roles = [family.pickup, family.dropoff, family.pu, family.do, ...(family.distance ? [family.distance] : [])];
-  const df = readFrame(path, rolesOnly ? roles : undefined);
+  const df = readFrame(path, rolesOnly ? roleColumns(family) : undefined);
   checkLocationIds(fileName, df, family);
   return { fileName, family, df };
 }
+
+/** The columns training reads. */
+export const roleColumns = (f: TlcColumns): string[] => [f.pickup, f.dropoff, f.pu, f.do, ...(f.distance ? [f.distance] : [])];
 
 /** A present, non-NaN id that is not a whole number in 0 … MAX_LOCATION_ID. */
 function badId(col: string): pl.Expr {
@@ -299,17 +302,26 @@ export function locationId(col: string): pl.Expr {
 export function loadTrips(path: string): TripColumns {
   const { fileName, family, df } = openTlc(path, true);
   if (df.height === 0) throw new MeterError('INVALID_ARGUMENT', `${fileName} has no rows.`, { file: fileName });
+  const kept = keptTrips(df, family, fileName);
+  if (kept.n === 0) throw noTripsError(fileName, family, df.height);
+  return kept;
+}
+
+/** The sentence for a file (or all of a file's chunks) without one trip to learn from. */
+export function noTripsError(fileName: string, family: TlcColumns, rows: number): MeterError {
+  return new MeterError('INVALID_ARGUMENT',
+    `${fileName} has no trip lasting 1 to 60 minutes${family.distance ? ` without a ${DISTANCE_RULE}` : ''} ` +
+    `among its ${rows} rows; there is nothing to train on.`, { file: fileName });
+}
+
+/** The role columns of `df` (a whole file or a slice of one) after the import report's filter; n may be 0. */
+export function keptTrips(df: pl.DataFrame, family: TlcColumns, fileName: string): TripColumns {
   const exprs = [durationMinutes(family).alias('duration'), locationId(family.pu).alias('pu'), locationId(family.do).alias('do')];
   if (family.distance) exprs.push(tripDistance(family.distance).alias('distance'), distanceKept(family.distance).alias('dok'));
   const d = pl.col('duration');
   // The import report's rule (inspectTlc): 1–60 minutes, and a kept trip_distance.
   const inRange = d.gtEq(MIN_MINUTES).and(d.ltEq(MAX_MINUTES));
   const kept = df.select(...exprs).filter(family.distance ? inRange.and(pl.col('dok')) : inRange);
-  if (kept.height === 0) {
-    throw new MeterError('INVALID_ARGUMENT',
-      `${fileName} has no trip lasting 1 to 60 minutes${family.distance ? ` without a ${DISTANCE_RULE}` : ''} ` +
-      `among its ${df.height} rows; there is nothing to train on.`, { file: fileName });
-  }
   return {
     kind: family.kind,
     fileName,

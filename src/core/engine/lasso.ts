@@ -1,12 +1,15 @@
-// Lasso by cyclic coordinate descent, scikit-learn's objective and stopping rule:
+// Lasso by cyclic coordinate descent on the Gram matrix ("covariance updates"), scikit-learn's objective
+// and stopping rule:
 //   minimise (1/2n)||y − b − Xw||² + α||w||₁,  b unpenalised (centred problem),
 //   stop when the duality gap ≤ tol·||y − ȳ||².
-// Centring would make every one-hot column dense. Instead the residual is kept uncentred plus one shared
-// shift: updating w_j by Δ moves b by −μ_jΔ, i.e. subtracts x_jΔ from the rows in column j and adds μ_jΔ to
-// every row. Because b stays optimal, the residuals always sum to zero and the centred gradient equals the
-// plain one, so a coordinate step costs only its column's nonzeros.
+// Everything comes from the sufficient statistics (linear-stats.ts), so memory and each sweep's cost depend on
+// the columns, never on the rows: a year of trips costs what a month does. Centring is kept implicit: the
+// centred Gram is G − n·μμᵀ, so with u = Gw and s = μᵀw the centred gradient of column j is
+// (Xᵀy)_j − nμ_jȳ − u_j + nμ_j s, and a step Δ on w_j adds Δ·G[:, j] to u (a column with few nonzeros: its
+// group's count, one row of each cross block, its numeric sums) and μ_jΔ to s.
 import type { EncodedMatrix } from './features';
-import { splitCoefficients, type LinearSolution } from './linear-model';
+import type { LinearSolution } from './linear-model';
+import { statsOfEncoded, type LinearStats } from './linear-stats';
 import type { StepMetric } from '../../shared/jobs';
 
 export interface LassoOptions {
@@ -24,111 +27,112 @@ export interface LassoResult {
   history: StepMetric[];
 }
 
-/** A one-hot column lists its rows (value 1); a numeric column is dense. */
-interface Column { rows: Int32Array | null; values: Float64Array | null; start: number; end: number }
-
-/** Column-major view of the one-hot groups (counting sort over the codes). */
-function columnsOf(X: EncodedMatrix): Column[] {
-  const cols: Column[] = [];
-  for (const g of X.groups) {
-    const counts = new Int32Array(g.size + 1);
-    for (let i = 0; i < X.n; i++) if (g.codes[i] >= 0) counts[g.codes[i] + 1]++;
-    for (let j = 0; j < g.size; j++) counts[j + 1] += counts[j];
-    const rows = new Int32Array(counts[g.size]);
-    const fill = counts.slice(0, g.size);
-    for (let i = 0; i < X.n; i++) { const c = g.codes[i]; if (c >= 0) rows[fill[c]++] = i; }
-    for (let j = 0; j < g.size; j++) cols.push({ rows, values: null, start: counts[j], end: counts[j + 1] });
-  }
-  for (const num of X.numeric) cols.push({ rows: null, values: num.values, start: 0, end: X.n });
-  return cols;
-}
+/** Column j of the design: a category of one group, or a numeric column. */
+interface Column { group: number; code: number; numeric: number }
 
 export function solveLasso(X: EncodedMatrix, y: Float64Array, opts: LassoOptions): LassoResult {
-  const n = X.n;
-  const cols = columnsOf(X);
-  const p = cols.length;
-  let yMean = 0;
-  for (let i = 0; i < n; i++) yMean += y[i];
-  yMean /= n;
-  const yc = new Float64Array(n);
-  let yNorm2 = 0;
-  for (let i = 0; i < n; i++) { yc[i] = y[i] - yMean; yNorm2 += yc[i] * yc[i]; }
+  return solveLassoFromStats(statsOfEncoded(X, y), opts);
+}
 
+export function solveLassoFromStats(st: LinearStats, opts: LassoOptions): LassoResult {
+  const n = st.n;
+  const Q = st.numeric.length;
+  const cols: Column[] = [];
+  const offsets: number[] = [];
+  st.groups.forEach((g, k) => { offsets.push(cols.length); for (let c = 0; c < g.size; c++) cols.push({ group: k, code: c, numeric: -1 }); });
+  const numStart = cols.length;
+  for (let q = 0; q < Q; q++) cols.push({ group: -1, code: -1, numeric: q });
+  const p = cols.length;
+  const yMean = st.sumY / n;
+  const yNorm2 = st.sumYY - n * yMean * yMean; // ||y − ȳ||²
   const mu = new Float64Array(p);
-  const colSum = new Float64Array(p);
   const norm2 = new Float64Array(p); // ||x_j − μ_j||²
+  const xty = new Float64Array(p); // (x_j − μ_j)ᵀ(y − ȳ)
   cols.forEach((c, j) => {
-    let s = 0;
-    let s2 = 0;
-    for (let t = c.start; t < c.end; t++) { const v = c.values ? c.values[t] : 1; s += v; s2 += v * v; }
-    colSum[j] = s;
+    const s = c.numeric >= 0 ? st.sumX[c.numeric] : st.groups[c.group].count[c.code];
+    const sq = c.numeric >= 0 ? st.sumXX[c.numeric * Q + c.numeric] : s;
+    const sy = c.numeric >= 0 ? st.sumXY[c.numeric] : st.groups[c.group].sumY[c.code];
     mu[j] = s / n;
-    norm2[j] = s2 - n * mu[j] * mu[j];
+    norm2[j] = sq - n * mu[j] * mu[j];
+    xty[j] = sy - n * mu[j] * yMean;
   });
 
+  /** u += delta · G[:, j] (the uncentred Gram's column j). */
+  const addColumn = (u: Float64Array, j: number, delta: number): void => {
+    const c = cols[j];
+    if (c.numeric >= 0) {
+      const q = c.numeric;
+      st.groups.forEach((g, k) => { const sx = g.sumX[q]; const o = offsets[k]; for (let a = 0; a < g.size; a++) u[o + a] += delta * sx[a]; });
+      for (let r = 0; r < Q; r++) u[numStart + r] += delta * st.sumXX[q * Q + r];
+      return;
+    }
+    const g = c.group;
+    const G = st.groups[g];
+    u[offsets[g] + c.code] += delta * G.count[c.code];
+    st.groups.forEach((H, h) => {
+      if (h === g) return;
+      const o = offsets[h];
+      if (h > g) { const block = st.cross[g][h]; const row = c.code * H.size; for (let b = 0; b < H.size; b++) u[o + b] += delta * block[row + b]; }
+      else { const block = st.cross[h][g]; for (let a = 0; a < H.size; a++) u[o + a] += delta * block[a * G.size + c.code]; }
+    });
+    for (let q = 0; q < Q; q++) u[numStart + q] += delta * G.sumX[q][c.code];
+  };
+
   const w = new Float64Array(p);
-  const r = Float64Array.from(yc); // actual residual = r[i] + shift
-  let shift = 0;
+  let u = new Float64Array(p); // G·w
+  let s = 0; // μᵀw
   const alphaN = opts.alpha * n;
   const tolScaled = opts.tol * yNorm2;
   const history: StepMetric[] = [];
   let converged = false;
   let sweep = 0;
-
+  const grad = (j: number): number => xty[j] - u[j] + n * mu[j] * s; // (x_j − μ_j)ᵀ r
   for (sweep = 1; sweep <= opts.maxIter; sweep++) {
     let maxDelta = 0;
     let maxW = 0;
     for (let j = 0; j < p; j++) {
       if (norm2[j] <= 0) continue;
-      const c = cols[j];
-      let g = 0;
-      if (c.values) { for (let i = 0; i < n; i++) g += c.values[i] * r[i]; g += shift * colSum[j]; }
-      else { for (let t = c.start; t < c.end; t++) g += r[c.rows![t]]; g += shift * (c.end - c.start); }
       const old = w[j];
-      const z = g + old * norm2[j];
+      const z = grad(j) + old * norm2[j];
       const next = Math.sign(z) * Math.max(Math.abs(z) - alphaN, 0) / norm2[j];
       const delta = next - old;
       if (delta !== 0) {
         w[j] = next;
-        if (c.values) for (let i = 0; i < n; i++) r[i] -= c.values[i] * delta;
-        else for (let t = c.start; t < c.end; t++) r[c.rows![t]] -= delta;
-        shift += mu[j] * delta;
+        addColumn(u, j, delta);
+        s += mu[j] * delta;
       }
       maxDelta = Math.max(maxDelta, Math.abs(delta));
       maxW = Math.max(maxW, Math.abs(next));
     }
-    // Fold the shift back so round-off cannot build up in it.
-    for (let i = 0; i < n; i++) r[i] += shift;
-    shift = 0;
-    let rNorm2 = 0;
+    // Recompute Gw from scratch so round-off in the running updates cannot build up.
+    u = new Float64Array(p);
+    s = 0;
+    for (let j = 0; j < p; j++) if (w[j] !== 0) { addColumn(u, j, w[j]); s += mu[j] * w[j]; }
+    // ||r||² = ||yc||² − 2wᵀXcᵀyc + wᵀ(G − nμμᵀ)w
+    let wxty = 0;
+    let wu = 0;
     let l1 = 0;
-    for (let i = 0; i < n; i++) rNorm2 += r[i] * r[i];
-    for (let j = 0; j < p; j++) l1 += Math.abs(w[j]);
+    for (let j = 0; j < p; j++) { wxty += w[j] * xty[j]; wu += w[j] * u[j]; l1 += Math.abs(w[j]); }
+    const rNorm2 = Math.max(0, yNorm2 - 2 * wxty + wu - n * s * s);
     const objective = rNorm2 / (2 * n) + opts.alpha * l1;
     history.push({ key: 'train_objective', step: sweep, value: objective });
     opts.onSweep?.(sweep, objective);
     if (maxW === 0 || maxDelta / maxW < opts.tol || sweep === opts.maxIter) {
-      const gap = dualityGap(cols, r, yc, alphaN, rNorm2, l1);
+      let dualNorm = 0;
+      for (let j = 0; j < p; j++) dualNorm = Math.max(dualNorm, Math.abs(grad(j)));
+      const gap = dualityGap(dualNorm, yNorm2 - wxty, alphaN, rNorm2, l1);
       history.push({ key: 'duality_gap', step: sweep, value: gap });
       if (gap < tolScaled) { converged = true; break; }
     }
   }
   let b = yMean;
   for (let j = 0; j < p; j++) b -= mu[j] * w[j];
-  return { solution: splitCoefficients(X, w, b), sweeps: Math.min(sweep, opts.maxIter), converged, history };
+  const groupCoef = st.groups.map((g, k) => w.slice(offsets[k], offsets[k] + g.size));
+  return { solution: { intercept: b, groupCoef, numericCoef: w.slice(numStart) }, sweeps: Math.min(sweep, opts.maxIter), converged, history };
 }
 
-/** scikit-learn's duality gap for the (n-scaled) lasso, from cd_fast.enet_coordinate_descent. */
-function dualityGap(cols: Column[], r: Float64Array, yc: Float64Array, alphaN: number, rNorm2: number, l1: number): number {
-  let dualNorm = 0;
-  for (const c of cols) {
-    let g = 0;
-    if (c.values) for (let i = 0; i < r.length; i++) g += c.values[i] * r[i];
-    else for (let t = c.start; t < c.end; t++) g += r[c.rows![t]];
-    dualNorm = Math.max(dualNorm, Math.abs(g));
-  }
-  let ry = 0;
-  for (let i = 0; i < r.length; i++) ry += r[i] * yc[i];
+/** scikit-learn's duality gap for the (n-scaled) lasso, from cd_fast.enet_coordinate_descent; ry = rᵀ(y − ȳ). */
+function dualityGap(dualNorm: number, ry: number, alphaN: number, rNorm2: number, l1: number): number {
   let gap: number;
   let k = 1;
   if (dualNorm > alphaN) {

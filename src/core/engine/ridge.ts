@@ -11,53 +11,82 @@
 // exact optimum to ~1e-7 and large enough that the near-null direction stays well conditioned.
 import { MeterError } from '../../shared/errors';
 import type { EncodedMatrix } from './features';
-import { splitCoefficients, type LinearSolution } from './linear-model';
+import type { LinearSolution } from './linear-model';
+import { statsOfEncoded, type LinearStats } from './linear-stats';
 import { choleskySolve } from './cholesky';
 
 export const OLS_LAMBDA = 1e-4;
 const MAX_DENSE_COLUMNS = 6000;
 
 export function solveRidge(X: EncodedMatrix, y: Float64Array, lambda: number): LinearSolution {
+  return solveRidgeFromStats(statsOfEncoded(X, y), lambda);
+}
+
+/** The same solve from sufficient statistics (linear-stats.ts): what a streamed year of trips is fitted with. */
+export function solveRidgeFromStats(st: LinearStats, lambda: number): LinearSolution {
   if (!(lambda > 0)) throw new MeterError('INVALID_ARGUMENT', `ridge penalty must be > 0, got ${lambda}`);
-  const n = X.n;
   // P: the group eliminated through its diagonal block.
   let pIndex = -1;
-  X.groups.forEach((g, k) => { if (pIndex < 0 || g.size > X.groups[pIndex].size) pIndex = k; });
-  const P = pIndex >= 0 ? X.groups[pIndex] : null;
+  st.groups.forEach((g, k) => { if (pIndex < 0 || g.size > st.groups[pIndex].size) pIndex = k; });
+  const P = pIndex >= 0 ? st.groups[pIndex] : null;
   const kP = P ? P.size : 0;
-  const rest = X.groups.filter((_, k) => k !== pIndex);
+  const rest = st.groups.map((_, k) => k).filter((k) => k !== pIndex);
   const restOffsets: number[] = [];
   let m = 0;
-  for (const g of rest) { restOffsets.push(m); m += g.size; }
+  for (const k of rest) { restOffsets.push(m); m += st.groups[k].size; }
   const numOffset = m;
-  m += X.numeric.length;
+  const Q = st.numeric.length;
+  m += Q;
   const b = m; // the intercept's index in the reduced system
   m += 1;
   if (m > MAX_DENSE_COLUMNS) {
     throw new MeterError('INVALID_ARGUMENT', `this feature set leaves ${m} columns after elimination; the exact solver handles up to ${MAX_DENSE_COLUMNS}`);
   }
-
-  // R sources in column order: the other groups, the numerics, the intercept.
-  const sources: Source[] = [
-    ...rest.map((g, k): Source => ({ codes: g.codes, offset: restOffsets[k], values: null, column: -1 })),
-    ...X.numeric.map((c, q): Source => ({ codes: null, offset: 0, values: c.values, column: numOffset + q })),
-    { codes: null, offset: 0, values: null, column: b },
-  ];
+  // C: the Gram block of the rest (other groups, numerics, intercept); rR its Xᵀy.
   const C = new Float64Array(m * m);
   const rR = new Float64Array(m);
-  for (let s1 = 0; s1 < sources.length; s1++) {
-    addRhs(rR, sources[s1], y, n);
-    for (let s2 = s1; s2 < sources.length; s2++) addBlock(C, m, sources[s1], sources[s2], n);
+  const put = (i: number, j: number, v: number): void => { C[i * m + j] = v; C[j * m + i] = v; };
+  rest.forEach((g, r) => {
+    const G = st.groups[g];
+    const o = restOffsets[r];
+    for (let a = 0; a < G.size; a++) {
+      put(o + a, o + a, G.count[a]);
+      put(o + a, b, G.count[a]);
+      rR[o + a] = G.sumY[a];
+      for (let q = 0; q < Q; q++) put(o + a, numOffset + q, G.sumX[q][a]);
+    }
+    rest.forEach((h, r2) => {
+      if (h <= g) return;
+      const H = st.groups[h];
+      const block = st.cross[g][h];
+      const o2 = restOffsets[r2];
+      for (let a = 0; a < G.size; a++) for (let c = 0; c < H.size; c++) put(o + a, o2 + c, block[a * H.size + c]);
+    });
+  });
+  for (let q = 0; q < Q; q++) {
+    for (let r = 0; r < Q; r++) C[(numOffset + q) * m + numOffset + r] = st.sumXX[q * Q + r];
+    put(numOffset + q, b, st.sumX[q]);
+    rR[numOffset + q] = st.sumXY[q];
   }
-  symmetrizeFromUpper(C, m);
+  C[b * m + b] = st.n;
+  rR[b] = st.sumY;
+  // B: P's rows against the rest's columns; cP, rP: P's counts and Xᵀy.
   const B = new Float64Array(kP * m);
-  const cP = new Float64Array(kP);
-  const rP = new Float64Array(kP);
+  const cP = P ? Float64Array.from(P.count) : new Float64Array(0);
+  const rP = P ? Float64Array.from(P.sumY) : new Float64Array(0);
   if (P) {
-    const pSource: Source = { codes: P.codes, offset: 0, values: null, column: -1 };
-    for (const src of sources) addBlock(B, m, pSource, src, n);
-    addRhs(rP, pSource, y, n);
-    for (let i = 0; i < n; i++) if (P.codes[i] >= 0) cP[P.codes[i]] += 1;
+    rest.forEach((h, r) => {
+      const H = st.groups[h];
+      const o = restOffsets[r];
+      const block = pIndex < h ? st.cross[pIndex][h] : st.cross[h][pIndex];
+      for (let p = 0; p < kP; p++) for (let c = 0; c < H.size; c++) {
+        B[p * m + o + c] = pIndex < h ? block[p * H.size + c] : block[c * kP + p];
+      }
+    });
+    for (let p = 0; p < kP; p++) {
+      for (let q = 0; q < Q; q++) B[p * m + numOffset + q] = P.sumX[q][p];
+      B[p * m + b] = P.count[p];
+    }
   }
   // Column sums and Σy over rows with no P category (none in training, where every category is known).
   const sNoP = new Float64Array(m);
@@ -116,86 +145,12 @@ export function solveRidge(X: EncodedMatrix, y: Float64Array, lambda: number): L
     }
     wP[p] = s / (cP[p] + lambda);
   }
-  // Reassemble in the matrix's own group order.
-  const flat = new Float64Array(X.nCols);
-  let at = 0;
+  // Reassemble in the statistics' own group order.
+  const groupCoef: Float64Array[] = [];
   let r = 0;
-  X.groups.forEach((g, k) => {
-    if (k === pIndex) flat.set(wP, at);
-    else { flat.set(z.subarray(restOffsets[r], restOffsets[r] + g.size), at); r++; }
-    at += g.size;
+  st.groups.forEach((g, k) => {
+    if (k === pIndex) groupCoef.push(wP);
+    else { groupCoef.push(z.slice(restOffsets[r], restOffsets[r] + g.size)); r++; }
   });
-  flat.set(z.subarray(numOffset, numOffset + X.numeric.length), at);
-  return splitCoefficients(X, flat, z[b]);
-}
-
-
-/** A block of columns: a one-hot group (codes + offset), one numeric column, or the intercept (all ones). */
-interface Source { codes: Int32Array | null; offset: number; values: Float64Array | null; column: number }
-
-// Each case is its own small function with one loop: the solver runs once per job, cold, and V8 optimises
-// a monomorphic loop at once, where one function with many branches would deoptimise at every new case.
-/** M[rows of a, columns of b] += Σ_i a_i b_iᵀ (a one-hot row contributes a single 1 at offset + code). */
-function addBlock(M: Float64Array, stride: number, a: Source, b: Source, n: number): void {
-  // Sources come in column order (groups, numerics, intercept), so a group is never the right-hand side
-  // of a non-group: the upper triangle is all that is filled.
-  if (a.codes && b.codes) addOneHotPair(M, stride, a.codes, a.offset, b.codes, b.offset, n);
-  else if (a.codes && b.values) addOneHotTimesValues(M, stride, a.codes, a.offset, b.values, b.column, n);
-  else if (a.codes) addOneHotCounts(M, stride, a.codes, a.offset, b.column, n);
-  else if (a.values && b.values) M[a.column * stride + b.column] += dot(a.values, b.values, n);
-  else if (a.values || b.values) M[a.column * stride + b.column] += sum((a.values ?? b.values)!, n);
-  else M[a.column * stride + b.column] += n;
-}
-
-function addOneHotPair(M: Float64Array, stride: number, ca: Int32Array, oa: number, cb: Int32Array, ob: number, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const x = ca[i];
-    const z = cb[i];
-    if (x >= 0 && z >= 0) M[(oa + x) * stride + ob + z] += 1;
-  }
-}
-
-function addOneHotTimesValues(M: Float64Array, stride: number, ca: Int32Array, oa: number, v: Float64Array, col: number, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const x = ca[i];
-    if (x >= 0) M[(oa + x) * stride + col] += v[i];
-  }
-}
-
-function addOneHotCounts(M: Float64Array, stride: number, ca: Int32Array, oa: number, col: number, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const x = ca[i];
-    if (x >= 0) M[(oa + x) * stride + col] += 1;
-  }
-}
-
-function dot(a: Float64Array, b: Float64Array, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i] * b[i];
-  return s;
-}
-
-function sum(a: Float64Array, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i];
-  return s;
-}
-
-function addRhs(r: Float64Array, a: Source, y: Float64Array, n: number): void {
-  if (a.codes) addOneHotTimesValuesVec(r, a.codes, a.offset, y, n);
-  else r[a.column] += a.values ? dot(a.values, y, n) : sum(y, n);
-}
-
-function addOneHotTimesValuesVec(r: Float64Array, ca: Int32Array, oa: number, y: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const x = ca[i];
-    if (x >= 0) r[oa + x] += y[i];
-  }
-}
-
-function symmetrizeFromUpper(M: Float64Array, m: number): void {
-  for (let i = 0; i < m; i++) for (let j = 0; j < i; j++) {
-    const up = M[j * m + i]; const low = M[i * m + j];
-    M[i * m + j] = M[j * m + i] = up + low;
-  }
+  return { intercept: z[b], groupCoef, numericCoef: z.slice(numOffset, numOffset + Q) };
 }
