@@ -11,6 +11,7 @@ import { JobManager } from '../src/core/jobs/job-manager';
 import { defaultWorkerDir, packageRoot } from '../src/core/paths';
 import type { FeatureSet } from '../src/shared/domain';
 import { trackingBench } from './tracking-bench';
+import { mlflowBench } from './mlflow-workload';
 import { serviceBench } from './service-bench';
 import { treesBench } from './trees-bench';
 
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   if (!existsSync(months.train) || !existsSync(months.val)) {
     console.log(`bench: the full TLC months are not at ${join(sharedDir, 'data')}; skipping the model comparison.`);
     await trackingBench();
+    await mlflowBench();
     await serviceBench();
     return;
   }
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   await trackingBench();
+  await mlflowBench();
   await serviceBench();
 }
 

@@ -1,0 +1,101 @@
+# The MLflow workload of `npm run bench` (bench/mlflow-workload.ts runs it): MLflow's own Python client, the
+# same calls against whichever tracking server MLFLOW_TRACKING_URI names (Meter's `meter serve`, or MLflow's
+# real server). Prints one line "RESULT {json}" with each operation's times in seconds and what the searches
+# returned, so the two servers' answers can be compared.
+#   log RUNS REPEATS     experiment "bench": RUNS runs, each create_run + one log_batch (10 metrics, 20 params);
+#                        the filtered, ordered search over them; in experiment "bench-points": 1,000 single
+#                        log_metric calls, one 1,000-point log_batch, and that metric's history fetched back
+#   search REPEATS       the same search again (after the bench seeded more runs beside these)
+import json
+import sys
+import time
+
+from mlflow import MlflowClient
+from mlflow.entities import Metric, Param
+
+PARAMS = 20
+METRICS = 10
+POINTS = 1000
+MODELS = ["linear", "ridge", "lasso"]
+FILTER = "metrics.rmse < 7 and params.model = 'ridge'"
+ORDER = ["metrics.rmse ASC"]
+PAGE = 100
+
+
+def rmse(i):
+    # distinct for every run below 2003 (a prime), so the order by rmse has no ties for the stores to break
+    # differently; bench/mlflow-workload.ts seeds its runs with the same formula
+    return 5 + ((i * 7919) % 2003) / 500
+
+
+def run_batch(i, now):
+    metrics = [Metric("rmse", rmse(i), now, 0)] + [Metric(f"m{j:02d}", i * 0.25 + j, now, 0) for j in range(1, METRICS)]
+    params = [Param("model", MODELS[i % 3])] + [Param(f"p{j:02d}", f"value-{i % 7}-{j}") for j in range(1, PARAMS)]
+    return metrics, params
+
+
+def search(c, eid):
+    t = time.perf_counter()
+    runs = c.search_runs([eid], filter_string=FILTER, order_by=ORDER, max_results=PAGE)
+    return time.perf_counter() - t, [r.info.run_name for r in runs]
+
+
+def searches(c, eid, repeats):
+    times, names = [], None
+    for _ in range(repeats):
+        s, got = search(c, eid)
+        times.append(s)
+        if names is not None and got != names:
+            raise SystemExit("the same search answered differently twice")
+        names = got
+    return times, names
+
+
+def log(c, runs, repeats):
+    eid = c.create_experiment("bench")
+    run_times = []
+    for i in range(runs):
+        t = time.perf_counter()
+        run = c.create_run(eid, run_name=f"run-{i:05d}")
+        metrics, params = run_batch(i, int(time.time() * 1000))
+        c.log_batch(run.info.run_id, metrics=metrics, params=params)
+        run_times.append(time.perf_counter() - t)
+    search_times, names = searches(c, eid, repeats)
+
+    points = c.create_experiment("bench-points")
+    single = c.create_run(points, run_name="single-calls").info.run_id
+    t = time.perf_counter()
+    for step in range(POINTS):
+        c.log_metric(single, "loss", 1.0 / (step + 1), step=step)
+    singles = time.perf_counter() - t
+
+    batch_run = c.create_run(points, run_name="one-batch").info.run_id
+    now = int(time.time() * 1000)
+    batch = [Metric("loss", 1.0 / (step + 1), now + step, step) for step in range(POINTS)]
+    t = time.perf_counter()
+    c.log_batch(batch_run, metrics=batch)
+    batch_time = time.perf_counter() - t
+
+    history_times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        history = c.get_metric_history(batch_run, "loss")
+        history_times.append(time.perf_counter() - t)
+        if [m.step for m in history] != list(range(POINTS)):
+            raise SystemExit(f"the metric history came back with {len(history)} points, not steps 0..{POINTS - 1}")
+    return {"experiment": eid, "run": run_times, "search": search_times, "names": names, "singles": singles,
+            "batch": batch_time, "history": history_times}
+
+
+def main():
+    c = MlflowClient()
+    if sys.argv[1] == "log":
+        out = log(c, int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        eid = c.get_experiment_by_name("bench").experiment_id
+        times, names = searches(c, eid, int(sys.argv[2]))
+        out = {"search": times, "names": names}
+    print("RESULT " + json.dumps(out))
+
+
+main()
