@@ -5,6 +5,7 @@ import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
 import { growTree, type Tree } from './grow-tree';
 import { addBinnedTree, binIndex, binRows, binTree } from './tree-predict';
 import { valEvaluator } from './boost-val';
+import { rowMajorCodes } from './binned-ingest';
 import { seededRandom as rng } from '../../../shared/random';
 
 export interface ForestParams { nTrees: number; maxDepth: number; minSamplesLeaf: number; seed: number }
@@ -102,7 +103,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
         const V = compiled.value;
         for (let i = 0; i < n; i++) { const q = pred[i] + V[leafOf[i]]; pred[i] = q; const r = y[i] - q; g[i] = r; se += r * r; }
       } else {
-        X ??= binRows(data, index, raw.columns, n);
+        X ??= rowMajorCodes(data); // the training rows' own codes (raw training columns may not be kept)
         addBinnedTree(pred, compiled, X, F, 0, n);
         for (let i = 0; i < n; i++) se += (y[i] - pred[i]) ** 2;
       }

@@ -6,27 +6,26 @@ import type { TreeModelKind } from '../../../shared/domain';
 import type { StepMetric, TrainJobResult } from '../../../shared/jobs';
 import { regressionMetrics } from '../metrics';
 import type { ProgressFn, WorkerEnv } from '../../../shared/jobs';
-import type { Loaded } from '../loaded-trips';
+import type { Sources } from '../loaded-trips';
+import { readTreeInputs } from './tree-inputs';
+import { rowMajorCodes } from './binned-ingest';
 import { boost, categoryMask, type BoostParams, type ForestParams } from './ensemble';
 import { trainForest } from './forest-parallel';
 import { trainMlForest } from './ml-forest';
-import { binFeatures, rawFeatures, type BinnedData } from './tree-data';
 import { buildTreeModelFile } from './tree-model-file';
 import type { Tree } from './grow-tree';
 import { addLevelTree, binIndex, levelTree, binRows, binTree, predictTrees, compileTree, type BinnedTree } from './tree-predict';
 
-export async function trainTrees(model: TreeModelKind, params: Record<string, number>, loaded: Loaded, progress: ProgressFn, cancel: CancelToken, env: WorkerEnv): Promise<TrainJobResult> {
-  const { data, roles, train, featureSpec } = loaded;
-  let t = performance.now();
-  progress('prepare', 0, 1);
-  const raws = Object.fromEntries(roles.map((r) => [r, rawFeatures(featureSpec, data[r]!)])) as Record<string, ReturnType<typeof rawFeatures>>;
+export async function trainTrees(model: TreeModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken, env: WorkerEnv): Promise<TrainJobResult> {
+  // The training rows arrive binned, chunk by chunk (binning is part of vectorizing, as building XGBoost's
+  // DMatrix is); raws.train holds columns only for rf_ml.
+  const inputs = readTreeInputs(model, src, progress, cancel);
+  const { data, roles, raws, binned, featureSpec } = inputs;
+  const train = { n: data.train!.n, duration: data.train!.duration, kind: src.kind };
   const isCat = categoryMask(raws.train);
-  // Binning the training matrix is part of vectorizing, as building XGBoost's DMatrix is.
-  const binned: BinnedData | null = model === 'rf_ml' ? null : binFeatures(raws.train);
-  progress('prepare', 1, 1);
-  const vectorize = performance.now() - t;
+  const vectorize = inputs.vectorizeMs;
   cancel.throwIfCancelled();
-  t = performance.now();
+  let t = performance.now();
   let trees: Tree[];
   let base = 0;
   let scale = 1;
@@ -65,7 +64,7 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   const flat = binned && index ? trees.map((x) => binTree(x, binned, index)) : [];
   if (binned && index && flat.every((x) => x !== null)) {
     // Flattened trees over two-byte bin codes, one tree over all rows at a time; progress per block of trees.
-    const rowsOf = todo.map((r) => ({ role: r, codes: binRows(binned, index, raws[r].columns, raws[r].n), out: new Float64Array(raws[r].n).fill(base) }));
+    const rowsOf = todo.map((r) => ({ role: r, codes: r === 'train' ? rowMajorCodes(binned) : binRows(binned, index, raws[r].columns, raws[r].n), out: new Float64Array(raws[r].n).fill(base) }));
     // Same arithmetic as predictTrees (base + Σ scale·leaf, tree by tree), so scoring the saved model agrees to the bit.
     if (scale !== 1) for (const x of flat as BinnedTree[]) { const v = x.value; for (let i = 0; i < v.length; i++) v[i] = scale * v[i]; }
     const F = raws.train.features.length;
@@ -97,7 +96,8 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
     metrics,
     history,
     rows: { train: train.n, val: data.val!.n, ...(data.test ? { test: data.test.n } : {}) },
+    fileRows: inputs.fileRows,
     featureCount: raws.train.features.length,
-    timingsMs: { load: loaded.loadMs, vectorize, fit, predict: predictMs },
+    timingsMs: { load: inputs.loadMs, vectorize, fit, predict: predictMs },
   };
 }

@@ -37,7 +37,7 @@ export interface BinnedData {
   splitValue: Float64Array[];
 }
 
-const MAX_NUMBER_BINS = 255;
+export const MAX_NUMBER_BINS = 255;
 
 function binNumbers(values: Float64Array): { codes: Uint16Array; edges: Float64Array } {
   const sorted = Float64Array.from(values).sort();
