@@ -57,10 +57,11 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
   serve [--port N] [--host ADDR --token T]   the same server, headless: prints MLFLOW_TRACKING_URI and
                                MLFLOW_TRACKING_TOKEN for MLflow's clients (--host needs --token or METER_TOKEN)
-  mlflow push --to URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T]
+  mlflow push --to URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P] [--dry-run]
                                runs (params, metric history, tags, artifacts) and registered models with
-                               their aliases into an MLflow tracking server; pushing again adds nothing
-  mlflow import --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T]
+                               their aliases into an MLflow tracking server; pushing again sends only what is
+                               missing (an interrupted push resumes); 429/5xx are retried with backoff
+  mlflow import --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P]
                                an MLflow server's runs (with artifacts) and registered models into Meter
   mlflow import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR]
                                everything in an MLflow store on disk (SQLite or file store), no server needed

@@ -4,19 +4,22 @@
 import { openCore } from '../core/context';
 import { importFromMlflow, type ImportReport } from '../core/mlflow/import';
 import { importFromMlflowStore } from '../core/mlflow/local-store';
-import { pushToMlflow } from '../core/mlflow/push';
+import { pushCounted, pushToMlflow } from '../core/mlflow/push';
 import { MeterError } from '../shared/errors';
 import { one, parseArgs } from './args';
 
-const USAGE = 'meter mlflow push --to http://HOST:PORT | import --from http://HOST:PORT [--token T] [--experiment NAME]… [--run RUN_ID]… [--model NAME]… [--json]' +
+const USAGE = 'meter mlflow push --to http://HOST:PORT [--dry-run] | import --from http://HOST:PORT [--token T | --user U --password P] [--experiment NAME]… [--run RUN_ID]… [--model NAME]… [--json]' +
   ' | import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--json]';
 
 export async function mlflowCommand(home: string | undefined, args: string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'push' && sub !== 'import') throw new MeterError('INVALID_ARGUMENT', `Usage: ${USAGE}`);
-  const p = parseArgs(rest, { switches: ['json'], values: ['to', 'from', 'token', 'experiment', 'run', 'model', 'artifacts'] });
-  const token = one(p, 'token') ?? (process.env.MLFLOW_TRACKING_TOKEN || undefined);
-  const what = { experiments: p.flags.get('experiment') ?? [], runIds: p.flags.get('run') ?? [], models: p.flags.get('model') ?? [] };
+  const p = parseArgs(rest, { switches: ['json', 'dry-run'], values: ['to', 'from', 'token', 'user', 'password', 'experiment', 'run', 'model', 'artifacts'] });
+  // As MLflow's own clients: a token, or a user and password, from the flags or the environment
+  const user = one(p, 'user') ?? (process.env.MLFLOW_TRACKING_USERNAME || undefined);
+  const token = one(p, 'token') ?? (user === undefined ? process.env.MLFLOW_TRACKING_TOKEN || undefined : undefined);
+  const password = one(p, 'password') ?? (user !== undefined ? process.env.MLFLOW_TRACKING_PASSWORD ?? '' : undefined);
+  const what = { experiments: p.flags.get('experiment') ?? [], runIds: p.flags.get('run') ?? [], models: p.flags.get('model') ?? [], user, password };
   if (sub === 'import') {
     const from = one(p, 'from');
     if (!from) throw new MeterError('INVALID_ARGUMENT', `Say where to import from with --from (an MLflow tracking URI, sqlite:///mlflow.db or an ./mlruns folder). Usage: ${USAGE}`);
@@ -39,9 +42,15 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
   if (!to) throw new MeterError('INVALID_ARGUMENT', `Say where to push with --to (an MLflow tracking URI). Usage: ${USAGE}`);
   const ctx = openCore({ home });
   try {
+    if (p.switches.has('dry-run')) {
+      // Nothing is sent: what would go, as counts
+      const { counts } = await pushCounted(ctx, { trackingUri: to, token, ...what, dryRun: true });
+      out(p.switches.has('json') ? JSON.stringify(counts) : `dry run, would send: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+      return 0;
+    }
     const report = await pushToMlflow(ctx, { trackingUri: to, token, ...what });
     if (p.switches.has('json')) { out(JSON.stringify(report)); return 0; }
-    for (const r of report.runs) out(`run ${r.runId} → ${r.pushed ? '' : 'already there as '}${r.remoteRunId} (experiment ${r.experiment})`);
+    for (const r of report.runs) out(r.error ? `run ${r.runId} not pushed: ${r.error}` : `run ${r.runId} → ${r.pushed ? '' : 'already there as '}${r.remoteRunId} (experiment ${r.experiment})`);
     for (const v of report.versions) out(`${v.name} v${v.version} → ${v.remoteVersion ? `${v.pushed ? '' : 'already there as '}version ${v.remoteVersion}` : `not pushed: ${v.reason}`}`);
     for (const a of report.aliases) out(`${a.name}@${a.alias} → version ${a.remoteVersion}`);
     return 0;

@@ -15,6 +15,7 @@ import { DRIFT_METHODS, MONITORED_COLUMNS, MONITORING_RULE_METRICS } from './dom
 import { checkFeatureSet, checkModelKind, checkParams, type ModelChoice } from './model-params';
 import { month, pipelineSpec, PIPELINE_STEPS, type BackfillMonth, type FlowRun, type FlowRunSummary, type PipelineInfo } from './pipeline';
 import * as s from './schema';
+import type { MlflowTransferResult } from './mlflow-transfer';
 
 export interface AppInfo {
   version: string;
@@ -132,6 +133,13 @@ const tuningRequest = s.object({
 });
 export type TuningStart = s.Infer<typeof tuningRequest>;
 
+/** How Meter signs in to an MLflow server: a Bearer token, or basic auth (never stored). */
+const mlflowAuth = {
+  token: s.optional(s.string({ max: 4096 })),
+  user: s.optional(s.string({ max: 256 })),
+  password: s.optional(s.string({ allowEmpty: true, max: 4096 })),
+};
+
 export const CONTRACT = {
   'app.info': method(none, 'Version, home folder, database and the shipped sample files.').returns<AppInfo>(),
 
@@ -217,6 +225,26 @@ export const CONTRACT = {
   'monitoring.rules': method(s.object({ name: modelName, version }), "A version's monitoring (alert) rules.").returns<MonitoringRule[]>(),
   'monitoring.setRules': method(s.object({ name: modelName, version, rules: s.array(s.object({ metric: s.oneOf(MONITORING_RULE_METRICS), threshold: s.optional(s.number()), column: s.optional(s.oneOf(MONITORED_COLUMNS)) }), { max: 50 }) }),
     "Replace a version's monitoring rules (drift_share ≥ t, rmse_change / mae_change > t, column_drift of a column).").returns<MonitoringRule[]>(),
+
+  'mlflow.startPush': method(s.object({
+    /** the MLflow tracking server, http(s)://host:port */
+    to: s.string({ max: 2048 }),
+    ...mlflowAuth,
+    experiments: s.optional(s.array(s.string({ max: 256 }), { max: 1000 })),
+    runIds: s.optional(s.array(runId, { max: 100_000 })),
+    models: s.optional(s.array(modelName, { max: 1000 })),
+    /** count what would be sent, send nothing */
+    dryRun: s.optional(s.boolean()),
+  }), "Push experiments, runs and registered models to an MLflow tracking server as a job: sends only what the server lacks (an interrupted push resumes); the outcome's metrics are the counts, mlflow.result has the details.").returns<{ jobId: JobId }>(),
+  'mlflow.startImport': method(s.object({
+    /** an MLflow tracking server (http(s)://…, everything on it), sqlite:///path/mlflow.db, or an mlruns folder */
+    from: s.string({ max: 4096 }),
+    /** the artifacts folder beside an mlflow.db (mlflow ui --default-artifact-root) */
+    artifactsDir: s.optional(s.string({ max: 4096 })),
+    ...mlflowAuth,
+    dryRun: s.optional(s.boolean()),
+  }), "Import an MLflow server's or store's experiments, runs, artifacts and registered models as a job; what is already here is skipped.").returns<{ jobId: JobId }>(),
+  'mlflow.result': method(s.object({ jobId }), "How a push or import job of this session ended: counts and what did not go (null when unknown).").returns<MlflowTransferResult | null>(),
 
   'jobs.startTraining': method(trainingRequest, 'Train a model in a worker; returns at once with the job and its run.').returns<{ jobId: JobId; runId: RunId }>(),
   'jobs.cancel': method(s.object({ jobId }), 'Cancel a running job.').returns<{ cancelled: boolean }>(),

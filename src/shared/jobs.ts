@@ -15,8 +15,7 @@ export interface TrainJobSpec {
   model: ModelKind;
   params: Record<string, number>;
   featureSet: FeatureSet;
-  /** each role: one file, or several of one kind read as one set (a year of months) */
-  files: { train: string | string[]; val: string | string[]; test?: string | string[] };
+  files: { train: string; val: string; test?: string };
 }
 
 export interface StepMetric {
@@ -32,8 +31,6 @@ export interface TrainJobResult {
   /** per-step history (e.g. the lasso objective per sweep) */
   history: StepMetric[];
   rows: { train: number; val: number; test?: number };
-  /** kept rows of each file, in the order given (a role's files add up to its rows) */
-  fileRows: { role: 'train' | 'val' | 'test'; path: string; fileName: string; rows: number }[];
   featureCount: number;
   timingsMs: { load: number; vectorize: number; fit: number; predict: number };
 }
@@ -95,7 +92,7 @@ export type JobPartials = { [K in WorkerJobKind]: K extends keyof PartialsByKind
 /** Kinds whose work runs in a worker entry src/worker/<kind>.worker.ts. */
 export type WorkerJobKind = keyof JobSpecs;
 /** Every kind: worker jobs, and task jobs that run in core and start child jobs (a search and its trials). */
-export type JobKind = WorkerJobKind | 'tune' | 'pipeline';
+export type JobKind = WorkerJobKind | 'tune' | 'pipeline' | 'mlflow-push' | 'mlflow-import';
 
 /** What a worker learns from the shell that started core: where the worker scripts are (a job may start
  * helper threads of its own, like a forest's tree builders). null: start none, work in this thread. */

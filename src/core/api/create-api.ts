@@ -9,6 +9,7 @@ import { dataHandlers } from '../data/handlers';
 import { exportHandlers } from '../export/handlers';
 import type { Handlers } from '../jobs/handler-types';
 import { jobHandlers } from '../jobs/handlers';
+import { mlflowHandlers } from '../mlflow/handlers';
 import { monitoringHandlers } from '../monitoring/handlers';
 import { pipelineHandlers } from '../pipelines/handlers';
 import { registryHandlers } from '../registry/handlers';
@@ -39,7 +40,7 @@ function merge(parts: Partial<Handlers<ApiMethod>>[]): Handlers<ApiMethod> {
 export function createApi(ctx: CoreContext): CoreApi {
   const handlers = merge([
     appHandlers(ctx), dataHandlers(ctx), trackingHandlers(ctx), trainingHandlers(ctx), jobHandlers(ctx),
-    registryHandlers(ctx), scoringHandlers(ctx), exportHandlers(ctx), tuningHandlers(ctx), monitoringHandlers(ctx), pipelineHandlers(ctx),
+    registryHandlers(ctx), scoringHandlers(ctx), exportHandlers(ctx), tuningHandlers(ctx), monitoringHandlers(ctx), pipelineHandlers(ctx), mlflowHandlers(ctx),
   ]);
   const call = async <K extends ApiMethod>(name: K, arg: ApiArg<K>): Promise<ApiResult<K>> => {
     // Typed callers are checked too: a name and a value from JavaScript can still be anything, and the

@@ -17,9 +17,18 @@ import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
 import { createModelRow } from '../registry/registry-repo';
 import { checkModelName } from '../registry/names';
-import { remoteFor, type Json, type Remote } from './remote';
+import { remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
+import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
+import { getRun, metricHistory } from '../store/runs-repo';
 
-export interface ImportRequest { trackingUri: string; token?: string; experiments: string[]; runIds: string[]; models: string[] }
+export interface ImportRequest {
+  trackingUri: string; token?: string; user?: string; password?: string;
+  experiments: string[]; runIds: string[]; models: string[];
+  /** every active experiment and every registered model on the server (the app's import) */
+  all?: boolean;
+  dryRun?: boolean;
+  retry?: RetryPolicy;
+}
 export interface ImportReport {
   runs: { remoteRunId: string; runId: string; experiment: string; imported: boolean; artifactsSkipped?: string }[];
   versions: { name: string; remoteVersion: string; version: number | null; imported: boolean; reason?: string }[];
@@ -32,6 +41,24 @@ const STATUSES = new Set(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']);
 
 const kv = (list: unknown): Record<string, string> =>
   Object.fromEntries(((list as { key: string; value?: string }[] | undefined) ?? []).map((t) => [t.key, t.value ?? '']));
+
+/** Every active experiment's name and every registered model's name on the server. */
+async function everything(remote: Remote): Promise<{ experiments: string[]; models: string[] }> {
+  const experiments: string[] = [];
+  const models: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await remote.call('POST', 'experiments/search', { max_results: 1000, view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}) });
+    for (const e of (page.experiments as Json[] | undefined) ?? []) experiments.push(e.name as string);
+    token = page.next_page_token as string | undefined;
+  } while (token);
+  do {
+    const page = await remote.call('GET', 'registered-models/search', { max_results: 1000, ...(token ? { page_token: token } : {}) });
+    for (const m of (page.registered_models as Json[] | undefined) ?? []) models.push(m.name as string);
+    token = page.next_page_token as string | undefined;
+  } while (token);
+  return { experiments, models };
+}
 
 async function remoteRuns(remote: Remote, req: ImportRequest): Promise<Json[]> {
   const runs: Json[] = [];
@@ -107,6 +134,11 @@ function serverSource(remote: Remote): MlflowSource {
   };
 }
 
+/** The Meter run an earlier import made of this MLflow run, if any. */
+function importedRunOf(ctx: CoreContext, remoteRunId: string): string | undefined {
+  return ctx.db.prepare('SELECT run_id FROM run_tags WHERE key = ? AND value = ?').pluck().get(IMPORTED_RUN_TAG, remoteRunId) as string | undefined;
+}
+
 export async function importRun(ctx: CoreContext, source: MlflowSource, run: Json, experimentNames: Map<string, string>): Promise<ImportReport['runs'][number]> {
   const info = run.info as Json;
   const remoteId = info.run_id as string;
@@ -115,7 +147,7 @@ export async function importRun(ctx: CoreContext, source: MlflowSource, run: Jso
     expName = await source.experimentName(String(info.experiment_id));
     experimentNames.set(String(info.experiment_id), expName);
   }
-  const existing = ctx.db.prepare('SELECT run_id FROM run_tags WHERE key = ? AND value = ?').pluck().get(IMPORTED_RUN_TAG, remoteId) as string | undefined;
+  const existing = importedRunOf(ctx, remoteId);
   if (existing) return { remoteRunId: remoteId, runId: existing, experiment: expName, imported: false };
   const data = (run.data ?? {}) as Json;
   const tags: Record<string, string> = { ...kv(data.tags), [IMPORTED_RUN_TAG]: remoteId };
@@ -181,19 +213,66 @@ export async function importModel(ctx: CoreContext, source: MlflowSource, name: 
   }
 }
 
-export async function importFromMlflow(ctx: CoreContext, req: ImportRequest): Promise<ImportReport> {
-  const remote = remoteFor(req.trackingUri, req.token, '--from');
-  if (req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to import: --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
-  for (const n of req.models) checkModelName(n); // a name Meter can't hold is refused before anything is fetched
+/** Imports the runs, then the models, one run at a time: a cancel (checked between runs, so each run is
+ * imported whole or not at all) leaves the store consistent, and importing again picks up the rest. */
+export async function importCounted(ctx: CoreContext, source: MlflowSource, found: Json[], models: string[], hooks: TransferHooks, dryRun: boolean): Promise<{ report: ImportReport; counts: TransferCounts }> {
   const report: ImportReport = { runs: [], versions: [], aliases: [] };
+  const counts = emptyCounts();
   const experimentNames = new Map<string, string>();
   const runs = new Map<string, string>();
-  const source = serverSource(remote);
-  for (const run of await remoteRuns(remote, req)) {
+  const knownExperiment = ctx.db.prepare('SELECT 1 FROM experiments WHERE name = ?');
+  const newExperiments = new Set<string>();
+  for (const [i, run] of found.entries()) {
+    if (hooks.cancelled?.()) return { report, counts };
+    hooks.progress?.('import runs', i, found.length);
+    const remoteId = run.info.run_id as string;
+    const existing = importedRunOf(ctx, remoteId);
+    if (existing) {
+      counts.skipped++;
+      runs.set(remoteId, existing);
+      if (!dryRun) report.runs.push(await importRun(ctx, source, run, experimentNames));
+      continue;
+    }
+    const expName = experimentNames.get(String(run.info.experiment_id)) ?? await source.experimentName(String(run.info.experiment_id));
+    experimentNames.set(String(run.info.experiment_id), expName);
+    if (!knownExperiment.get(expName) && !newExperiments.has(expName)) { newExperiments.add(expName); counts.experiments++; }
+    counts.runs++;
+    if (dryRun) continue;
     const r = await importRun(ctx, source, run, experimentNames);
     runs.set(r.remoteRunId, r.runId);
     report.runs.push(r);
+    const local = getRun(ctx.db, asRunId(r.runId));
+    counts.artifacts += local.artifacts.length;
+    for (const key of Object.keys(local.metrics)) counts.metrics += metricHistory(ctx.db, local.runId, key).length;
   }
-  for (const name of req.models) await importModel(ctx, source, name, runs, report);
-  return report;
+  for (const [i, name] of models.entries()) {
+    if (hooks.cancelled?.()) return { report, counts };
+    hooks.progress?.('import models', i, models.length);
+    if (!ctx.db.prepare('SELECT 1 FROM registered_models WHERE name = ?').get(name)) counts.models++;
+    if (dryRun) continue;
+    const before = report.versions.length;
+    await importModel(ctx, source, name, runs, report);
+    for (const v of report.versions.slice(before)) { if (v.imported) counts.versions++; else counts.skipped++; }
+  }
+  return { report, counts };
+}
+
+export async function importFromMlflow(ctx: CoreContext, req: ImportRequest): Promise<ImportReport> {
+  return (await importFromServerCounted(ctx, req)).report;
+}
+
+/** Checks the request before anything is fetched: a refusal changes nothing. */
+export function prepareServerImport(req: ImportRequest): Remote {
+  const remote = remoteFor(req.trackingUri, { token: req.token, user: req.user, password: req.password }, '--from', req.retry);
+  if (!req.all && req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to import: --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
+  for (const n of req.models) checkModelName(n); // a name Meter can't hold is refused before anything is fetched
+  return remote;
+}
+
+export async function importFromServerCounted(ctx: CoreContext, req: ImportRequest, hooks: TransferHooks = {}): Promise<{ report: ImportReport; counts: TransferCounts }> {
+  const remote = prepareServerImport(req);
+  hooks.progress?.('list runs', 0, 1);
+  const what = req.all ? { ...req, ...await everything(remote) } : req;
+  for (const n of what.models) checkModelName(n);
+  return importCounted(ctx, serverSource(remote), await remoteRuns(remote, what), what.models, hooks, req.dryRun === true);
 }

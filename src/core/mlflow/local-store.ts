@@ -13,7 +13,8 @@ import type { RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { recordArtifact } from '../store/runs-repo';
 import { cleanParts } from './artifacts';
-import { importModel, importRun, type ImportReport, type MlflowSource } from './import';
+import { importCounted, type ImportReport, type MlflowSource } from './import';
+import type { TransferCounts, TransferHooks } from './transfer';
 import type { Json } from './remote';
 
 /** Alembic revisions whose tables this reader knows: the head MLflow 2.17.2 writes. */
@@ -246,6 +247,11 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
 /** Imports every active experiment's runs and every registered model from an MLflow store on disk:
  * sqlite:///path/mlflow.db, or a file store's folder (./mlruns, or file:///…/mlruns). */
 export async function importFromMlflowStore(ctx: CoreContext, req: LocalImportRequest): Promise<ImportReport> {
+  return (await importFromStoreCounted(ctx, req)).report;
+}
+
+/** The same, with the tally, progress and cancel between runs (the app's import job); dryRun only counts. */
+export async function importFromStoreCounted(ctx: CoreContext, req: LocalImportRequest, hooks: TransferHooks = {}, dryRun = false): Promise<{ report: ImportReport; counts: TransferCounts }> {
   const path = sqlitePath(req.source);
   let db: Database.Database | null = null;
   try {
@@ -262,17 +268,7 @@ export async function importFromMlflowStore(ctx: CoreContext, req: LocalImportRe
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new MeterError('NOT_FOUND', `No MLflow store at ${dir}.`);
       found = fileSource(dir, req.artifactsDir);
     }
-    const { source, runs: foundRuns, models } = found;
-    const report: ImportReport = { runs: [], versions: [], aliases: [] };
-    const experimentNames = new Map<string, string>();
-    const runs = new Map<string, string>();
-    for (const run of foundRuns) {
-      const r = await importRun(ctx, source, run, experimentNames);
-      runs.set(r.remoteRunId, r.runId);
-      report.runs.push(r);
-    }
-    for (const name of models) await importModel(ctx, source, name, runs, report);
-    return report;
+    return await importCounted(ctx, found.source, found.runs, found.models, hooks, dryRun);
   } finally {
     db?.close();
   }

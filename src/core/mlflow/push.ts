@@ -1,24 +1,37 @@
 // Part 2 of MLflow compatibility: push Meter's runs and registered models into a real MLflow tracking
 // server, over MLflow's REST API (what its own client calls). A run becomes an MLflow run in the experiment
 // of the same name — params, every metric point, tags, artifact files (through the server's proxied
-// mlflow-artifacts routes) — tagged meter.run_id, so pushing again finds it and adds nothing. A registered
-// model's versions become versions of the same name (source: the pushed run's model/ folder), tagged
-// meter.version, with their descriptions, tags and aliases.
+// mlflow-artifacts routes) — tagged meter.run_id. What the server has acknowledged is kept in the store per
+// server (push-map.ts), so pushing again sends only what is missing: nothing for a finished run, the rest of
+// a run a cancel or crash interrupted (checked against the server's metric histories, so a batch that landed
+// just before the stop is not sent twice). A registered model's versions become versions of the same name
+// (source: the pushed run's model folder), tagged meter.version, with their descriptions, tags and aliases.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { MeterError } from '../../shared/errors';
-import { asRunId, type RunId } from '../../shared/domain';
+import type { Run, RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
-import { getRun } from '../store/runs-repo';
+import { getRun, metricHistory } from '../store/runs-repo';
 import { getModel } from '../registry/registry-repo';
-import { codeOf, remoteFor, type Json, type Remote } from './remote';
+import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
+import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
+import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
-export interface PushRequest { trackingUri: string; token?: string; experiments: string[]; runIds: string[]; models: string[] }
+export interface PushRequest {
+  trackingUri: string; token?: string; user?: string; password?: string;
+  experiments: string[]; runIds: string[]; models: string[];
+  /** count what would be sent, send nothing */
+  dryRun?: boolean;
+  retry?: RetryPolicy;
+}
 export interface PushReport {
-  runs: { runId: string; remoteRunId: string; experiment: string; pushed: boolean }[];
+  runs: { runId: string; remoteRunId: string; experiment: string; pushed: boolean; error?: string }[];
   versions: { name: string; version: number; remoteVersion: string | null; pushed: boolean; reason?: string }[];
   aliases: { name: string; alias: string; remoteVersion: string }[];
 }
+
+const PARAMS_PER_BATCH = 100;
+const METRICS_PER_BATCH = 1000;
 
 function files(dir: string): string[] {
   let entries;
@@ -27,7 +40,7 @@ function files(dir: string): string[] {
     const p = join(dir, e.name);
     if (e.isDirectory()) return files(p);
     return e.isFile() && !e.name.endsWith('.part') && !e.name.endsWith('.tmp') ? [p] : [];
-  });
+  }).sort();
 }
 
 function chunks<T>(all: T[], size: number): T[][] {
@@ -36,23 +49,50 @@ function chunks<T>(all: T[], size: number): T[][] {
   return out;
 }
 
-async function remoteExperiment(remote: Remote, name: string, cache: Map<string, string>): Promise<string> {
-  const known = cache.get(name);
+type Point = { key: string; value: number | 'NaN'; step: number; timestamp: number };
+const pointKey = (key: string, step: number, timestamp: number, value: unknown) => `${key}\u0000${step}\u0000${timestamp}\u0000${String(Number(value))}`;
+
+/** What a run sends, in a fixed order (the resume point counts along it). */
+function planRun(ctx: CoreContext, run: Run) {
+  const points: Point[] = Object.keys(run.metrics).sort().flatMap((key) => metricHistory(ctx.db, run.runId, key)
+    .sort((a, b) => a.step - b.step || a.timestampMs - b.timestampMs || a.value - b.value)
+    .map((p): Point => ({ key, value: Number.isNaN(p.value) ? 'NaN' : p.value, step: p.step, timestamp: p.timestampMs })));
+  const root = ctx.artifactsDir(run.runId);
+  return { params: Object.entries(run.params).map(([key, value]) => ({ key, value })), points, root, files: files(root) };
+}
+type Plan = ReturnType<typeof planRun>;
+const callsOf = (p: Plan) => 2 + Math.ceil(p.params.length / PARAMS_PER_BATCH) + Math.ceil(p.points.length / METRICS_PER_BATCH) + p.files.length;
+
+/** One push: the server, the store's resume points for it, and the tally. */
+interface Session {
+  ctx: CoreContext; remote: Remote; target: string; dryRun: boolean; hooks: TransferHooks;
+  experiments: Map<string, string>; counts: TransferCounts; done: number; total: number;
+}
+
+function step(s: Session, n = 1): void {
+  s.done += n;
+  s.hooks.progress?.('push runs', Math.min(s.done, s.total), s.total);
+}
+
+async function remoteExperiment(s: Session, name: string): Promise<string | null> {
+  const known = s.experiments.get(name);
   if (known) return known;
   let id: string;
   try {
-    const got = await remote.call('GET', 'experiments/get-by-name', { experiment_name: name });
+    const got = await s.remote.call('GET', 'experiments/get-by-name', { experiment_name: name });
     id = got.experiment.experiment_id as string;
-    if (got.experiment.lifecycle_stage === 'deleted') await remote.call('POST', 'experiments/restore', { experiment_id: id });
+    if (got.experiment.lifecycle_stage === 'deleted' && !s.dryRun) await s.remote.call('POST', 'experiments/restore', { experiment_id: id });
   } catch (err) {
     if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
-    id = (await remote.call('POST', 'experiments/create', { name })).experiment_id as string;
+    s.counts.experiments++;
+    if (s.dryRun) return null;
+    id = (await s.remote.call('POST', 'experiments/create', { name })).experiment_id as string;
   }
-  cache.set(name, id);
+  s.experiments.set(name, id);
   return id;
 }
 
-function runsToPush(ctx: CoreContext, req: PushRequest): RunId[] {
+function runsToPush(ctx: CoreContext, req: PushRequest): Run[] {
   const ids = new Set<string>(req.runIds);
   for (const name of req.experiments) {
     const exp = ctx.db.prepare('SELECT experiment_id FROM experiments WHERE name = ?').pluck().get(name) as string | undefined;
@@ -63,40 +103,126 @@ function runsToPush(ctx: CoreContext, req: PushRequest): RunId[] {
     for (const v of getModel(ctx.db, name).versions) if (v.runExists) ids.add(v.runId);
   }
   return [...ids].map((id) => {
-    const run = getRun(ctx.db, asRunId(id));
+    const run = getRun(ctx.db, id as RunId);
     if (run.status === 'RUNNING') throw new MeterError('INVALID_STATE', `Run ${run.name} (${id}) is still running; push it when it has ended.`);
-    return run.runId;
+    return run;
   });
 }
 
-async function pushRun(ctx: CoreContext, remote: Remote, runId: RunId, experiments: Map<string, string>): Promise<PushReport['runs'][number]> {
-  const run = getRun(ctx.db, runId);
-  const expId = await remoteExperiment(remote, run.experimentName, experiments);
-  const found = await remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${runId}'`, max_results: 1, run_view_type: 'ALL' });
-  const existing = (found.runs as Json[] | undefined)?.[0];
-  if (existing) return { runId, remoteRunId: existing.info.run_id as string, experiment: run.experimentName, pushed: false };
-  const start = ctx.db.prepare('SELECT start_ms, end_ms FROM runs WHERE run_id = ?').get(runId) as { start_ms: number; end_ms: number | null };
-  const tags: Record<string, string> = { ...run.tags, 'meter.run_id': runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` };
-  if (run.notes) tags['mlflow.note.content'] = run.notes;
-  const created = await remote.call('POST', 'runs/create', {
-    experiment_id: expId, run_name: run.name, start_time: start.start_ms, tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-  });
-  const remoteId = created.run.info.run_id as string;
-  const artifactUri = created.run.info.artifact_uri as string;
-  const points = (ctx.db.prepare('SELECT key, value, is_nan, step, timestamp_ms FROM run_metrics WHERE run_id = ? ORDER BY key, step, timestamp_ms, rowid').all(runId) as
-    { key: string; value: number | null; is_nan: number; step: number; timestamp_ms: number }[])
-    .map((p) => ({ key: p.key, value: p.is_nan ? 'NaN' : p.value, step: p.step, timestamp: p.timestamp_ms }));
-  const params = Object.entries(run.params).map(([key, value]) => ({ key, value }));
-  for (const part of chunks(params, 100)) await remote.call('POST', 'runs/log-batch', { run_id: remoteId, params: part });
-  for (const part of chunks(points, 1000)) await remote.call('POST', 'runs/log-batch', { run_id: remoteId, metrics: part });
-  const prefix = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri)?.[1];
-  const root = ctx.artifactsDir(runId);
-  for (const file of files(root)) {
-    if (!prefix) throw new MeterError('INVALID_STATE', `MLflow gave run ${remoteId} the artifact location ${artifactUri}; Meter uploads only to a server that proxies artifacts (mlflow server --artifacts-destination).`);
-    await remote.upload(`${prefix}/${relative(root, file).split(sep).join('/')}`, readFileSync(file));
+/** The remote run this Meter run maps to, with where it stands; null when there is none yet. A mapping whose
+ * run the server no longer has is dropped; a run tagged meter.run_id but not in the store (pushed from another
+ * home, or created just before a crash) is adopted and checked point by point. */
+async function findRemote(s: Session, run: Run, expId: string | null): Promise<{ map: PushMapping; verify: boolean } | null> {
+  const map = getPushMapping(s.ctx.db, s.target, run.runId);
+  if (map) {
+    try {
+      const got = await s.remote.call('GET', 'runs/get', { run_id: map.remoteRunId });
+      if (got.run.info.lifecycle_stage !== 'deleted') return { map, verify: !map.finished };
+    } catch (err) {
+      if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
+    }
+    if (!s.dryRun) dropPushMapping(s.ctx.db, s.target, run.runId);
   }
-  await remote.call('POST', 'runs/update', { run_id: remoteId, status: run.status, ...(start.end_ms !== null ? { end_time: start.end_ms } : {}) });
-  return { runId, remoteRunId: remoteId, experiment: run.experimentName, pushed: true };
+  if (expId === null) return null;
+  const found = await s.remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${run.runId}'`, max_results: 1 });
+  const existing = (found.runs as Json[] | undefined)?.[0];
+  if (!existing) return null;
+  const adopted = { remoteRunId: existing.info.run_id as string, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false };
+  if (!s.dryRun) startPushMapping(s.ctx.db, s.target, run.runId, adopted.remoteRunId);
+  return { map: adopted, verify: true };
+}
+
+/** The points still to send: those after the resume point, less any the server already has (a batch it took
+ * just before the push stopped). Multiset arithmetic, since a history may hold the same point twice. */
+async function pendingPoints(s: Session, remoteRunId: string, points: Point[], sent: number, verify: boolean): Promise<{ p: Point; i: number }[]> {
+  const pending = points.map((p, i) => ({ p, i })).slice(sent);
+  if (!verify || pending.length === 0) return pending;
+  const there = new Map<string, number>();
+  for (const key of new Set(pending.map((x) => x.p.key))) {
+    let token: string | undefined;
+    do {
+      const page = await s.remote.call('GET', 'metrics/get-history', { run_id: remoteRunId, metric_key: key, max_results: 25000, ...(token ? { page_token: token } : {}) });
+      for (const m of (page.metrics as Json[] | undefined) ?? []) {
+        const k = pointKey(key, Number(m.step ?? 0), Number(m.timestamp ?? 0), m.value);
+        there.set(k, (there.get(k) ?? 0) + 1);
+      }
+      token = page.next_page_token as string | undefined;
+    } while (token);
+  }
+  for (const { key, step: st, timestamp, value } of points.slice(0, sent)) {
+    const k = pointKey(key, st, timestamp, value);
+    if (there.has(k)) there.set(k, there.get(k)! - 1);
+  }
+  return pending.filter(({ p }) => {
+    const k = pointKey(p.key, p.step, p.timestamp, p.value);
+    const n = there.get(k) ?? 0;
+    if (n > 0) { there.set(k, n - 1); return false; }
+    return true;
+  });
+}
+
+async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['runs'][number]> {
+  const { ctx, remote, target } = s;
+  const expId = await remoteExperiment(s, run.experimentName);
+  const found = await findRemote(s, run, expId);
+  if (found?.map.finished) {
+    s.counts.skipped++;
+    step(s, callsOf(plan));
+    return { runId: run.runId, remoteRunId: found.map.remoteRunId, experiment: run.experimentName, pushed: false };
+  }
+  if (s.dryRun) {
+    const m = found?.map;
+    s.counts.runs++;
+    s.counts.metrics += plan.points.length - (m?.metricsSent ?? 0);
+    s.counts.artifacts += plan.files.length - (m?.artifactsSent ?? 0);
+    step(s, callsOf(plan));
+    return { runId: run.runId, remoteRunId: m?.remoteRunId ?? '', experiment: run.experimentName, pushed: false };
+  }
+  let map: PushMapping;
+  if (found) map = found.map;
+  else {
+    const tags: Record<string, string> = { ...run.tags, 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` };
+    if (run.notes) tags['mlflow.note.content'] = run.notes;
+    const created = await remote.call('POST', 'runs/create', {
+      experiment_id: expId, run_name: run.name, start_time: run.startMs, tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    });
+    map = startPushMapping(ctx.db, target, run.runId, created.run.info.run_id as string);
+  }
+  step(s);
+  if (!map.paramsSent) {
+    // MLflow takes a param logged again with the same value, so a batch resent after a stop is harmless.
+    for (const part of chunks(plan.params, PARAMS_PER_BATCH)) { await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, params: part }); step(s); }
+    map.paramsSent = true;
+    updatePushMapping(ctx.db, target, run.runId, map);
+  } else step(s, Math.ceil(plan.params.length / PARAMS_PER_BATCH));
+  const pending = await pendingPoints(s, map.remoteRunId, plan.points, map.metricsSent, found?.verify ?? false);
+  step(s, Math.ceil(plan.points.length / METRICS_PER_BATCH) - Math.ceil(pending.length / METRICS_PER_BATCH));
+  for (const part of chunks(pending, METRICS_PER_BATCH)) {
+    await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, metrics: part.map((x) => x.p) });
+    map.metricsSent = part[part.length - 1].i + 1;
+    s.counts.metrics += part.length;
+    updatePushMapping(ctx.db, target, run.runId, map);
+    step(s);
+  }
+  map.metricsSent = plan.points.length;
+  const artifactUri = (await remote.call('GET', 'runs/get', { run_id: map.remoteRunId })).run.info.artifact_uri as string;
+  const prefix = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri)?.[1];
+  step(s, map.artifactsSent);
+  for (const file of plan.files.slice(map.artifactsSent)) {
+    if (!prefix) throw new MeterError('INVALID_STATE', `MLflow gave run ${map.remoteRunId} the artifact location ${artifactUri}; Meter uploads only to a server that proxies artifacts (mlflow server --artifacts-destination).`);
+    // an upload replaces the file, so one resent after a stop is harmless
+    await remote.upload(`${prefix}/${relative(plan.root, file).split(sep).join('/')}`, readFileSync(file));
+    map.artifactsSent++;
+    s.counts.artifacts++;
+    updatePushMapping(ctx.db, target, run.runId, map);
+    step(s);
+  }
+  await remote.call('POST', 'runs/update', { run_id: map.remoteRunId, status: run.status, ...(run.endMs !== null ? { end_time: run.endMs } : {}) });
+  map.finished = true;
+  updatePushMapping(ctx.db, target, run.runId, map);
+  step(s);
+  s.counts.runs++;
+  return { runId: run.runId, remoteRunId: map.remoteRunId, experiment: run.experimentName, pushed: true };
 }
 
 /** Where a version's model sits in its run's artifacts: model/ for Meter's, the client's path for an MLflow one. */
@@ -106,25 +232,38 @@ function modelPath(ctx: CoreContext, name: string, version: number): string {
   return m ? m[1].replace(/\/+$/, '') : 'model';
 }
 
-async function pushModel(ctx: CoreContext, remote: Remote, name: string, runs: Map<string, string>, report: PushReport): Promise<void> {
+async function pushModel(s: Session, name: string, runs: Map<string, string>, report: PushReport): Promise<void> {
+  const { ctx, remote } = s;
   const model = getModel(ctx.db, name);
-  try {
-    await remote.call('POST', 'registered-models/create', { name, description: model.description, tags: Object.entries(model.tags).map(([key, value]) => ({ key, value })) });
-  } catch (err) {
-    if (codeOf(err) !== 'RESOURCE_ALREADY_EXISTS') throw err;
+  let exists = true;
+  try { await remote.call('GET', 'registered-models/get', { name }); } catch (err) { if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err; exists = false; }
+  if (!exists) {
+    s.counts.models++;
+    if (!s.dryRun) {
+      try {
+        await remote.call('POST', 'registered-models/create', { name, description: model.description, tags: Object.entries(model.tags).map(([key, value]) => ({ key, value })) });
+      } catch (err) {
+        if (codeOf(err) !== 'RESOURCE_ALREADY_EXISTS') throw err;
+      }
+    }
   }
   const there = new Map<number, string>();
-  const search = await remote.call('GET', 'model-versions/search', { filter: `name = '${name}'`, max_results: 10000 });
-  for (const v of (search.model_versions as Json[] | undefined) ?? []) {
-    const tag = ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === 'meter.version');
-    if (tag) there.set(Number(tag.value), v.version as string);
+  if (exists) {
+    const search = await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 });
+    for (const v of (search.model_versions as Json[] | undefined) ?? []) {
+      const tag = ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === 'meter.version');
+      if (tag) there.set(Number(tag.value), v.version as string);
+    }
   }
   for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
     const have = there.get(v.version);
-    if (have) { report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
+    if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
     const remoteRun = runs.get(v.runId);
-    if (!remoteRun) { report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter` }); continue; }
+    if (!remoteRun && !s.dryRun) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter or was not pushed` }); continue; }
+    s.counts.versions++;
+    if (s.dryRun) { report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: 'dry run' }); continue; }
     const info = await remote.call('GET', 'runs/get', { run_id: remoteRun });
+    // The meter.version tag travels in the create call itself, so a version is never there untagged.
     const created = await remote.call('POST', 'model-versions/create', {
       name, source: `${info.run.info.artifact_uri as string}/${modelPath(ctx, name, v.version)}`, run_id: remoteRun, description: v.description,
       tags: [...Object.entries(v.tags).map(([key, value]) => ({ key, value })), { key: 'meter.version', value: String(v.version) }],
@@ -133,6 +272,7 @@ async function pushModel(ctx: CoreContext, remote: Remote, name: string, runs: M
     there.set(v.version, remoteVersion);
     report.versions.push({ name, version: v.version, remoteVersion, pushed: true });
   }
+  if (s.dryRun) return;
   for (const [alias, version] of Object.entries(model.aliases)) {
     const remoteVersion = there.get(version);
     if (!remoteVersion) continue;
@@ -141,18 +281,53 @@ async function pushModel(ctx: CoreContext, remote: Remote, name: string, runs: M
   }
 }
 
-export async function pushToMlflow(ctx: CoreContext, req: PushRequest): Promise<PushReport> {
-  const remote = remoteFor(req.trackingUri, req.token, '--to');
+/** Checks the request and the things it names before anything is sent: a refusal changes nothing. */
+export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}): { remote: Remote; runs: Run[] } {
+  const remote = remoteFor(req.trackingUri, { token: req.token, user: req.user, password: req.password }, '--to', req.retry, hooks);
   if (req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to push: --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
   for (const n of req.models) getModel(ctx.db, n); // refuse an unknown model before anything is sent
+  return { remote, runs: runsToPush(ctx, req) };
+}
+
+/** A push with its tally; a cancel (hooks.cancelled) stops it between calls with every resume point saved. */
+export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
+  const { remote, runs } = preparePush(ctx, req, hooks);
+  const plans = runs.map((run) => ({ run, plan: planRun(ctx, run) }));
+  const s: Session = { ctx, remote, target: remote.base, dryRun: req.dryRun === true, hooks, experiments: new Map(), counts: emptyCounts(), done: 0, total: plans.reduce((n, p) => n + callsOf(p.plan), 0) };
   const report: PushReport = { runs: [], versions: [], aliases: [] };
-  const experiments = new Map<string, string>();
-  const runs = new Map<string, string>();
-  for (const id of runsToPush(ctx, req)) {
-    const r = await pushRun(ctx, remote, id, experiments);
-    runs.set(r.runId, r.remoteRunId);
+  step(s, 0);
+  try {
+    await pushAll(s, req, plans, report);
+  } catch (err) {
+    if (err instanceof MeterError && err.code === 'CANCELLED' && hooks.cancelled?.()) return { report, counts: s.counts, cancelled: true };
+    throw err;
+  }
+  return { report, counts: s.counts, cancelled: false };
+}
+
+async function pushAll(s: Session, req: PushRequest, plans: { run: Run; plan: Plan }[], report: PushReport): Promise<void> {
+  const { ctx, hooks } = s;
+  const remoteRuns = new Map<string, string>();
+  for (const { run, plan } of plans) {
+    let r: PushReport['runs'][number];
+    try {
+      r = await pushRun(s, run, plan);
+    } catch (err) {
+      // MLflow refused this run's data (a 4xx with its own error code, e.g. a param value over its limit):
+      // the others still go; anything else (unreachable, auth, retries used up, cancel) stops the push.
+      if (!(err instanceof MeterError) || !isRefusal(err)) throw err;
+      s.counts.errors++;
+      r = { runId: run.runId, remoteRunId: getPushMapping(ctx.db, s.target, run.runId)?.remoteRunId ?? '', experiment: run.experimentName, pushed: false, error: err.message };
+    }
+    if (r.remoteRunId && !r.error) remoteRuns.set(r.runId, r.remoteRunId);
     report.runs.push(r);
   }
-  for (const name of req.models) await pushModel(ctx, remote, name, runs, report);
-  return report;
+  for (const [i, name] of req.models.entries()) {
+    hooks.progress?.('push models', i, req.models.length);
+    await pushModel(s, name, remoteRuns, report);
+  }
+}
+
+export async function pushToMlflow(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}): Promise<PushReport> {
+  return (await pushCounted(ctx, req, hooks)).report;
 }
