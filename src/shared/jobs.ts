@@ -15,7 +15,8 @@ export interface TrainJobSpec {
   model: ModelKind;
   params: Record<string, number>;
   featureSet: FeatureSet;
-  files: { train: string; val: string; test?: string };
+  /** each role: one file, or several of one kind read as one set (a year of months) */
+  files: { train: string | string[]; val: string | string[]; test?: string | string[] };
 }
 
 export interface StepMetric {
@@ -31,6 +32,8 @@ export interface TrainJobResult {
   /** per-step history (e.g. the lasso objective per sweep) */
   history: StepMetric[];
   rows: { train: number; val: number; test?: number };
+  /** kept rows of each file, in the order given (a role's files add up to its rows) */
+  fileRows: { role: 'train' | 'val' | 'test'; path: string; fileName: string; rows: number }[];
   featureCount: number;
   timingsMs: { load: number; vectorize: number; fit: number; predict: number };
 }
