@@ -17,7 +17,12 @@ export interface TrainJobSpec {
   featureSet: FeatureSet;
   /** each role: one file, or several of one kind read as one set (a year of months) */
   files: { train: string | string[]; val: string | string[]; test?: string | string[] };
+  /** post the validation RMSE every this many steps (boosting rounds) as a partial, for a search's pruner */
+  reportEvery?: number;
 }
+
+/** An intermediate value of a training job: the validation RMSE after `step` boosting rounds. */
+export interface TrainJobPartial { step: number; value: number }
 
 export interface StepMetric {
   key: string;
@@ -89,6 +94,7 @@ export interface JobResults {
 }
 /** What a worker posts before its result, piece by piece; a kind not listed posts none. */
 interface PartialsByKind {
+  train: TrainJobPartial;
   score: ScoreJobPartial;
 }
 export type JobPartials = { [K in WorkerJobKind]: K extends keyof PartialsByKind ? PartialsByKind[K] : never };

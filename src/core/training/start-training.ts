@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
 import { checkSameFeatureFamily, MODEL_ARTIFACT, type Dataset, type DatasetId, type DatasetRole, type JobId, type RunId } from '../../shared/domain';
-import type { TrainJobResult } from '../../shared/jobs';
+import type { TrainJobPartial, TrainJobResult } from '../../shared/jobs';
 import type { TrainingRequest } from '../../shared/contract';
 import { resolveParams } from '../../shared/model-params';
 import type { CoreContext } from '../context';
@@ -45,8 +45,12 @@ function saveResult(ctx: CoreContext, runId: RunId, result: TrainJobResult, mode
   return result.metrics;
 }
 
+/** What a search's pruner asks of a trial: the validation RMSE every `every` steps, each handed to `onValue` inside
+ * a transaction (it may return what to do once that commits: cancel the trial). */
+export interface IntermediateReports { every: number; onValue: (v: TrainJobPartial) => (() => void) | void }
+
 /** `parentJobId`: the search whose trial this is; `tags` go on the run as it is created. */
-export function startTraining(ctx: CoreContext, req: TrainingRequest, opts: { parentJobId?: JobId; tags?: Record<string, string> } = {}): { jobId: JobId; runId: RunId } {
+export function startTraining(ctx: CoreContext, req: TrainingRequest, opts: { parentJobId?: JobId; tags?: Record<string, string>; intermediate?: IntermediateReports } = {}): { jobId: JobId; runId: RunId } {
   const params = resolveParams(req.model, req.params);
   const roles: [DatasetRole, DatasetId][] = [['train', req.train], ['val', req.val], ...(req.test ? [['test', req.test] as [DatasetRole, DatasetId]] : [])];
   const datasets = new Map<DatasetRole, Dataset>(roles.map(([role, id]) => [role, getDataset(ctx.db, id)]));
@@ -68,9 +72,11 @@ export function startTraining(ctx: CoreContext, req: TrainingRequest, opts: { pa
   });
   const files = { train: train.path, val: datasets.get('val')!.path, ...(datasets.has('test') ? { test: datasets.get('test')!.path } : {}) };
   let modelBytes = 0;
-  const jobId = ctx.jobs.start('train', { model: req.model, params, featureSet: req.featureSet, files }, {
+  const reportEvery = opts.intermediate?.every;
+  const jobId = ctx.jobs.start('train', { model: req.model, params, featureSet: req.featureSet, files, ...(reportEvery ? { reportEvery } : {}) }, {
     runId,
     parentJobId: opts.parentJobId,
+    onPartial: opts.intermediate?.onValue,
     writeFiles: (result) => { modelBytes = writeModelArtifact(ctx, runId, result); },
     onSuccess: (result) => saveResult(ctx, runId, result, modelBytes),
     onFailure: (state, error) => {

@@ -5,7 +5,9 @@
 // smoothed category frequencies. Parameters under a choice only learn from trials where they were active.
 import { active, sampleRandom, type Node } from './space';
 
-export interface Observation { draws: Map<string, number>; loss: number }
+/** `pruned`: the trial was stopped at this step and `loss` is its last intermediate value (not comparable with a
+ * final loss: an early boosting round is worse than the last), see split(). */
+export interface Observation { draws: Map<string, number>; loss: number; pruned?: { step: number } }
 export interface TpeOptions { startup: number; gamma: number; candidates: number }
 export const TPE_DEFAULTS: TpeOptions = { startup: 10, gamma: 0.1, candidates: 24 };
 
@@ -62,8 +64,13 @@ function drawFrom(p: Parzen, rand: () => number): number {
   return Math.min(p.high, Math.max(p.low, p.mus[i]));
 }
 
+// Pruned trials rank after every complete one, deeper steps first, then by their last value — Optuna's
+// TPESampler does the same (_split_trials): they land in the "bad" density unless fewer trials completed than
+// the "good" quota. Dropping them instead would let TPE suggest the region the pruner just rejected again.
 function split(obs: Observation[], gamma: number): [Observation[], Observation[]] {
-  const sorted = [...obs].sort((a, b) => a.loss - b.loss);
+  const complete = obs.filter((o) => !o.pruned).sort((a, b) => a.loss - b.loss);
+  const pruned = obs.filter((o) => o.pruned).sort((a, b) => b.pruned!.step - a.pruned!.step || a.loss - b.loss);
+  const sorted = [...complete, ...pruned];
   // Optuna's split (the best 10%, at most 25) learns faster than hyperopt's γ·√n on small budgets.
   const nBelow = Math.max(1, Math.min(25, Math.ceil(gamma * sorted.length)));
   return [sorted.slice(0, nBelow), sorted.slice(nBelow)];
