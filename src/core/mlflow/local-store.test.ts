@@ -3,15 +3,20 @@
 // tags, a note, a dataset input, artifacts, an sklearn model registered twice with an alias — and its artifact
 // folder is then moved, as when a user copies their work over; `--artifacts DIR` finds it. Checked field by
 // field; importing again adds nothing; a store at a revision Meter doesn't know is refused by name. The same
-// script into a file store (./mlruns) lands the same way, also through the built CLI.
+// store upgraded to MLflow 3.x's schema (test/fixtures/mlflow3-upgrade.ts: every migration from 2.17's head
+// to 3.x's, as MLflow's migration files define them) imports alike, with a model logged the 3.x way (a
+// logged model, registered from models:/<id>). The same script into a file store (./mlruns) lands the same
+// way, also through the built CLI.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, runPython } from '../../../test/mlflow-client';
+import { upgradeToMlflow3 } from '../../../test/fixtures/mlflow3-upgrade';
 import { importFromMlflowStore } from './local-store';
 
 const SCRIPT = `import json, os, mlflow, numpy as np, pandas as pd
@@ -67,8 +72,53 @@ describe.skipIf(missing !== null)('import an MLflow SQLite store written by MLfl
     const db = new Database(copy);
     db.prepare("UPDATE alembic_version SET version_num = 'ffff00000000'").run();
     db.close();
-    await expect(importFromMlflowStore(h.ctx, { source: `sqlite:///${copy}` })).rejects.toThrow(/revision ffff00000000, which Meter cannot read/);
+    await expect(importFromMlflowStore(h.ctx, { source: `sqlite:///${copy}` })).rejects.toThrow(/revision ffff00000000, which Meter cannot read; it reads f5a4f2784254 \(MLflow 2\.17\) through 5d2d30f0abce/);
+    // a real revision of an MLflow newer than the ones read (workspaces, 2026): refused by name too
+    const db2 = new Database(copy);
+    db2.prepare("UPDATE alembic_version SET version_num = '1b5f0d9ad7c1'").run();
+    db2.close();
+    await expect(importFromMlflowStore(h.ctx, { source: `sqlite:///${copy}` })).rejects.toThrow(/revision 1b5f0d9ad7c1, which Meter cannot read/);
   });
+
+  it('reads the store upgraded to MLflow 3.x\'s schema, with a model logged the 3.x way registered as version 3', async () => {
+    const copy = join(dir, 'mlflow3.db');
+    copyFileSync(join(dir, 'mlflow.db'), copy);
+    expect(upgradeToMlflow3(copy)).toBe('5d2d30f0abce');
+    // What MLflow 3.x's log_model + register_model write (rows as its SqlAlchemyStore makes them): a logged
+    // model of run "baseline" whose files live at <artifact root>/<experiment>/models/<id>/artifacts (here
+    // the sklearn model the 2.17 client logged, copied there), and version 3 registered from models:/<id>.
+    const modelId = `m-${randomUUID().replace(/-/g, '')}`;
+    const db = new Database(copy);
+    const expId = db.prepare('SELECT experiment_id FROM runs WHERE run_uuid = ?').pluck().get(logged.rid) as number;
+    const location = join(dir, 'mlruns', String(expId), 'models', modelId, 'artifacts');
+    const now = Date.now();
+    db.prepare(`INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, lifecycle_stage, model_type, source_run_id)
+      VALUES (?, ?, 'model', ?, ?, ?, 2, 'active', NULL, ?)`).run(modelId, expId, location, now, now, logged.rid);
+    db.prepare(`INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, status, run_link, storage_location)
+      VALUES ('taxi-model', 3, ?, ?, 'from a logged model', NULL, 'None', ?, ?, 'READY', '', ?)`).run(now, now, `models:/${modelId}`, logged.rid, location);
+    db.close();
+    cpSync(join(dir, 'moved-artifacts', String(expId), logged.rid, 'artifacts', 'model'), join(dir, 'moved-artifacts', String(expId), 'models', modelId, 'artifacts'), { recursive: true });
+
+    const fresh = openHarness();
+    try {
+      const report = await importFromMlflowStore(fresh.ctx, { source: `sqlite:///${copy}`, artifactsDir: join(dir, 'moved-artifacts') });
+      expect(report.runs.map((r) => [r.remoteRunId, r.experiment, r.imported])).toEqual([[logged.rid, 'course', true], [logged.rid2, 'other', true]]);
+      expect(report.versions).toEqual([
+        { name: 'taxi-model', remoteVersion: '1', version: 1, imported: true },
+        { name: 'taxi-model', remoteVersion: '2', version: 2, imported: true },
+        { name: 'taxi-model', remoteVersion: '3', version: 3, imported: true }]);
+      const run = await fresh.client.call('runs.get', { runId: report.runs[0].runId as never });
+      expect(run).toMatchObject({ name: 'baseline', params: { alpha: '0.1', solver: 'lbfgs' }, metrics: { rmse: 8 }, notes: 'first try' });
+      expect(run.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['model/MLmodel', `models/${modelId}/MLmodel`, `models/${modelId}/model.pkl`]));
+      const model = await fresh.client.call('models.get', { name: 'taxi-model' });
+      expect(model.aliases).toEqual({ champion: 2 });
+      expect(model.versions.find((v) => v.version === 3)?.signature.model).toBe('MLflow model (python_function, sklearn)');
+      const again = await importFromMlflowStore(fresh.ctx, { source: `sqlite:///${copy}`, artifactsDir: join(dir, 'moved-artifacts') });
+      expect(again.versions.map((v) => v.imported)).toEqual([false, false, false]);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 60_000);
 });
 
 async function checkImport(h: Harness, source: string, artifactsDir: string | undefined, logged: { rid: string; rid2: string; start: number; end: number }): Promise<void> {

@@ -3,7 +3,10 @@
 // and one file per param, tag and metric), read directly (read-only) and fed through the
 // same mapping as a server import (import.ts: importRun / importModel, tagged mlflow.imported_run_id and
 // mlflow.imported_version, so importing again adds nothing). The store's alembic revision says which schema
-// it has; one this reader doesn't know is refused by name before anything is read.
+// it has (mlflow-db-revisions.ts: MLflow 2.17 through 3.x); one this reader doesn't know is refused by name
+// before anything is read. A model MLflow 3.x logged is a logged model with its own artifact folder: its
+// files land in its run's artifacts under models/<model id>, and a version registered from it
+// (source models:/<model id>) is imported from there.
 import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +16,10 @@ import type { RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { recordArtifact } from '../store/runs-repo';
 import { cleanParts } from './artifacts';
+import { knownRevision, revisionsRead } from './mlflow-db-revisions';
 import { importCounted, type ImportReport, type MlflowSource } from './import';
 import type { TransferCounts, TransferHooks } from './transfer';
 import type { Json } from './remote';
-
-/** Alembic revisions whose tables this reader knows: the head MLflow 2.17.2 writes. */
-export const SUPPORTED_REVISIONS: Record<string, string> = { f5a4f2784254: 'MLflow 2.17' };
 
 export interface LocalImportRequest { source: string; artifactsDir?: string }
 
@@ -41,19 +42,31 @@ function artifactFolder(uri: string, expId: string, runId: string, artifactsDir:
   return p && existsSync(p) ? p : null;
 }
 
-function copyTree(ctx: CoreContext, runId: RunId, root: string, rel: string): void {
+/** Copies root/rel into the run's artifacts, below `into` (a folder of the run's artifacts, '' for their top). */
+function copyTree(ctx: CoreContext, runId: RunId, root: string, rel: string, into = ''): void {
   for (const name of readdirSync(rel ? join(root, ...rel.split('/')) : root).sort()) {
     const path = rel ? `${rel}/${name}` : name;
-    cleanParts(path);
+    const dest = into ? `${into}/${path}` : path;
+    cleanParts(dest);
     const src = join(root, ...path.split('/'));
-    if (statSync(src).isDirectory()) { copyTree(ctx, runId, root, path); continue; }
+    if (statSync(src).isDirectory()) { copyTree(ctx, runId, root, path, into); continue; }
     const bytes = readFileSync(src);
-    const abs = join(ctx.artifactsDir(runId), ...path.split('/'));
+    const abs = join(ctx.artifactsDir(runId), ...dest.split('/'));
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(`${abs}.part`, bytes);
     renameSync(`${abs}.part`, abs);
-    recordArtifact(ctx.db, runId, path, bytes.length);
+    recordArtifact(ctx.db, runId, dest, bytes.length);
   }
+}
+
+/** A 3.x logged model's artifact folder: below --artifacts DIR as <experiment>/models/<id>/artifacts, else its recorded location. */
+function loggedModelFolder(location: string, expId: string, modelId: string, artifactsDir: string | undefined, base: string): string | null {
+  if (artifactsDir) {
+    const tail = /(?:^|\/)([^/]+\/models\/[^/]+\/artifacts)\/?$/.exec(location)?.[1] ?? `${expId}/models/${modelId}/artifacts`;
+    const p = join(resolve(artifactsDir), ...tail.split('/'));
+    if (existsSync(p)) return p;
+  }
+  return artifactFolder(location, expId, modelId, undefined, base);
 }
 
 function openMlflowDb(path: string): Database.Database {
@@ -66,9 +79,9 @@ function openMlflowDb(path: string): Database.Database {
     const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").get();
     if (!has) throw new MeterError('FILE_UNREADABLE', `${path} is not an MLflow store: it has no alembic_version table.`);
     const rev = db.prepare('SELECT version_num FROM alembic_version').pluck().get() as string | undefined;
-    if (!rev || !SUPPORTED_REVISIONS[rev]) {
+    if (!rev || !knownRevision(rev)) {
       throw new MeterError('INVALID_ARGUMENT', `${path} has MLflow schema revision ${rev ?? '(none)'}, which Meter cannot read; it reads ` +
-        `${Object.entries(SUPPORTED_REVISIONS).map(([r, v]) => `${r} (${v})`).join(', ')}. Upgrade the store with \`mlflow db upgrade\` or import through \`mlflow server\` with \`meter mlflow import --from\`.`);
+        `${revisionsRead()}. Serve the store with \`mlflow server\` and import over HTTP with \`meter mlflow import --from http://…\`, or use a Meter that knows it.`);
     }
   } catch (err) {
     db.close();
@@ -102,6 +115,12 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
   });
   const models = all<{ name: string }>('SELECT name FROM registered_models ORDER BY name').map((m) => m.name);
   const base = dirname(path);
+  // MLflow 3.x (revision 400f98739977 on): models logged from a run are logged models, by their run.
+  const hasLoggedModels = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'logged_models'").get() !== undefined;
+  const logged = hasLoggedModels ? all<{ model_id: string; experiment_id: number; artifact_location: string; source_run_id: string }>(
+    `SELECT model_id, experiment_id, artifact_location, source_run_id FROM logged_models
+    WHERE source_run_id IS NOT NULL AND (lifecycle_stage IS NULL OR lifecycle_stage = 'active') ORDER BY creation_timestamp_ms, model_id`) : [];
+  const loggedById = new Map(logged.map((m) => [m.model_id, m]));
   const source: MlflowSource = {
     label: `MLflow store ${path}`,
     experimentName: async (id) => (db.prepare('SELECT name FROM experiments WHERE experiment_id = ?').pluck().get(Number(id)) as string | undefined) ?? `experiment ${id}`,
@@ -110,17 +129,28 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
       .map((m) => ({ value: m.is_nan ? NaN : m.value, step: Number(m.step), timestampMs: Number(m.timestamp) })),
     async copyArtifacts(ctx, runId, uri) {
       const run = runs.find((r) => r.info.artifact_uri === uri);
+      const missing: string[] = [];
+      for (const m of logged.filter((l) => l.source_run_id === run?.info.run_id)) {
+        const folder = loggedModelFolder(m.artifact_location, String(m.experiment_id), m.model_id, artifactsDir, base);
+        if (folder) copyTree(ctx, runId, folder, '', `models/${m.model_id}`);
+        else missing.push(`no folder for its logged model ${m.model_id} at ${m.artifact_location}`);
+      }
       const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base);
-      if (!folder) return `no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`;
-      copyTree(ctx, runId, folder, '');
-      return undefined;
+      if (!folder) missing.unshift(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
+      else copyTree(ctx, runId, folder, '');
+      return missing.length ? missing.join('; ') : undefined;
     },
     async model(name) {
       const m = db.prepare('SELECT name, description FROM registered_models WHERE name = ?').get(name) as Json;
       return { ...m, aliases: all('SELECT alias, version FROM registered_model_aliases WHERE name = ?', name) };
     },
     versions: async (name) => all<Json>('SELECT name, version, description, source, run_id FROM model_versions WHERE name = ? AND current_stage != \'Deleted_Internal\'', name)
-      .map((v) => ({ ...v, tags: kv(all('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?', name, v.version)) })),
+      .map((v) => {
+        // registered from a 3.x logged model: its files were copied into its run's artifacts (copyArtifacts)
+        const fromLogged = loggedById.get(/^models:\/(m-[0-9a-f]+)$/.exec(String(v.source))?.[1] ?? '');
+        const where = fromLogged ? { source: `runs:/${fromLogged.source_run_id}/models/${fromLogged.model_id}`, run_id: fromLogged.source_run_id } : {};
+        return { ...v, ...where, tags: kv(all('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?', name, v.version)) };
+      }),
   };
   return { source, runs, models };
 }
