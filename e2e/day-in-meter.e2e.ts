@@ -121,7 +121,7 @@ describe('a day in Meter (Chromium)', () => {
     expect(metrics).toMatch(/round_rmse_val/);
     expect(metrics).not.toMatch(/(^|[^_])val_rmse/);
     expect(await run.params.textContent()).toMatch(/regAlpha0\.1.*regLambda1|regLambda1.*regAlpha0\.1/);
-    expect(await run.chartState('metric history chart')).toBe('true');
+    expect(await run.chartState('round_rmse_val chart')).toBe('true');
     expect(await run.scaleButton('linear').getAttribute('aria-pressed')).toBe('true'); // RMSEs span less than two decades
     await run.shotSizes('18-04-gbt-run-linear');
     await run.scaleButton('log').click();
@@ -150,8 +150,8 @@ describe('a day in Meter (Chromium)', () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     await runs.open();
     expect(await runs.scrollsSideways()).toBe(false);
-    const visible = await page.locator('[role=grid][aria-label=runs] .grid-head [role=columnheader]').evaluateAll((els) => {
-      const grid = els[0].closest('[role=grid]')!.getBoundingClientRect();
+    const visible = await page.locator('[role=treegrid][aria-label=runs] .grid-head [role=columnheader]').evaluateAll((els) => {
+      const grid = els[0].closest('[role=treegrid]')!.getBoundingClientRect();
       return els.filter((e) => { const b = e.getBoundingClientRect(); return b.width > 0 && b.right <= grid.right + 1; }).length;
     });
     expect(visible).toBeGreaterThanOrEqual(7); // selection box + run name + 5 columns (was 4 in all)
@@ -160,7 +160,7 @@ describe('a day in Meter (Chromium)', () => {
     // no column sits half under the sticky run name: sideways scrolling stops at column edges
     await runs.grid.evaluate((el) => { el.scrollLeft = 37; });
     await runs.grid.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const clipped = await page.locator('[role=grid][aria-label=runs] .grid-head [role=columnheader]:not(.sticky-0):not(.sticky-1)').evaluateAll((els) => {
+    const clipped = await page.locator('[role=treegrid][aria-label=runs] .grid-head [role=columnheader]:not(.sticky-0):not(.sticky-1)').evaluateAll((els) => {
       const name = els[0].parentElement!.querySelector('.sticky-1')!.getBoundingClientRect();
       return els.filter((e) => { const b = e.getBoundingClientRect(); return b.left < name.right - 1 && b.right > name.right + 1; }).length;
     });
@@ -205,7 +205,7 @@ describe('a day in Meter (Chromium)', () => {
     await page.keyboard.press('Enter');
     await meter.run.waitFor();
     await page.getByRole('button', { name: '← Runs' }).click();
-    await page.locator(`[role=grid][aria-label=runs] [role=row][data-run-id="${opened}"]:focus`).waitFor();
+    await page.locator(`[role=treegrid][aria-label=runs] [role=row][data-run-id="${opened}"]:focus`).waitFor();
     // one Tab stop for the whole grid: Tab from a row leaves the table
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('row');

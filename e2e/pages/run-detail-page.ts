@@ -6,9 +6,13 @@ export class RunDetailPage extends Screen {
   readonly title = this.page.getByTestId('run-title');
   readonly metrics = this.page.getByTestId('metrics');
   readonly params = this.page.locator('section.card').filter({ has: this.page.getByRole('heading', { name: 'Parameters' }) });
-  readonly artifacts = this.page.getByRole('list', { name: 'artifacts' });
+  readonly artifacts = this.page.getByRole('tree', { name: 'artifacts' });
   artifactPreview(path: string) { return this.page.getByRole('figure', { name: `preview of ${path}` }); }
-  artifactButton(path: string, name: 'Download' | 'Preview' | 'Hide') { return this.artifacts.locator('li', { hasText: path }).getByRole('button', { name }); }
+  /** a file's or folder's entry in the artifact tree, by its path in the run */
+  artifact(path: string) { return this.artifacts.locator(`li[data-path="${path}"]`); }
+  artifactButton(path: string, name: 'Download' | 'Preview' | 'Hide') { return this.artifact(path).getByRole('button', { name, exact: true }); }
+  /** opens or closes a folder of the artifact tree */
+  async toggleFolder(path: string): Promise<void> { await this.artifact(path).locator('> button.folder').click(); }
   /** the linear/log buttons of the metric history chart */
   scaleButton(scale: 'linear' | 'log') { return this.page.getByRole('group', { name: 'value axis' }).getByRole('button', { name: scale }); }
 

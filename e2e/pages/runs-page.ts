@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { registerModel } from './register-form';
 import { Screen } from './screen';
 
-const GRID = '[role=grid][aria-label=runs]';
+const GRID = '[role=treegrid][aria-label=runs]';
 
 export class RunsPage extends Screen {
   readonly filterBox = this.page.getByLabel('filter runs');
@@ -62,6 +62,17 @@ export class RunsPage extends Screen {
     const name = await this.page.locator(`${GRID} .grid-head .sticky-1`).boundingBox();
     return !!box && !!grid && !!name && box.x >= name.x + name.width - 1 && box.x + box.width <= grid.x + grid.width + 1;
   }
+
+  // Nested runs: a search row with "▸ n trials", its trials below it when expanded.
+  /** a run's row by its id */
+  rowById(runId: string) { return this.page.locator(`${GRID} [role=row][data-run-id="${runId}"]`); }
+  /** the expander button on a search's row */
+  expander(runId: string) { return this.rowById(runId).getByRole('button', { name: /^(expand|collapse) / }); }
+  /** the trial rows shown under a search */
+  childRows(parentRunId: string) { return this.page.locator(`${GRID} [role=row][data-parent-id="${parentRunId}"]`); }
+  /** the top-level run rows */
+  topRows() { return this.page.locator(`${GRID} [role=row][data-run-id][aria-level="1"]`); }
+  async charts(): Promise<void> { await this.page.getByRole('button', { name: 'Charts', exact: true }).click(); }
 
   /** Ctrl-click: adds the run to the selection */
   async select(text: string): Promise<void> { await this.row(text).click({ modifiers: ['Control'] }); }

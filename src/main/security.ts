@@ -7,7 +7,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   // React and echarts set element styles through the CSSOM; no inline <script> is ever allowed.
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  // blob: for artifact images the page builds from bytes core read (an SVG in an <img> runs no script)
+  "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

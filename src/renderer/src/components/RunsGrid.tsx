@@ -2,12 +2,14 @@
 // 10,000 runs scroll smoothly. Run name and the selection box stay put (sticky) while columns scroll.
 // Keys: ↑/↓, Home/End and PgUp/PgDn move (with Shift they extend the selection), Space selects (Shift
 // extends, Ctrl/⌘ toggles), Enter opens. The grid is one Tab stop (the row last focused), and coming back from
-// a run puts the focus on the row that opened it.
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+// a run puts the focus on the row that opened it. A tuning search is one row with "▸ n trials": → expands it
+// (then moves into its trials), ← collapses it or goes from a trial back to its search, as in a tree grid.
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RunRow } from '../../../shared/domain';
 import { fmtDuration, fmtMetric, fmtTime } from '../format';
 import { useRunsView } from '../store/runs-view';
+import { displayCount, displayIndex, expansions } from '../store/run-tree';
 
 const ROW = 34;
 /** the run last opened from the grid: focused again when the grid comes back (Back from the run) */
@@ -35,7 +37,9 @@ export function cellText(r: RunRow, key: string): string {
 }
 
 export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
-  const { rows, total, columns, orderBy, selected, anchor, ensure, select, sortBy } = useRunsView();
+  const { rows, total: topTotal, columns, orderBy, selected, anchor, ensure, select, sortBy, children, childCounts, rowIndex, rowAt, expand, collapse } = useRunsView();
+  const layout = useMemo(() => expansions((id) => rowIndex.get(id), children), [rowIndex, children]);
+  const total = displayCount(topTotal, layout);
   const [active, setActive] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
@@ -64,6 +68,7 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
     PageDown: (i) => i + page(), PageUp: (i) => i - page(),
   };
   const onKey = (e: KeyboardEvent<HTMLDivElement>, i: number, r: RunRow | undefined) => {
+    if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && r) { treeKey(e.key, i, r); e.preventDefault(); return; }
     const target = targets[e.key];
     if (target) {
       const j = Math.max(0, Math.min(total - 1, target(i)));
@@ -77,6 +82,15 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
     else if (e.key === ' ') { select(i, e.shiftKey ? 'range' : 'toggle'); e.preventDefault(); }
   };
   const open = (r: RunRow) => { lastOpened = r.runId; onOpen(r); };
+  const treeKey = (key: 'ArrowRight' | 'ArrowLeft', i: number, r: RunRow) => {
+    const { parentId } = rowAt(i);
+    if (parentId) { if (key === 'ArrowLeft') focusRow(displayIndex({ top: rowIndex.get(parentId) ?? 0, child: null }, layout)); return; }
+    if (!childCounts[r.runId]) return;
+    if (key === 'ArrowLeft') collapse(r.runId);
+    else if (r.runId in children) { if (children[r.runId]?.length) focusRow(i + 1); }
+    else void expand(r.runId);
+  };
+  const toggleExpanded = (e: MouseEvent, r: RunRow) => { e.stopPropagation(); if (r.runId in children) collapse(r.runId); else void expand(r.runId); };
   const onClick = (e: MouseEvent, i: number, r: RunRow | undefined) => {
     if (!r) return;
     if (e.shiftKey) select(i, 'range');
@@ -86,16 +100,26 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
   // Back from a run: focus its row once it is loaded.
   useEffect(() => {
     if (!lastOpened) return;
-    const i = rows.findIndex((r) => r?.runId === lastOpened);
+    const i = displayIndexOfRun(lastOpened);
     if (i < 0) return;
     lastOpened = null;
     setActive(i);
     focusRow(i);
   });
+  function displayIndexOfRun(runId: string): number {
+    const top = rowIndex.get(runId);
+    if (top !== undefined) return displayIndex({ top, child: null }, layout);
+    for (const [parent, kids] of Object.entries(children)) {
+      const child = kids?.findIndex((k) => k.runId === runId) ?? -1;
+      const at = rowIndex.get(parent);
+      if (child >= 0 && at !== undefined) return displayIndex({ top: at, child }, layout);
+    }
+    return -1;
+  }
   const tabStop = items.some((it) => it.index === active) ? active : items[0]?.index;
 
   return (
-    <div className="grid-scroll" ref={scroller} role="grid" aria-label="runs" aria-rowcount={total + 1} data-testid="runs-grid">
+    <div className="grid-scroll" ref={scroller} role="treegrid" aria-label="runs" aria-rowcount={total + 1} data-testid="runs-grid">
       <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: template }}>
         <div className="sticky-0" role="columnheader" />
         <div className="sticky-1" role="columnheader" aria-sort={sortKey === 'attributes.run_name' ? (sortDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
@@ -110,19 +134,29 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
       </div>
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {items.map((it) => {
-          const r = rows[it.index];
+          const { row: r, depth, parentId } = rowAt(it.index);
           const isSel = r ? selected.has(r.runId) : false;
+          const kids = r && depth === 0 ? childCounts[r.runId] ?? 0 : 0;
+          const expanded = r ? r.runId in children : false;
           return (
             <div key={it.key} data-index={it.index} role="row" aria-rowindex={it.index + 2} aria-selected={isSel} tabIndex={it.index === tabStop ? 0 : -1}
+              aria-level={depth + 1} aria-expanded={kids > 0 ? expanded : undefined} data-parent-id={parentId ?? undefined}
               data-skip-target={it.index === tabStop ? '' : undefined} onFocus={() => setActive(it.index)}
-              className={`grid-row${isSel ? ' selected' : ''}`} data-run-id={r?.runId}
+              className={`grid-row${isSel ? ' selected' : ''}${depth ? ' child' : ''}`} data-run-id={r?.runId}
               style={{ gridTemplateColumns: template, transform: `translateY(${it.start}px)` }}
               onKeyDown={(e) => onKey(e, it.index, r)} onClick={(e) => onClick(e, it.index, r)}>
               <div className="sticky-0" role="gridcell">
                 <input type="checkbox" aria-label={`select ${r?.name ?? 'run'}`} checked={isSel} disabled={!r}
                   onClick={(e) => { e.stopPropagation(); select(it.index, e.shiftKey ? 'range' : 'toggle'); }} onChange={() => {}} />
               </div>
-              <div className="sticky-1" role="gridcell" title={r?.name}>{r ? r.name : '…'}</div>
+              <div className="sticky-1 name-cell" role="gridcell" title={r?.name}>
+                {kids > 0 && r && (
+                  <button className="expander" tabIndex={-1} aria-label={`${expanded ? 'collapse' : 'expand'} ${r.name}`} onClick={(e) => toggleExpanded(e, r)}>
+                    {expanded ? '▾' : '▸'} {kids} {kids === 1 ? 'trial' : 'trials'}
+                  </button>
+                )}
+                <span className="run-name">{r ? r.name : '…'}</span>
+              </div>
               {columns.map((c) => (
                 <div key={c} role="gridcell" className={c.startsWith('metrics.') ? 'num' : ''}>
                   {r ? (c === 'attributes.status' ? <span className={`status ${r.status}`}>{r.status}</span> : cellText(r, c)) : ''}

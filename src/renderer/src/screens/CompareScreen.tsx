@@ -12,8 +12,16 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
 import { autoScale, barOption, historyOption, parallelOption, scatterOption, type YScale } from './compare-charts';
 import { ScaleToggle } from '../components/ScaleToggle';
+import { ChartsView } from './ChartsView';
 
+/** The runs' table and plots, or (view=charts) one chart per metric across them. */
 export function CompareScreen() {
+  const route = useApp((s) => s.route);
+  const ids = useMemo(() => (route.query.runs ?? '').split(',').filter(Boolean), [route.query.runs]);
+  return route.query.view === 'charts' ? <ChartsView ids={ids} /> : <CompareRuns />;
+}
+
+function CompareRuns() {
   const route = useApp((s) => s.route);
   const client = useApp((s) => s.client);
   const navigate = useApp((s) => s.navigate);
@@ -62,7 +70,10 @@ export function CompareScreen() {
   const shownParams = onlyDiff ? diffParams : paramKeys;
   return (
     <>
-      <p><button className="btn" onClick={() => navigate({ screen: 'runs' })}>← Runs</button></p>
+      <p className="row">
+        <button className="btn" onClick={() => navigate({ screen: 'runs' })}>← Runs</button>
+        <a className="btn" href={hashFor({ screen: 'compare', query: { runs: ids.join(','), view: 'charts' } })}>Charts of every metric</a>
+      </p>
       <h2>Compare {runs.length} runs</h2>
       <section className="card" style={{ marginBottom: 14, overflowX: 'auto' }}>
         <div className="row" style={{ justifyContent: 'space-between' }}>

@@ -9,9 +9,10 @@ import { NotesEditor, RunName, TagsEditor } from '../components/RunEditors';
 import { RegisterButton } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
-import { ScaleToggle } from '../components/ScaleToggle';
 import { ArtifactList } from '../components/ArtifactList';
-import { autoScale, historyLines, type YScale } from './compare-charts';
+import { defaultScale, MetricChartControls, MetricChartGrid } from '../components/MetricCharts';
+import type { YScale } from './compare-charts';
+import { DEFAULT_VIEW, type ChartView } from './metric-series';
 
 const ERROR_METRICS = ['rmse_train', 'rmse_val', 'rmse_test', 'mae_val', 'mae_test'];
 
@@ -41,10 +42,11 @@ export function RunDetail({ runId }: { runId: string }) {
       series: [{ type: 'bar', data: keys.map((k) => run.metrics[k]), barMaxWidth: 48, label: { show: true, position: 'top', formatter: (p: { value: number }) => p.value.toFixed(3) } }],
     };
   }, [run]);
+  // Metric charts: one per metric logged over steps, on a log axis by default only when values span decades.
   const [scaleChoice, setScale] = useState<YScale | null>(null);
-  const historySeries = useMemo(() => Object.entries(history).map(([name, points]) => ({ name, points })), [history]);
-  const yScale = scaleChoice ?? autoScale(historySeries);
-  const historyChart = useMemo(() => (historySeries.length ? historyLines(historySeries, 'value', yScale) : null), [historySeries, yScale]);
+  const [view, setView] = useState<ChartView>(DEFAULT_VIEW);
+  const charts = useMemo(() => Object.entries(history).map(([key, points]) => ({ key, series: [{ name: run?.name ?? key, points }] })), [history, run?.name]);
+  const scale = scaleChoice ?? defaultScale(charts);
 
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry}><button className="btn" onClick={() => navigate({ screen: 'runs' })}>Back to runs</button></ErrorNotice>;
   if (!run) return <p className="muted">Loading run…</p>;
@@ -64,7 +66,12 @@ export function RunDetail({ runId }: { runId: string }) {
         </section>
         <section className="card"><h3>Tags</h3><TagsEditor run={run} onChange={setRun} /><h3 style={{ marginTop: 16 }}>Notes</h3><NotesEditor run={run} onChange={setRun} /></section>
         {errorsChart && errorsChart.series[0].data.length > 0 && <section className="card wide"><h3>Errors (minutes)</h3><EChart option={errorsChart} label="error metrics chart" /></section>}
-        {historyChart && <section className="card wide"><div className="row" style={{ justifyContent: 'space-between' }}><h3>Metric history</h3><ScaleToggle value={yScale} onChange={setScale} /></div><EChart option={historyChart} label="metric history chart" /></section>}
+        {charts.length > 0 && (
+          <section className="card wide" aria-label="metric charts">
+            <div className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}><h3>Metric charts</h3><MetricChartControls scale={scale} onScale={setScale} view={view} onView={setView} /></div>
+            <MetricChartGrid charts={charts} scale={scale} view={view} />
+          </section>
+        )}
         <section className="card wide"><h3>Datasets</h3>
           <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th>sha256</th></tr></thead>
             <tbody>{run.inputs.map((i) => (

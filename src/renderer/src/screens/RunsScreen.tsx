@@ -15,6 +15,7 @@ import { RegisterButton } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
 import { ConnectFromPython } from '../components/ConnectFromPython';
+import { PushToMlflowButton } from '../components/MlflowTransfer';
 
 export function RunsScreen() {
   const route = useApp((s) => s.route);
@@ -85,7 +86,11 @@ function RunsList() {
         {selectedIds.length >= 2 && !trash && (
           <button className="btn primary" onClick={() => navigate({ screen: 'compare', query: { runs: selectedIds.join(',') } })}>Compare {selectedIds.length}</button>
         )}
+        {selectedIds.length >= 1 && !trash && (
+          <button className="btn" onClick={() => navigate({ screen: 'compare', query: { runs: selectedIds.join(','), view: 'charts' } })}>Charts</button>
+        )}
         {selectedIds.length === 1 && !trash && <RegisterButton runId={selectedIds[0]} />}
+        {!trash && <PushToMlflowButton choice={selectedIds.length ? { runIds: selectedIds } : { experimentIds: view.experimentIds }} />}
         {selectedIds.length > 0 && !trash && <button className="btn" onClick={() => act((c) => c.call('runs.setDeleted', { runIds: selectedIds, deleted: true }))}>Move to trash</button>}
         {selectedIds.length > 0 && trash && <button className="btn" onClick={() => act((c) => c.call('runs.setDeleted', { runIds: selectedIds, deleted: false }))}>Restore</button>}
         {selectedIds.length > 0 && trash && !confirmPurge && <button className="btn danger" onClick={() => setConfirmPurge(true)}>Delete for good…</button>}

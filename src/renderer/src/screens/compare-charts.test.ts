@@ -35,8 +35,8 @@ describe('metric history', () => {
   it('puts steps on an integer axis and the legend below the plot', () => {
     const o = historyLines([{ name: 'a', points: pts([3, 2]) }], 'value', 'linear');
     expect(o.xAxis.minInterval).toBe(1);
-    expect(o.xAxis.axisLabel.formatter(0.5)).toBe('');
-    expect(o.xAxis.axisLabel.formatter(2)).toBe('2');
+    expect(o.xAxis.axisLabel?.formatter?.(0.5)).toBe('');
+    expect(o.xAxis.axisLabel?.formatter?.(2)).toBe('2');
     expect(o.yAxis.type).toBe('value');
     expect(o.legend.bottom).toBe(0);
     expect(historyLines([{ name: 'a', points: pts([3, 2]) }], 'value', 'log').yAxis.type).toBe('log');

@@ -1,5 +1,9 @@
 // echarts options for the compare view, built from plain run data (no React here).
 import type { MetricPoint, Run } from '../../../shared/domain';
+import { DEFAULT_VIEW, fmtSeconds, seriesData, type ChartView } from './metric-series';
+
+/** echarts' default palette, named so a smoothed line and its faint raw values share a colour */
+export const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
 
 export type Axis = string; // a filter-language key: metrics.x or params.y
 
@@ -34,25 +38,46 @@ export function autoScale(series: { points: MetricPoint[] }[]): YScale {
 }
 
 /**
- * Metric histories as lines: steps on an integer axis, values on a linear or log axis fitted to the data (not
- * a fixed 1–10 decade), and the legend below the plot so it never covers tick labels.
+ * Metric histories as lines: steps on an integer axis (or relative / wall time), values on a linear or log axis
+ * fitted to the data (not a fixed 1–10 decade), and the legend below the plot so it never covers tick labels.
+ * With smoothing, each line is the smoothed curve over its raw values drawn faint (as MLflow and TensorBoard
+ * do); the legend toggles both.
  */
-export function historyLines(series: { name: string; points: MetricPoint[] }[], yName: string, scale: YScale) {
+export function historyLines(series: { name: string; points: MetricPoint[] }[], yName: string, scale: YScale, view: ChartView = DEFAULT_VIEW) {
   const log = scale === 'log';
+  const smoothed = view.smoothing > 0;
+  // time axes span the data only (echarts pads a short time span out to days otherwise)
+  const xAxis = view.x === 'wall'
+    ? { type: 'time', name: 'wall time', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', axisLabel: { hideOverlap: true } }
+    : view.x === 'relative'
+      ? { type: 'value', name: 'relative time', nameLocation: 'middle', nameGap: 24, min: 0, max: 'dataMax', axisLabel: { formatter: fmtSeconds, hideOverlap: true } }
+      : { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, minInterval: 1, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? String(v) : '') } };
+  const line = (s: { name: string; points: MetricPoint[] }, i: number) => ({
+    name: s.name, type: 'line', showSymbol: s.points.length < 30 && !smoothed, color: PALETTE[i % PALETTE.length],
+    data: seriesData(s.points, view, log),
+  });
   return {
     animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { bottom: 0, type: 'scroll', data: series.map((s) => s.name) },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? String(Number(v.toPrecision(5))) : String(v)) },
+    // long run names are cut in the legend (the tooltip has them whole), so several fit a row at 1024 px
+    legend: { bottom: 0, type: 'scroll', data: series.map((s) => s.name), textStyle: { width: 110, overflow: 'truncate' }, tooltip: { show: true } },
     grid: { left: 64, right: 24, top: 28, bottom: 64 },
-    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, minInterval: 1, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? String(v) : '') } },
-    yAxis: { type: log ? 'log' : 'value', name: yName, scale: true, axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(4))) } },
+    xAxis,
+    // a log axis fitted to the values too (echarts would otherwise show whole decades: 1–10 flattens RMSEs)
+    yAxis: { type: log ? 'log' : 'value', name: yName, scale: true, axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(4))), hideOverlap: true },
+      ...(log ? { min: (e: { min: number }) => e.min / 1.05, max: (e: { max: number }) => e.max * 1.05 } : {}) },
     dataZoom: [{ type: 'inside' }],
-    series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: s.points.length < 30, data: s.points.map((p) => [p.step, log ? Math.max(p.value, 1e-300) : p.value]) })),
+    series: [
+      ...series.map(line),
+      // the raw values behind a smoothed line: same colour, faint, no tooltip entry
+      ...(smoothed ? series.map((s, i) => ({ ...line(s, i), data: seriesData(s.points, { ...view, smoothing: 0 }, log), showSymbol: false,
+        lineStyle: { opacity: 0.25 }, silent: true, tooltip: { show: false }, z: 1 })) : []),
+    ],
   };
 }
 
-export function historyOption(runs: Run[], key: string, history: Record<string, MetricPoint[]>, scale: YScale) {
-  return historyLines(runs.map((r) => ({ name: r.name, points: history[r.runId] ?? [] })), key, scale);
+export function historyOption(runs: Run[], key: string, history: Record<string, MetricPoint[]>, scale: YScale, view: ChartView = DEFAULT_VIEW) {
+  return historyLines(runs.map((r) => ({ name: r.name, points: history[r.runId] ?? [] })), key, scale, view);
 }
 
 /** An axis name short enough to sit above its axis; the full name is in the tooltip. */

@@ -3,11 +3,12 @@
 // as the table scrolls, so 10,000 runs never load at once.
 import { create } from 'zustand';
 import type { RunKeys, RunLifecycle } from '../../../shared/contract';
-import type { ExperimentId, RunRow } from '../../../shared/domain';
+import type { ExperimentId, RunId, RunRow } from '../../../shared/domain';
 import type { ErrorCode } from '../../../shared/errors';
 import { toMeterError } from '../api/errors';
 import { FilterSyntaxError, parseFilter, parseOrderBy } from '../../../shared/search/parser';
 import { useApp } from './app-store';
+import { displayCount, expansions, slotAt, type Expansion } from './run-tree';
 
 export const PAGE = 200;
 export const DEFAULT_COLUMNS = ['attributes.status', 'params.model', 'params.featureSet', 'metrics.rmse_val', 'metrics.rmse_train', 'attributes.duration', 'attributes.start_time'];
@@ -35,7 +36,14 @@ interface RunsView {
   rows: (RunRow | undefined)[];
   error: FilterError | null;
   keys: RunKeys;
+  /** how many trials each search on the loaded pages has (matching the filter) */
+  childCounts: Record<string, number>;
+  /** the expanded searches' trials (null while they load), by the search's run id */
+  children: Record<string, RunRow[] | null>;
+  /** where each loaded top-level run sits in `rows` */
+  rowIndex: Map<string, number>;
   selected: Set<string>;
+  /** a display index (see rowAt) */
   anchor: number | null;
   version: number;
   loading: Set<number>;
@@ -48,9 +56,22 @@ interface RunsView {
   setExperiments(ids: ExperimentId[]): void;
   setLifecycle(l: RunLifecycle): void;
   ensure(index: number): void;
+  /** Indices below are display indices: top-level rows with the expanded searches' trials below them. */
+  layout(): Expansion[];
+  displayTotal(): number;
+  rowAt(index: number): { row: RunRow | undefined; depth: 0 | 1; parentId: string | null };
+  expand(runId: string): Promise<void>;
+  collapse(runId: string): void;
   select(index: number, mode: 'only' | 'toggle' | 'range'): void;
   clearSelection(): void;
 }
+
+/** The trash lists runs flat: a trashed trial of an active search would otherwise have no row to sit under. */
+const nests = (s: Pick<RunsView, 'lifecycle'>): boolean => s.lifecycle === 'active';
+
+const scopeOf = (s: Pick<RunsView, 'filter' | 'orderBy' | 'experimentIds' | 'lifecycle'>) => ({
+  filter: s.filter, orderBy: s.orderBy, experimentIds: s.experimentIds.length ? s.experimentIds : undefined, lifecycle: s.lifecycle,
+});
 
 const errorOf = (err: unknown): FilterError => {
   if (err instanceof FilterSyntaxError) return { code: 'INVALID_ARGUMENT', message: err.message, position: err.position };
@@ -67,14 +88,12 @@ export const useRunsView = create<RunsView>((set, get) => {
     const s = get();
     set({ loading: new Set(s.loading).add(page) });
     try {
-      const res = await c.call('runs.search', {
-        filter: s.filter, orderBy: s.orderBy, experimentIds: s.experimentIds.length ? s.experimentIds : undefined,
-        lifecycle: s.lifecycle, limit: PAGE, offset: page * PAGE,
-      });
+      const res = await c.call('runs.search', { ...scopeOf(s), topLevel: nests(s) || undefined, limit: PAGE, offset: page * PAGE });
       if (get().version !== version) return; // a newer query replaced this one
       const rows = get().rows.length === res.total ? [...get().rows] : new Array<RunRow | undefined>(res.total);
-      res.runs.forEach((r, i) => { rows[page * PAGE + i] = r; });
-      set({ rows, total: res.total, error: null });
+      const rowIndex = new Map(get().rowIndex);
+      res.runs.forEach((r, i) => { rows[page * PAGE + i] = r; rowIndex.set(r.runId, page * PAGE + i); });
+      set({ rows, rowIndex, total: res.total, error: null, childCounts: { ...get().childCounts, ...res.childCounts } });
     } catch (err) {
       if (get().version === version) set({ error: errorOf(err), rows: [], total: 0 });
     } finally {
@@ -83,9 +102,21 @@ export const useRunsView = create<RunsView>((set, get) => {
       set({ loading });
     }
   };
+  // A search's trials, with the same filter and order as the table (a search of ≤ MAX_PAGE trials loads at once).
+  const fetchChildren = async (runId: string, version: number) => {
+    const c = client();
+    if (!c) return;
+    try {
+      const res = await c.call('runs.search', { ...scopeOf(get()), parentRunId: runId as RunId, limit: 5000 });
+      if (get().version === version && runId in get().children) set({ children: { ...get().children, [runId]: res.runs } });
+    } catch (err) {
+      if (get().version === version) { const children = { ...get().children }; delete children[runId]; set({ children, error: errorOf(err) }); }
+    }
+  };
   return {
     filter: '', orderBy: '', columns: DEFAULT_COLUMNS, experimentIds: [], lifecycle: 'active',
     total: 0, rows: [], error: null, keys: { metrics: [], params: [], tags: [] }, selected: new Set(), anchor: null, version: 0, loading: new Set(),
+    childCounts: {}, children: {}, rowIndex: new Map(),
 
     fromQuery(q) {
       set({
@@ -105,8 +136,11 @@ export const useRunsView = create<RunsView>((set, get) => {
       if (!c) return;
       try { parseFilter(get().filter); parseOrderBy(get().orderBy); } catch (err) { set({ error: errorOf(err) }); return; }
       const version = get().version + 1;
-      set({ version, rows: [], selected: new Set(), anchor: null });
+      // searches stay expanded across a new filter or order; their trials are fetched again with it
+      const expanded = nests(get()) ? Object.keys(get().children) : [];
+      set({ version, rows: [], rowIndex: new Map(), childCounts: {}, children: Object.fromEntries(expanded.map((id) => [id, null])), selected: new Set(), anchor: null });
       c.call('runs.keys', {}).then((keys) => set({ keys }), () => {});
+      for (const id of expanded) void fetchChildren(id, version);
       await fetchPage(0, version);
     },
     sortBy(key) {
@@ -118,20 +152,41 @@ export const useRunsView = create<RunsView>((set, get) => {
     },
     setColumns(columns) { set({ columns }); },
     setExperiments(experimentIds) { set({ experimentIds }); void get().apply(); },
-    setLifecycle(lifecycle) { set({ lifecycle }); void get().apply(); },
-    ensure(index) {
+    setLifecycle(lifecycle) { set({ lifecycle, children: {} }); void get().apply(); },
+    ensure(display) {
+      const index = slotAt(display, get().layout()).top;
       const page = Math.floor(index / PAGE);
       const s = get();
       if (s.rows[index] === undefined && !s.loading.has(page) && index < s.total) void fetchPage(page, s.version);
     },
+    layout() { const s = get(); return expansions((id) => s.rowIndex.get(id), s.children); },
+    displayTotal() { return displayCount(get().total, get().layout()); },
+    rowAt(index) {
+      const s = get();
+      const slot = slotAt(index, s.layout());
+      const parent = s.rows[slot.top];
+      if (slot.child === null) return { row: parent, depth: 0, parentId: null };
+      return { row: (parent && s.children[parent.runId]?.[slot.child]) ?? undefined, depth: 1, parentId: parent?.runId ?? null };
+    },
+    async expand(runId) {
+      if (runId in get().children) return;
+      set({ children: { ...get().children, [runId]: null }, anchor: null });
+      await fetchChildren(runId, get().version);
+    },
+    collapse(runId) {
+      if (!(runId in get().children)) return;
+      const children = { ...get().children };
+      delete children[runId];
+      set({ children, anchor: null });
+    },
     select(index, mode) {
       const s = get();
-      const id = s.rows[index]?.runId;
+      const id = s.rowAt(index).row?.runId;
       if (!id) return;
       const selected = new Set(mode === 'only' ? [] : s.selected);
       if (mode === 'range' && s.anchor !== null) {
         const [a, b] = s.anchor < index ? [s.anchor, index] : [index, s.anchor];
-        for (let i = a; i <= b; i++) { const r = s.rows[i]; if (r) selected.add(r.runId); }
+        for (let i = a; i <= b; i++) { const r = s.rowAt(i).row; if (r) selected.add(r.runId); }
         set({ selected });
         return;
       }
