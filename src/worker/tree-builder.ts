@@ -1,11 +1,11 @@
 // A tree model's helper thread: a forest's share of the trees (see core/engine/trees/forest-parallel.ts), or
-// boosting's validation pass (core/engine/trees/boost-val.ts).
+// shard 1's part of growing boosting's trees and ending its rounds (core/engine/trees/tree-team.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildTrees, type TreeBuilderInput, type TreeBuilderMessage } from '../core/engine/trees/forest-parallel';
-import { serveValidation, type ValHelperInput } from '../core/engine/trees/boost-val';
+import { serveTeam, type TeamInput } from '../core/engine/trees/tree-team';
 
-if ((workerData as { kind?: string }).kind === 'boost-val') {
-  serveValidation(workerData as ValHelperInput);
+if ((workerData as { kind?: string }).kind === 'tree-team') {
+  serveTeam(workerData as TeamInput);
 } else {
   const post = (m: TreeBuilderMessage) => parentPort!.postMessage(m);
   const finished = buildTrees(workerData as TreeBuilderInput, (t, tree) => post({ type: 'tree', t, tree }));

@@ -1,6 +1,6 @@
 // Fast prediction: trees flattened to typed arrays and walked in a tight loop, one tree over all rows at a
 // time (each tree's arrays stay in cache).
-import type { Tree } from './grow-tree';
+import type { Tree } from './tree';
 import type { BinnedData } from './tree-data';
 
 export interface CompiledTree { feature: Int32Array; value: Float64Array; left: Int32Array; right: Int32Array }

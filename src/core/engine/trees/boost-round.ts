@@ -1,0 +1,72 @@
+// The end of a boosting round, for one shard of the training rows and one of the validation rows: add the new
+// tree to the predictions, take the squared errors and the next round's residuals. Both threads of a tree team
+// run it on their half (see tree-team.ts); the errors are added in a fixed order, so the numbers don't depend
+// on the number of threads.
+import { addBinnedTree, addLevelTree } from './tree-predict';
+
+export interface BoostArrays {
+  y: Float64Array;
+  pred: Float64Array;
+  /** the predictions of the best round so far (copied at the start of the round after it) */
+  best: Float64Array;
+  /** validation: row-major codes (F per row), targets, predictions, best predictions; empty without one */
+  F: number;
+  valCodes: Uint16Array;
+  valY: Float64Array;
+  valPred: Float64Array;
+  valBest: Float64Array;
+  /** the round's tree (tree-predict.ts BinnedTree layout), written before each round's step */
+  node: Int32Array;
+  value: Float64Array;
+  /** the same tree for the level-by-level walk (tree-predict.ts LevelTree), when it is shallow */
+  level: Int32Array;
+}
+
+/** Trees at most this deep walk the validation rows level by level (no branch per row); deeper ones row by row. */
+export const LEVEL_WALK_DEPTH = 12;
+
+export interface RoundStep {
+  from: number; to: number; valFrom: number; valTo: number;
+  /** the rows' leaves are in leafOf (every row was in the sample); otherwise walk the tree over the columns */
+  byLeaf: boolean;
+  /** the previous round was the best so far: keep its predictions before adding this tree */
+  snapshot: boolean;
+  /** the tree's depth when `level` holds it (≤ LEVEL_WALK_DEPTH), else 0 */
+  depth: number;
+}
+
+/** The leaf (node index) of row i, walking the tree over per-feature codes. */
+function leafByColumns(N: Int32Array, codes: Uint16Array[], i: number): number {
+  let q = 0;
+  let f = N[0];
+  while (f >= 0) {
+    q = (((codes[f][i] - N[q + 1]) >>> 0) <= N[q + 2] ? N[q + 3] : N[q + 3] + 1) << 2;
+    f = N[q];
+  }
+  return q >> 2;
+}
+
+/** Runs the step; out[0] = the train rows' squared error, out[1] = the validation rows'. */
+export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array): void {
+  const { y, pred, best, value: V } = b;
+  // Plain loops: TypedArray.set between shared buffers takes a slow generic path.
+  if (s.snapshot) {
+    for (let i = s.from; i < s.to; i++) best[i] = pred[i];
+    for (let i = s.valFrom; i < s.valTo; i++) b.valBest[i] = b.valPred[i];
+  }
+  let se = 0;
+  for (let i = s.from; i < s.to; i++) {
+    const leaf = s.byLeaf ? leafOf[i] : leafByColumns(b.node, codes, i);
+    const q = pred[i] + V[leaf];
+    pred[i] = q;
+    const r = y[i] - q;
+    g[i] = r;
+    se += r * r;
+  }
+  out[0] = se;
+  if (s.depth > 0) addLevelTree(b.valPred, { node: b.level, value: V, depth: s.depth }, b.valCodes, b.F, s.valFrom, s.valTo);
+  else addBinnedTree(b.valPred, { node: b.node, value: V }, b.valCodes, b.F, s.valFrom, s.valTo);
+  let sv = 0;
+  for (let i = s.valFrom; i < s.valTo; i++) { const r = b.valY[i] - b.valPred[i]; sv += r * r; }
+  out[1] = sv;
+}

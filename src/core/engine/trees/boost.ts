@@ -1,0 +1,114 @@
+// Gradient boosting with squared loss, XGBoost-style, on both cores: each round's tree is grown by a tree team
+// (tree-team.ts: the row work of large nodes split between this thread and a helper), and the round's end —
+// new predictions, residuals, train and validation errors — is split between them too. The numbers are the
+// same with or without the helper thread.
+import type { StepMetric } from '../../../shared/jobs';
+import { seededRandom as rng } from '../../../shared/random';
+import { LEVEL_WALK_DEPTH, type BoostArrays } from './boost-round';
+import { growSharded, workspaceFor, type Tree } from './grow-tree';
+import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
+import { binIndex, binRows, binTree, levelTree } from './tree-predict';
+import { TreeTeam, type TeamOptions } from './tree-team';
+
+export interface BoostParams {
+  nRounds: number; learningRate: number; maxDepth: number; minChildWeight: number; subsample: number;
+  regLambda: number; regAlpha: number; earlyStopping: number; seed: number;
+}
+
+/** `trainPred`/`valPred`: the predictions of the kept trees (the best round), exactly what predicting with them gives. */
+export interface BoostResult {
+  trees: Tree[]; base: number; bestRound: number; history: StepMetric[]; trainPred: Float64Array; valPred: Float64Array | null;
+  /** steps whose second shard the helper thread did, and those this thread did (no helper, or it was late) */
+  shardSteps: { helper: number; here: number };
+}
+
+/**
+ * Each round fits a tree to the residuals (g = y − ŷ, h = 1) on a row subsample, with L1/L2-regularised
+ * leaves shrunk by the learning rate. Stops when the validation RMSE hasn't improved for `earlyStopping`
+ * rounds and keeps the best round's trees. `onRound` gets each round's validation RMSE (null without one).
+ * `workerDir`: where tree-builder.js is, for the helper thread (null: this thread only); `teamOptions`: its tuning (tests).
+ */
+export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures; y: Float64Array } | null, p: BoostParams,
+  onRound: (round: number, lastVal: StepMetric | null) => void, binned?: BinnedData, workerDir: string | null = null, teamOptions?: TeamOptions): BoostResult {
+  const data = binned ?? binFeatures(raw);
+  const n = data.n;
+  let base = 0;
+  for (let i = 0; i < n; i++) base += y[i];
+  base /= n;
+  const F = data.features.length;
+  const index = binIndex(data);
+  const nv = val ? val.raw.n : 0;
+  const W = workspaceFor(data);
+  const maxNodes = Math.min(2 * n + 1, 2 ** Math.min(30, p.maxDepth + 1));
+  const arrays: BoostArrays = {
+    y, pred: new Float64Array(n).fill(base), best: new Float64Array(n), F,
+    valCodes: val ? binRows(data, index, val.raw.columns, nv) : new Uint16Array(0), valY: val ? val.y : new Float64Array(0),
+    valPred: new Float64Array(nv).fill(base), valBest: new Float64Array(nv), node: new Int32Array(4 * maxNodes), value: new Float64Array(maxNodes),
+    level: new Int32Array(p.maxDepth <= LEVEL_WALK_DEPTH ? 4 * maxNodes : 0),
+  };
+  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: new Float64Array(n), h: new Float64Array(n).fill(1), rows: new Int32Array(n), leafOf: new Int32Array(n) },
+    W.width, arrays, workerDir, teamOptions);
+  const { g, h, rows } = team.arrays;
+  const b = team.boostArrays!;
+  const pred = b.pred;
+  for (let i = 0; i < n; i++) g[i] = y[i] - base;
+  const rand = rng(p.seed + 17);
+  const settings = { maxDepth: p.maxDepth, minChildWeight: p.minChildWeight, lambda: p.regLambda, alpha: p.regAlpha };
+  const trees: Tree[] = [];
+  const history: StepMetric[] = [];
+  let best = Infinity;
+  let bestRound = 0;
+  // The previous round was the best so far: the next round's end keeps its predictions before adding a tree.
+  let snapshot = false;
+  const halfN = n >> 1;
+  const halfV = nv >> 1;
+  try {
+    for (let round = 1; round <= p.nRounds; round++) {
+      let m = n;
+      if (p.subsample < 1) {
+        m = 0;
+        for (let i = 0; i < n; i++) {
+          const used = rand() < p.subsample;
+          h[i] = used ? 1 : 0;
+          g[i] = used ? y[i] - pred[i] : 0;
+          if (used) rows[m++] = i;
+        }
+      } else for (let i = 0; i < n; i++) rows[i] = i;
+      const tree = growSharded(team, data, m, settings);
+      for (let k = 0; k < tree.value.length; k++) if (tree.feature[k] < 0) tree.value[k] *= p.learningRate;
+      trees.push(tree);
+      const compiled = binTree(tree, data, index)!;
+      // A plain loop: TypedArray.set into shared memory takes a slow generic path.
+      for (let k = 0; k < compiled.node.length; k++) b.node[k] = compiled.node[k];
+      for (let k = 0; k < compiled.value.length; k++) b.value[k] = compiled.value[k];
+      let depth = 0;
+      if (p.maxDepth <= LEVEL_WALK_DEPTH) {
+        const lt = levelTree(compiled);
+        for (let k = 0; k < lt.node.length; k++) b.level[k] = lt.node[k];
+        depth = lt.depth;
+      }
+      // Every row in the sample: the grower recorded each row's leaf, so no tree walk is needed.
+      const byLeaf = m === n;
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, depth }, { from: halfN, to: n, valFrom: halfV, valTo: nv, byLeaf, snapshot, depth });
+      snapshot = false;
+      history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n) });
+      let lastVal: StepMetric | null = null;
+      let stop = false;
+      if (val) {
+        const rmse = Math.sqrt(seVal / nv);
+        lastVal = { key: 'round_rmse_val', step: round, value: rmse };
+        history.push(lastVal);
+        if (rmse < best - 1e-12) { best = rmse; bestRound = round; snapshot = true; }
+        else stop = round - bestRound >= p.earlyStopping;
+      } else { bestRound = round; snapshot = true; }
+      onRound(round, lastVal);
+      if (stop) break;
+    }
+  } finally {
+    team.close();
+  }
+  // The best round's predictions: the current ones if it was the last round run, else the kept copy.
+  const trainPred = bestRound === 0 ? new Float64Array(n).fill(base) : Float64Array.from(snapshot ? pred : b.best);
+  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : Float64Array.from(snapshot ? b.valPred : b.valBest);
+  return { trees: trees.slice(0, bestRound), base, bestRound, history, trainPred, valPred, shardSteps: { ...team.handed } };
+}

@@ -1,0 +1,195 @@
+// Two threads on one tree. The rows of a tree are two shards (shard-ops.ts); for a large node this thread does
+// shard 0's part of a step while a helper thread does shard 1's, over shared memory, handed over with Atomics
+// (no messages: a step is tens of microseconds). The helper has to claim shard 1 first; when it is slow to
+// wake (busy cores), this thread claims it back and does it itself after shard 0, so a loaded machine costs
+// no waiting. Small nodes, or no helper (one core, small data, no worker script), run both parts here one
+// after the other: the same kernels, buffers and order of sums whoever runs a shard, so the trees and numbers
+// are the same with or without the helper.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { histRange, splitShard, sumRange, type ShardArrays, type SplitStep } from './shard-ops';
+import { roundShard, type BoostArrays, type RoundStep } from './boost-round';
+
+/** What the helper thread gets (all shared memory). */
+export interface TeamInput extends ShardArrays { kind: 'tree-team'; hist: Float64Array; ctl: Int32Array; res: Float64Array; boost: BoostArrays | null }
+
+// ctl: [posted step, done step, op, args…, shard 1's claim, result]. The claim holds the posted step while
+// shard 1 is unclaimed, −step once the helper has it, 0 once this thread has taken it back.
+const SEQ = 0, DONE = 1, OP = 2, A = 3, CLAIM = 14, RESULT = 15;
+const OP_STOP = -1, OP_ROOT = 1, OP_SPLIT = 2, OP_ROUND = 3;
+/** Nodes with fewer rows are cheaper to do here than to hand over. */
+const PARALLEL_ROWS = 2048;
+/** Fewer rows than this in all: no helper thread (its start-up costs more than it saves). */
+const HELPER_ROWS = 5000;
+
+/** Tests hand every step over (parallelRows 1) on data too small for a helper by default. */
+export interface TeamOptions { parallelRows?: number; helperRows?: number }
+/** Busy-wait this many polls (tens of microseconds) before sleeping: steps come close together. */
+const SPIN = 20_000;
+
+const shared = <T extends Uint16Array | Float64Array | Int32Array>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T =>
+  new C(new SharedArrayBuffer(Math.max(1, length) * C.BYTES_PER_ELEMENT));
+
+function writeSplit(ctl: Int32Array, s: SplitStep): void {
+  ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.start; ctl[A + 4] = s.end;
+  ctl[A + 5] = s.leaves ? 1 : 0; ctl[A + 6] = s.left; ctl[A + 7] = s.right; ctl[A + 8] = s.build; ctl[A + 9] = s.lopsided ? 1 : 0;
+}
+const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] === 1 });
+function writeRound(ctl: Int32Array, s: RoundStep): void {
+  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.depth;
+}
+const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, depth: c[A + 6] });
+
+/** The helper thread's loop (src/worker/tree-builder.ts runs it): shard 1's part of each step it claims in time. */
+export function serveTeam(inp: TeamInput): void {
+  const { ctl, res, hist } = inp;
+  const scratch = new Int32Array(inp.rows.length);
+  const two = new Float64Array(2);
+  let seen = 0;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, SEQ) === seen) if (++spins > SPIN) { Atomics.wait(ctl, SEQ, seen, 1000); spins = 0; }
+    seen = Atomics.load(ctl, SEQ);
+    if (ctl[OP] === OP_STOP) return;
+    // Too late (this thread took it back, or a newer step is posted): wait for the next one.
+    if (Atomics.compareExchange(ctl, CLAIM, seen, -seen) !== seen) continue;
+    const op = ctl[OP];
+    if (op === OP_ROOT) {
+      sumRange(inp, ctl[A], ctl[A + 1], two);
+      res[0] = two[0]; res[1] = two[1];
+      if (ctl[A + 2] === 1) histRange(inp, ctl[A], ctl[A + 1], hist);
+    } else if (op === OP_SPLIT) ctl[RESULT] = splitShard(inp, readSplit(ctl), scratch, hist);
+    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.codes, readRound(ctl), two); res[0] = two[0]; res[1] = two[1]; }
+    Atomics.store(ctl, DONE, seen);
+    Atomics.notify(ctl, DONE);
+  }
+}
+
+/**
+ * The grower's side. `arrays` are the rows, gradients and leaves the grower works on (shared memory when a
+ * helper runs); `hist1` is shard 1's partial histogram, added to shard 0's so both orders of work agree.
+ */
+export class TreeTeam {
+  readonly arrays: ShardArrays;
+  readonly boostArrays: BoostArrays | null;
+  private readonly hist1: Float64Array;
+  private readonly scratch: Int32Array;
+  private readonly two = new Float64Array(2);
+  private readonly helper: { worker: Worker; ctl: Int32Array; res: Float64Array; failure: Error | null } | null;
+  private seq = 0;
+  /** Steps shard 1 was done by the helper / taken back here (how well the two threads overlapped). */
+  readonly handed = { helper: 0, here: 0 };
+
+  private readonly parallelRows: number;
+
+  constructor(arrays: ShardArrays, width: number, boost: BoostArrays | null, workerDir: string | null, options: TeamOptions = {}) {
+    const script = workerDir === null ? null : join(workerDir, 'tree-builder.js');
+    this.parallelRows = options.parallelRows ?? PARALLEL_ROWS;
+    const useHelper = script !== null && existsSync(script) && availableParallelism() >= 2 && arrays.rows.length >= (options.helperRows ?? HELPER_ROWS);
+    this.scratch = new Int32Array(arrays.rows.length);
+    this.boostArrays = boost;
+    if (!useHelper) {
+      this.arrays = arrays;
+      this.hist1 = new Float64Array(width);
+      this.helper = null;
+      return;
+    }
+    const copy = <T extends Uint16Array | Float64Array | Int32Array>(a: T): T => {
+      if (a.buffer instanceof SharedArrayBuffer) return a;
+      const c = shared(a.constructor as unknown as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, a.length);
+      for (let i = 0; i < a.length; i++) c[i] = a[i];
+      return c;
+    };
+    this.arrays = { codes: arrays.codes.map(copy), offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), rows: copy(arrays.rows), leafOf: copy(arrays.leafOf) };
+    if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) if (k !== 'F') (boost as unknown as Record<string, Uint16Array | Float64Array | Int32Array>)[k] = copy(boost[k] as Float64Array);
+    this.hist1 = shared(Float64Array, width);
+    const inp: TeamInput = { kind: 'tree-team', ...this.arrays, hist: this.hist1, ctl: shared(Int32Array, 16), res: shared(Float64Array, 4), boost };
+    const worker = new Worker(script!, { workerData: inp });
+    worker.unref();
+    this.helper = { worker, ctl: inp.ctl, res: inp.res, failure: null };
+    worker.on('error', (err) => { this.helper!.failure = err; });
+  }
+
+  /** Whether a step over `rows` rows goes to the helper. */
+  private parallel(rows: number): boolean { return this.helper !== null && rows >= this.parallelRows; }
+
+  private post(op: number): void {
+    const { ctl } = this.helper!;
+    ctl[OP] = op;
+    const seq = ++this.seq;
+    Atomics.store(ctl, CLAIM, seq);
+    Atomics.store(ctl, SEQ, seq);
+    Atomics.notify(ctl, SEQ);
+  }
+
+  /** After shard 0: true when the helper has shard 1 (and is now done with it); false when it is ours to do. */
+  private helperDid(): boolean {
+    const hp = this.helper!;
+    if (Atomics.compareExchange(hp.ctl, CLAIM, this.seq, 0) === this.seq) { this.handed.here++; return false; }
+    this.handed.helper++;
+    let spins = 0;
+    const t0 = Date.now();
+    while (Atomics.load(hp.ctl, DONE) !== this.seq) {
+      if (++spins < SPIN) continue;
+      // This thread is blocked here, so a crashed helper's 'error' event can't arrive: give up after a minute.
+      if (hp.failure) throw hp.failure;
+      if (Date.now() - t0 > 60_000) throw new Error('the tree helper thread stopped answering');
+      Atomics.wait(hp.ctl, DONE, Atomics.load(hp.ctl, DONE), 200);
+    }
+    return true;
+  }
+
+  /** The root's Σg, Σh over both shards, and its histogram into `hist` when given. */
+  root(s0: number, e0: number, s1: number, e1: number, hist: Float64Array | null): { G: number; H: number } {
+    const d = this.arrays;
+    const par = this.parallel(e0 - s0 + e1 - s1);
+    if (par) { const c = this.helper!.ctl; c[A] = s1; c[A + 1] = e1; c[A + 2] = hist ? 1 : 0; this.post(OP_ROOT); }
+    sumRange(d, s0, e0, this.two);
+    const G0 = this.two[0], H0 = this.two[1];
+    if (hist) histRange(d, s0, e0, hist);
+    let G1: number, H1: number;
+    if (par && this.helperDid()) { G1 = this.helper!.res[0]; H1 = this.helper!.res[1]; }
+    else {
+      sumRange(d, s1, e1, this.two);
+      G1 = this.two[0]; H1 = this.two[1];
+      if (hist) histRange(d, s1, e1, this.hist1);
+    }
+    if (hist) this.addPartial(hist);
+    return { G: G0 + G1, H: H0 + H1 };
+  }
+
+  /** A split in both shards; returns each shard's left count. With `build`, `hist` gets that child's histogram. */
+  split(a: SplitStep, b: SplitStep, hist: Float64Array | null): [number, number] {
+    const par = this.parallel(a.end - a.start + b.end - b.start);
+    if (par) { writeSplit(this.helper!.ctl, b); this.post(OP_SPLIT); }
+    const n0 = splitShard(this.arrays, a, this.scratch, hist ?? this.hist1);
+    const n1 = par && this.helperDid() ? this.helper!.ctl[RESULT] : splitShard(this.arrays, b, this.scratch, this.hist1);
+    if (a.build && hist) this.addPartial(hist);
+    return [n0, n1];
+  }
+
+  /** A boosting round's end over both halves (see boost-round.ts); the train and validation squared errors. */
+  round(a: RoundStep, b: RoundStep): { se: number; seVal: number } {
+    const bo = this.boostArrays!;
+    const par = this.helper !== null;
+    if (par) { writeRound(this.helper!.ctl, b); this.post(OP_ROUND); }
+    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.codes, a, this.two);
+    const se0 = this.two[0], sv0 = this.two[1];
+    if (par && this.helperDid()) return { se: se0 + this.helper!.res[0], seVal: sv0 + this.helper!.res[1] };
+    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.codes, b, this.two);
+    return { se: se0 + this.two[0], seVal: sv0 + this.two[1] };
+  }
+
+  private addPartial(hist: Float64Array): void {
+    const p = this.hist1;
+    for (let k = 0; k < hist.length; k++) hist[k] += p[k];
+  }
+
+  close(): void {
+    if (!this.helper) return;
+    this.post(OP_STOP);
+    void this.helper.worker.terminate();
+  }
+}
