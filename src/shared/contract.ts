@@ -63,6 +63,9 @@ const none = s.object({});
 const runId = s.id<RunId>();
 const jobId = s.id<JobId>();
 const datasetId = s.id<DatasetId>();
+/** One dataset, or several of one kind read as one set (e.g. twelve months for a year); at most 1,000. */
+const datasetIds = s.custom<DatasetId | DatasetId[]>('dataset id | [dataset id, …]', (v, at) =>
+  (Array.isArray(v) ? s.array(datasetId, { min: 1, max: 1000 }).parse(v, at) : datasetId.parse(v, at)));
 const experimentId = s.id<ExperimentId>();
 const modelName = s.string({ max: 256 });
 const version = s.integer({ min: 1 });
@@ -103,9 +106,9 @@ const trainingBase = s.object({
   /** only what differs from the model's defaults (src/shared/model-params.ts) */
   params: s.optional(s.record(s.number())),
   featureSet: s.custom<FeatureSet>(FEATURE_SETS.join(' | '), (v, at) => checkFeatureSet(s.string().parse(v, at))),
-  train: datasetId,
-  val: datasetId,
-  test: s.optional(datasetId),
+  train: datasetIds,
+  val: datasetIds,
+  test: s.optional(datasetIds),
   source: s.optional(runSource),
 });
 /** A training job: the model and its own typed parameters ({model: 'rf', params: {nTrees: 200}}), features, data. */
@@ -144,6 +147,8 @@ export const CONTRACT = {
   'app.info': method(none, 'Version, home folder, database and the shipped sample files.').returns<AppInfo>(),
 
   'data.import': method(s.object({ path: s.string() }), 'Check a TLC parquet file and record it as a dataset (path + sha256).').returns<Dataset>(),
+  'data.importMany': method(s.object({ paths: s.array(s.string(), { min: 1, max: 1000 }), oneKindFor: s.optional(s.oneOf(['train', 'val', 'test'] as const)) }),
+    'Check several parquet files, then record them all, or none when one fails (named); with oneKindFor, files of different kinds are refused for that role.').returns<Dataset[]>(),
   'data.list': method(none, 'Every recorded dataset.').returns<Dataset[]>(),
   'data.get': method(s.object({ datasetId }), 'One dataset with its schema report.').returns<Dataset>(),
   'data.remove': method(s.object({ datasetId }), "Remove a dataset record (refused, naming them, while runs read it); the app's own copy of an uploaded file goes with it.").returns<{ removed: true; fileRemoved: boolean }>(),

@@ -1,8 +1,10 @@
 // Import = check the file in a worker, hash it, record it. A bad file throws before anything is written.
 import { basename, resolve } from 'node:path';
-import type { Dataset } from '../../shared/domain';
+import type { Dataset, DatasetRole, SchemaReport } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { upsertDataset } from '../store/datasets-repo';
+import { inTransaction } from '../store/db';
+import { checkOneKind } from '../engine/training-limits';
 import { hashDataFile } from './file-hash';
 
 export async function importDataset(ctx: CoreContext, rawPath: string): Promise<Dataset> {
@@ -11,4 +13,28 @@ export async function importDataset(ctx: CoreContext, rawPath: string): Promise<
   // Hash and size from one open of the file; if it vanished since the check, that is FILE_UNREADABLE naming it.
   const { sha256, sizeBytes } = await hashDataFile(path);
   return upsertDataset(ctx.db, { path, fileName: basename(path), sha256, sizeBytes, report });
+}
+
+/** Files checked at once: each check is a worker decoding a whole file, and the machine may have two cores. */
+const PARALLEL_CHECKS = 2;
+
+/**
+ * Several files (a year of months): every file is checked and hashed first, two at a time, and only then are
+ * all recorded in one transaction, so one bad file among twelve leaves the store as it was. With `oneKindFor`,
+ * files of different kinds are refused for that role, also before anything is recorded.
+ */
+export async function importDatasets(ctx: CoreContext, rawPaths: string[], oneKindFor?: DatasetRole): Promise<Dataset[]> {
+  const paths = rawPaths.map((p) => resolve(p));
+  const checked: { path: string; report: SchemaReport; sha256: string; sizeBytes: number }[] = new Array(paths.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const k = next++;
+      const report = await ctx.jobs.run('inspect', { path: paths[k] });
+      checked[k] = { path: paths[k], report, ...(await hashDataFile(paths[k])) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_CHECKS, paths.length) }, worker));
+  if (oneKindFor) checkOneKind(oneKindFor, checked.map((c) => ({ fileName: basename(c.path), kind: c.report.kind })));
+  return inTransaction(ctx.db, () => checked.map((c) => upsertDataset(ctx.db, { path: c.path, fileName: basename(c.path), sha256: c.sha256, sizeBytes: c.sizeBytes, report: c.report })));
 }

@@ -8,7 +8,7 @@ import { checkSameFeatureFamily, type FeatureSet, type FeatureSpec } from '../..
 import type { ProgressFn, TrainJobSpec } from '../../shared/jobs';
 import type { TripColumns } from '../data/tlc-reader';
 import { chunkCount, openTripFile, tripChunks, type TripFile } from '../data/trip-chunks';
-import { checkTripCounts } from './training-limits';
+import { checkOneKind, checkTripCounts } from './training-limits';
 import { featureSpecFor } from './features';
 
 export type Role = 'train' | 'val' | 'test';
@@ -42,23 +42,11 @@ export function openSources(spec: TrainJobSpec, featureSet: FeatureSet): Sources
     const twice = paths.find((p, i) => paths.indexOf(p) !== i);
     if (twice) throw new MeterError('INVALID_ARGUMENT', `The ${role} files list ${basename(twice)} twice; give each file once.`, { file: basename(twice), role });
     files[role] = paths.map(openTripFile);
-    checkOneKind(role, files[role]!);
+    checkOneKind(role, files[role]!.map((f) => ({ fileName: f.fileName, kind: f.family.kind })));
   }
   const train = files.train![0];
   for (const role of roles) for (const f of files[role]!) checkSameFeatureFamily(role, f.fileName, f.family.kind, { kind: train.family.kind, fileName: train.fileName });
   return { roles: [...roles], files, featureSpec: featureSpecFor(featureSet, train.family.distance !== null), kind: train.family.kind };
-}
-
-/** Refuses a role whose files are of different kinds, naming one file of each. */
-export function checkOneKind(role: string, files: readonly { fileName: string; kind?: string; family?: { kind: string } }[]): void {
-  const kindOf = (f: (typeof files)[number]): string => f.family?.kind ?? f.kind ?? '';
-  const first = files[0];
-  const other = files.find((f) => kindOf(f) !== kindOf(first));
-  if (!other) return;
-  throw new MeterError('SCHEMA_MISMATCH',
-    `The ${role} files mix kinds: ${first.fileName} is ${kindOf(first)} but ${other.fileName} is ${kindOf(other)}. ` +
-    `Trips of different kinds are not one data set; choose files of one kind (green, yellow or fhv) for the ${role} set.`,
-    { role, file: other.fileName, kind: kindOf(other), expected: kindOf(first) });
 }
 
 /** Streams `role`'s files chunk by chunk into `onChunk`; returns each file's kept rows. Progress counts chunks. */

@@ -29,3 +29,15 @@ export function checkTripCounts(counts: readonly RoleTrips[]): void {
       { file: fileName, role, trips, minimum: need });
   }
 }
+
+/** Refuses a role whose files are of different kinds, naming one file of each. */
+export function checkOneKind(role: string, files: readonly { fileName: string; kind: string }[]): void {
+  const kindOf = (f: { kind: string }): string => f.kind;
+  const first = files[0];
+  const other = files.find((f) => kindOf(f) !== kindOf(first));
+  if (!other) return;
+  throw new MeterError('SCHEMA_MISMATCH',
+    `The ${role} files mix kinds: ${first.fileName} is ${kindOf(first)} but ${other.fileName} is ${kindOf(other)}. ` +
+    `Trips of different kinds are not one data set; choose files of one kind (green, yellow or fhv) for the ${role} set.`,
+    { role, file: other.fileName, kind: kindOf(other), expected: kindOf(first) });
+}

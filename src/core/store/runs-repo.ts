@@ -36,8 +36,10 @@ export function createRun(db: Db, r: NewRun): RunId {
     logParams(db, asRunId(runId), r.params);
     const tag = db.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
     for (const [k, v] of Object.entries(r.tags)) tag.run(runId, k, v);
-    const input = db.prepare('INSERT INTO run_inputs (run_id, dataset_id, role) VALUES (?, ?, ?)');
-    for (const i of r.inputs) input.run(runId, i.datasetId, i.role);
+    // Several files per role keep the order they were given in. (No statement without inputs: the migration
+    // tests write runs into databases older than 0013's position column.)
+    const input = r.inputs.length ? db.prepare('INSERT INTO run_inputs (run_id, dataset_id, role, position) VALUES (?, ?, ?, ?)') : null;
+    r.inputs.forEach((i, k) => input!.run(runId, i.datasetId, i.role, r.inputs.slice(0, k).filter((o) => o.role === i.role).length));
   });
   return asRunId(runId);
 }
@@ -218,8 +220,9 @@ export function getRun(db: Db, runId: RunId): Run {
   const row = db.prepare(`${RUN_SELECT} WHERE r.run_id = ?`).get(runId) as RunDbRow | undefined;
   if (!row) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
   const [base] = toRows(db, [row]);
-  const inputs = (db.prepare('SELECT dataset_id, role FROM run_inputs WHERE run_id = ? ORDER BY role').all(runId) as { dataset_id: string; role: DatasetRole }[])
-    .map((i) => ({ role: i.role, dataset: getDataset(db, i.dataset_id as DatasetId) }));
+  // SELECT * and rowid order (= position order): the migration tests read runs from databases before 0013.
+  const inputs = (db.prepare('SELECT * FROM run_inputs WHERE run_id = ? ORDER BY role, rowid').all(runId) as { dataset_id: string; role: DatasetRole; rows?: number | null }[])
+    .map((i) => ({ role: i.role, dataset: getDataset(db, i.dataset_id as DatasetId), rows: i.rows ?? null }));
   const artifacts = (db.prepare('SELECT path, size_bytes, created_ms FROM artifacts WHERE run_id = ? ORDER BY path').all(runId) as { path: string; size_bytes: number; created_ms: number }[])
     .map((a): Artifact => ({ path: a.path, sizeBytes: a.size_bytes, createdMs: a.created_ms }));
   const historyKeys = (db.prepare('SELECT key FROM run_metrics WHERE run_id = ? GROUP BY key HAVING COUNT(*) > 1 ORDER BY key').all(runId) as { key: string }[]).map((k) => k.key);

@@ -5,16 +5,16 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
-import { checkSameFeatureFamily, MODEL_ARTIFACT, type Dataset, type DatasetId, type DatasetRole, type JobId, type RunId } from '../../shared/domain';
+import { MODEL_ARTIFACT, type JobId, type RunId } from '../../shared/domain';
 import type { TrainJobPartial, TrainJobResult } from '../../shared/jobs';
 import type { TrainingRequest } from '../../shared/contract';
 import { resolveParams } from '../../shared/model-params';
 import type { CoreContext } from '../context';
-import { getDataset } from '../store/datasets-repo';
 import { ensureExperiment } from '../store/experiments-repo';
 import { createRun, endRun, logMetrics, recordArtifact } from '../store/runs-repo';
 import { inTransaction } from '../store/db';
-import { checkTripCounts } from '../engine/training-limits';
+import { recordInputRows } from '../store/run-inputs-repo';
+import { resolveRoleDatasets } from './role-datasets';
 
 /** Writes the model file atomically (temp + rename) so a crash never leaves half a model. */
 function writeModelArtifact(ctx: CoreContext, runId: RunId, result: TrainJobResult): number {
@@ -40,6 +40,7 @@ function saveResult(ctx: CoreContext, runId: RunId, result: TrainJobResult, mode
   };
   logMetrics(ctx.db, runId, Object.entries(metrics).map(([key, value]) => ({ key, value, step: 0 })));
   logMetrics(ctx.db, runId, result.history);
+  recordInputRows(ctx.db, runId, result.fileRows);
   recordArtifact(ctx.db, runId, MODEL_ARTIFACT, modelBytes);
   endRun(ctx.db, runId, 'FINISHED');
   return result.metrics;
@@ -52,12 +53,9 @@ export interface IntermediateReports { every: number; onValue: (v: TrainJobParti
 /** `parentJobId`: the search whose trial this is; `tags` go on the run as it is created. */
 export function startTraining(ctx: CoreContext, req: TrainingRequest, opts: { parentJobId?: JobId; tags?: Record<string, string>; intermediate?: IntermediateReports } = {}): { jobId: JobId; runId: RunId } {
   const params = resolveParams(req.model, req.params);
-  const roles: [DatasetRole, DatasetId][] = [['train', req.train], ['val', req.val], ...(req.test ? [['test', req.test] as [DatasetRole, DatasetId]] : [])];
-  const datasets = new Map<DatasetRole, Dataset>(roles.map(([role, id]) => [role, getDataset(ctx.db, id)]));
-  const train = datasets.get('train')!;
-  for (const [role, d] of datasets) checkSameFeatureFamily(role, d.fileName, d.kind, train);
-  // The import reports know how many trips each file keeps: too few is refused before a run exists.
-  checkTripCounts([...datasets].map(([role, d]) => ({ role, fileName: d.fileName, trips: d.report.filter.kept })));
+  // One dataset or several per role; kinds, features and trip counts (from the import reports) are checked
+  // before a run exists.
+  const datasets = resolveRoleDatasets(ctx, req);
   const runName = req.runName ?? `${req.model}-${req.featureSet}-${randomBytes(2).toString('hex')}`;
   const runId = inTransaction(ctx.db, () => {
     const experiment = ensureExperiment(ctx.db, req.experiment);
@@ -67,10 +65,11 @@ export function startTraining(ctx: CoreContext, req: TrainingRequest, opts: { pa
       params: { model: req.model, featureSet: req.featureSet, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) },
       tags: { 'meter.version': ctx.version, ...opts.tags },
       source: req.source ?? { type: 'API', name: 'api' },
-      inputs: roles.map(([role, datasetId]) => ({ role, datasetId })),
+      inputs: [...datasets].flatMap(([role, ds]) => ds.map((d) => ({ role, datasetId: d.datasetId }))),
     });
   });
-  const files = { train: train.path, val: datasets.get('val')!.path, ...(datasets.has('test') ? { test: datasets.get('test')!.path } : {}) };
+  const pathsOf = (role: 'train' | 'val' | 'test'): string[] => (datasets.get(role) ?? []).map((d) => d.path);
+  const files = { train: pathsOf('train'), val: pathsOf('val'), ...(datasets.has('test') ? { test: pathsOf('test') } : {}) };
   let modelBytes = 0;
   const reportEvery = opts.intermediate?.every;
   const jobId = ctx.jobs.start('train', { model: req.model, params, featureSet: req.featureSet, files, ...(reportEvery ? { reportEvery } : {}) }, {

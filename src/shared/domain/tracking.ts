@@ -49,6 +49,8 @@ export type DatasetRole = 'train' | 'val' | 'test';
 export interface RunInput {
   role: DatasetRole;
   dataset: Dataset;
+  /** trips the run kept from this file (1–60 minutes); null before it finished, and for runs older than 0013 */
+  rows: number | null;
 }
 
 export interface Artifact {
