@@ -5,12 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
 import { asRunId, type RunId, type RunStatus } from '../../shared/domain';
-import type { RunSearchQuery } from '../../shared/contract';
 import { inTransaction, type Db } from '../store/db';
 import { createRun, getRun, logMetrics, logParams, setTag, type MetricInput } from '../store/runs-repo';
 import { deleteTag, renameRun } from '../store/run-lifecycle';
-import { MAX_PAGE, searchRuns } from '../store/run-search';
-import { meterExperimentId, mlflowIdOf, type ViewType } from './experiments';
+import { meterExperimentId, mlflowIdOf } from './experiments';
 
 export interface MlflowMetric { key: string; value: number; timestamp: number; step: number }
 export interface MlflowDatasetInput {
@@ -114,9 +112,11 @@ export function setMlflowRunDeleted(db: Db, rawId: unknown, deleted: boolean): v
   });
 }
 
+/** Every write checks this first: one indexed read of runs, not the whole run (the store's getRun reads seven tables). */
 function refuseDeleted(db: Db, runId: RunId): void {
-  const run = getRun(db, runId);
-  if (run.deletedMs !== null) throw new MeterError('INVALID_STATE', `The run ${runId} must be in the 'active' state. Current state is deleted.`);
+  const run = db.prepare('SELECT deleted_ms FROM runs WHERE run_id = ?').get(runId) as { deleted_ms: number | null } | undefined;
+  if (!run) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
+  if (run.deleted_ms !== null) throw new MeterError('INVALID_STATE', `The run ${runId} must be in the 'active' state. Current state is deleted.`);
 }
 
 export function metricValue(raw: unknown, key: string): number {
@@ -217,40 +217,4 @@ export function mlflowMetricHistory(db: Db, rawId: unknown, key: string): Mlflow
   return (db.prepare('SELECT value, is_nan, step, timestamp_ms FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp_ms, rowid').all(runId, key) as
     { value: number | null; is_nan: number; step: number; timestamp_ms: number }[])
     .map((p) => ({ key, value: p.is_nan ? NaN : (p.value as number), timestamp: p.timestamp_ms, step: p.step }));
-}
-
-const LIFECYCLE: Record<ViewType, NonNullable<RunSearchQuery['lifecycle']>> = { ACTIVE_ONLY: 'active', DELETED_ONLY: 'deleted', ALL: 'all' };
-
-/**
- * MLflow's runs/search over Meter's filter language (a superset of MLflow's syntax). One difference kept
- * MLflow's way: a key no run has is no match (an empty page), where Meter's own search names the typo.
- */
-export function searchMlflowRuns(db: Db, q: { experimentIds: unknown[]; filter?: string; orderBy?: string[]; view: ViewType; maxResults?: number; offset: number }): { runs: MlflowRun[]; nextOffset: number | null } {
-  if (q.experimentIds.length === 0) return { runs: [], nextOffset: null };
-  const experimentIds = q.experimentIds.map((id) => meterExperimentId(db, id));
-  const limit = Math.min(q.maxResults ?? 1000, MAX_PAGE);
-  if (!Number.isInteger(limit) || limit < 1) throw new MeterError('INVALID_ARGUMENT', `max_results must be a positive integer; got ${String(q.maxResults)}.`);
-  const orderBy = (q.orderBy ?? []).map((o) => o.trim()).filter((o) => o !== '');
-  const search = (order: string[]) => searchRuns(db, {
-    experimentIds, filter: q.filter ?? '', orderBy: [...order, 'attributes.start_time DESC', 'attributes.run_id ASC'].join(', '),
-    lifecycle: LIFECYCLE[q.view], limit, offset: q.offset,
-  } as RunSearchQuery);
-  const unknownKey = (err: unknown, where: 'filter' | 'order'): boolean =>
-    err instanceof MeterError && err.message.startsWith(`In the ${where} `) && /no run has a (metric|param|tag) "/.test(err.message);
-  let result;
-  try {
-    result = search(orderBy);
-  } catch (err) {
-    if (unknownKey(err, 'filter')) return { runs: [], nextOffset: null };
-    if (!unknownKey(err, 'order')) throw err;
-    // Ordering by a key no run has orders nothing (MLflow puts runs without the key last: here, all of them).
-    try {
-      result = search(orderBy.filter((term) => { try { search([term]); return true; } catch (e) { if (unknownKey(e, 'order')) return false; throw e; } }));
-    } catch (e) {
-      if (unknownKey(e, 'filter')) return { runs: [], nextOffset: null };
-      throw e;
-    }
-  }
-  const next = result.offset + result.runs.length;
-  return { runs: result.runs.map((r) => getMlflowRun(db, r.runId)), nextOffset: next < result.total ? next : null };
 }

@@ -3,6 +3,7 @@
 import type { CoreContext } from '../../core/context';
 import * as exps from '../../core/mlflow/experiments';
 import * as runs from '../../core/mlflow/runs';
+import { searchMlflowRuns } from '../../core/mlflow/search-runs';
 import * as reg from '../../core/mlflow/registry';
 import * as lm from '../../core/mlflow/logged-models';
 import { MeterError } from '../../shared/errors';
@@ -84,7 +85,7 @@ const R: Record<string, Partial<Record<Method, Handler>>> = {
   'runs/restore': { POST: (c, a) => { runs.setMlflowRunDeleted(c.db, runIdOf(a), false); return empty; } },
   'runs/search': {
     POST: (c, a) => {
-      const found = runs.searchMlflowRuns(c.db, {
+      const found = searchMlflowRuns(c.db, {
         experimentIds: a.strList('experiment_ids'), filter: a.optStr('filter'), orderBy: a.strList('order_by'),
         view: exps.viewType(a.raw.run_view_type, 'run_view_type'), maxResults: a.optInt('max_results'), offset: offsetOf(a.optStr('page_token')),
       });
