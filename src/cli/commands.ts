@@ -6,6 +6,7 @@ import { asRunId, type Run } from '../shared/domain';
 import { numberFlag, one, paramFlags, parseArgs } from './args';
 import { fmt, followJob, formatMs, table } from './print';
 import { runLifecycleCommand } from './runs-commands';
+import { filesForFlag, spreadFileFlags } from './file-args';
 
 import type { Io } from './io';
 
@@ -36,26 +37,33 @@ export async function importCommand(client: MeterClient, args: string[], io: Io)
 }
 
 export async function trainCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { switches: ['json'], values: ['train', 'val', 'test', 'model', 'alpha', 'param', 'features', 'experiment', 'name'] });
+  // --train/--val/--test take several files or globs each (expanded here, not by a shell).
+  const p = parseArgs(spreadFileFlags(args, ['train', 'val', 'test']), { switches: ['json'], values: ['train', 'val', 'test', 'model', 'alpha', 'param', 'features', 'experiment', 'name'] });
   if (p.positionals.length) throw new MeterError('INVALID_ARGUMENT', `meter train takes no positional arguments (got "${p.positionals[0]}"); use --train and --val.`);
   const info = await client.call('app.info', {});
-  let trainPath = one(p, 'train');
-  let valPath = one(p, 'val');
-  if (!trainPath && !valPath) ({ train: trainPath, val: valPath } = info.sampleFiles);
-  if (!trainPath || !valPath) throw new MeterError('INVALID_ARGUMENT', 'Give both --train and --val, or neither to use the shipped sample.');
-  const testPath = one(p, 'test');
+  let trainFiles = p.flags.get('train') ?? [];
+  let valFiles = p.flags.get('val') ?? [];
+  if (!trainFiles.length && !valFiles.length) ({ train: trainFiles, val: valFiles } = { train: [info.sampleFiles.train], val: [info.sampleFiles.val] });
+  if (!trainFiles.length || !valFiles.length) throw new MeterError('INVALID_ARGUMENT', 'Give both --train and --val, or neither to use the shipped sample.');
+  const roles = { train: filesForFlag('train', trainFiles, io.cwd), val: filesForFlag('val', valFiles, io.cwd), test: filesForFlag('test', p.flags.get('test') ?? [], io.cwd) };
   const params = paramFlags(p);
   const alpha = numberFlag(p, 'alpha');
   if (alpha !== undefined) params.alpha = alpha;
   const model = one(p, 'model') ?? 'linear';
   const featureSet = one(p, 'features') ?? 'basic';
 
-  const train = await client.call('data.import', { path: trainPath });
-  const val = await client.call('data.import', { path: valPath });
-  const test = testPath ? await client.call('data.import', { path: testPath }) : null;
+  // Every file is checked before any is recorded: a bad file or a mix of kinds in a role changes nothing.
+  const all = [...roles.train, ...roles.val, ...roles.test];
+  const datasets = await client.call('data.importMany', { paths: all, roles: all.map((_, k) => (k < roles.train.length ? 'train' : k < roles.train.length + roles.val.length ? 'val' : 'test')) });
+  const ids = datasets.map((d) => d.datasetId);
+  const train = ids.slice(0, roles.train.length);
+  const val = ids.slice(roles.train.length, roles.train.length + roles.val.length);
+  const test = roles.test.length ? ids.slice(roles.train.length + roles.val.length) : null;
+  const idOrList = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
+  if (all.length > 2 && !p.switches.has('json')) io.out(`${roles.train.length} train file${roles.train.length === 1 ? '' : 's'}, ${roles.val.length} validation${roles.test.length ? `, ${roles.test.length} test` : ''}`);
   const started = await client.call('jobs.startTraining', {
     experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), model: model as 'linear', featureSet: featureSet as 'basic', params,
-    train: train.datasetId, val: val.datasetId, ...(test ? { test: test.datasetId } : {}),
+    train: idOrList(train), val: idOrList(val), ...(test ? { test: idOrList(test) } : {}),
     source: { type: 'CLI', name: ['meter', ...io.argv].join(' '), gitCommit: gitCommit(io.cwd) ?? undefined },
   });
   const outcome = await followJob(client, started.jobId, io.err);
@@ -86,8 +94,9 @@ function runDetail(r: Run): string {
   lines.push('', 'params', table(['key', 'value'], Object.entries(r.params).sort().map(([k, v]) => [k, v])));
   lines.push('', 'metrics', table(['key', 'value'], Object.entries(r.metrics).sort().map(([k, v]) => [k, String(v)])));
   if (r.historyKeys.length) lines.push(`history: ${r.historyKeys.join(', ')}`);
-  lines.push('', 'inputs', table(['role', 'file', 'kind', 'month', 'rows', 'sha256'],
-    r.inputs.map((i) => [i.role, i.dataset.fileName, i.dataset.kind, i.dataset.pickupMonth ?? '', String(i.dataset.rows), i.dataset.sha256.slice(0, 16)])));
+  // rows: the file's rows; trips used: what the run kept from it (1–60 minutes), known once it finished
+  lines.push('', 'inputs', table(['role', 'file', 'kind', 'month', 'rows', 'trips used', 'sha256'],
+    r.inputs.map((i) => [i.role, i.dataset.fileName, i.dataset.kind, i.dataset.pickupMonth ?? '', String(i.dataset.rows), i.rows === null ? '' : String(i.rows), i.dataset.sha256.slice(0, 16)])));
   lines.push('', 'artifacts', r.artifacts.length ? r.artifacts.map((a) => `  ${a.path} (${a.sizeBytes} bytes)`).join('\n') : '  none');
   if (Object.keys(r.tags).length) lines.push('', 'tags', table(['key', 'value'], Object.entries(r.tags)));
   if (r.notes) lines.push('', 'notes', r.notes);

@@ -23,7 +23,8 @@ Usage: meter <command> [options]
 Commands:
   import FILE…                 check TLC trip parquet files and record them (schema report)
   train [options]              train a model in a worker thread and track the run
-      --train F --val F [--test F]   parquet files (default: the shipped sample months)
+      --train F… --val F… [--test F…]   parquet files or globs, several per role, one kind each, e.g.
+                                     --train 'data/yellow_tripdata_2023-0[1-9].parquet' (default: the sample months)
       --model ${MODEL_KINDS.join('|')}   (default linear; rf = random forest, gbt = gradient-boosted trees)
       --alpha A | --param k=v        model parameters, with their defaults:
 ${paramsHelp().map((line) => `        ${line}`).join('\n')}

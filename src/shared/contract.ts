@@ -147,8 +147,8 @@ export const CONTRACT = {
   'app.info': method(none, 'Version, home folder, database and the shipped sample files.').returns<AppInfo>(),
 
   'data.import': method(s.object({ path: s.string() }), 'Check a TLC parquet file and record it as a dataset (path + sha256).').returns<Dataset>(),
-  'data.importMany': method(s.object({ paths: s.array(s.string(), { min: 1, max: 1000 }), oneKindFor: s.optional(s.oneOf(['train', 'val', 'test'] as const)) }),
-    'Check several parquet files, then record them all, or none when one fails (named); with oneKindFor, files of different kinds are refused for that role.').returns<Dataset[]>(),
+  'data.importMany': method(s.object({ paths: s.array(s.string(), { min: 1, max: 1000 }), roles: s.optional(s.array(s.oneOf(['train', 'val', 'test'] as const), { max: 1000 })) }),
+    "Check several parquet files, then record them all, or none when one fails (named); with roles (each path's role), a role whose files are of different kinds is refused.").returns<Dataset[]>(),
   'data.list': method(none, 'Every recorded dataset.').returns<Dataset[]>(),
   'data.get': method(s.object({ datasetId }), 'One dataset with its schema report.').returns<Dataset>(),
   'data.remove': method(s.object({ datasetId }), "Remove a dataset record (refused, naming them, while runs read it); the app's own copy of an uploaded file goes with it.").returns<{ removed: true; fileRemoved: boolean }>(),

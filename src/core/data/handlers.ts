@@ -8,7 +8,7 @@ import { removeDataset } from './remove-dataset';
 export function dataHandlers(ctx: CoreContext): Handlers<'data.import' | 'data.importMany' | 'data.list' | 'data.get' | 'data.remove'> {
   return {
     'data.import': (a) => importDataset(ctx, a.path),
-    'data.importMany': (a) => importDatasets(ctx, a.paths, a.oneKindFor),
+    'data.importMany': (a) => importDatasets(ctx, a.paths, a.roles),
     'data.list': () => listDatasets(ctx.db),
     'data.get': (a) => getDataset(ctx.db, a.datasetId),
     'data.remove': (a) => removeDataset(ctx, a.datasetId),

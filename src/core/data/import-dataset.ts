@@ -1,6 +1,7 @@
 // Import = check the file in a worker, hash it, record it. A bad file throws before anything is written.
 import { basename, resolve } from 'node:path';
 import type { Dataset, DatasetRole, SchemaReport } from '../../shared/domain';
+import { MeterError } from '../../shared/errors';
 import type { CoreContext } from '../context';
 import { upsertDataset } from '../store/datasets-repo';
 import { inTransaction } from '../store/db';
@@ -20,10 +21,11 @@ const PARALLEL_CHECKS = 2;
 
 /**
  * Several files (a year of months): every file is checked and hashed first, two at a time, and only then are
- * all recorded in one transaction, so one bad file among twelve leaves the store as it was. With `oneKindFor`,
- * files of different kinds are refused for that role, also before anything is recorded.
+ * all recorded in one transaction, so one bad file among twelve leaves the store as it was. With `roles` (one per
+ * path), a role whose files are of different kinds is refused, also before anything is recorded.
  */
-export async function importDatasets(ctx: CoreContext, rawPaths: string[], oneKindFor?: DatasetRole): Promise<Dataset[]> {
+export async function importDatasets(ctx: CoreContext, rawPaths: string[], roles?: DatasetRole[]): Promise<Dataset[]> {
+  if (roles && roles.length !== rawPaths.length) throw new MeterError('INVALID_ARGUMENT', `roles lists ${roles.length} roles for ${rawPaths.length} paths; give one role per path.`);
   const paths = rawPaths.map((p) => resolve(p));
   const checked: { path: string; report: SchemaReport; sha256: string; sizeBytes: number }[] = new Array(paths.length);
   let next = 0;
@@ -35,6 +37,8 @@ export async function importDatasets(ctx: CoreContext, rawPaths: string[], oneKi
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_CHECKS, paths.length) }, worker));
-  if (oneKindFor) checkOneKind(oneKindFor, checked.map((c) => ({ fileName: basename(c.path), kind: c.report.kind })));
+  for (const role of new Set(roles ?? [])) {
+    checkOneKind(role, checked.filter((_, k) => roles![k] === role).map((c) => ({ fileName: basename(c.path), kind: c.report.kind })));
+  }
   return inTransaction(ctx.db, () => checked.map((c) => upsertDataset(ctx.db, { path: c.path, fileName: basename(c.path), sha256: c.sha256, sizeBytes: c.sizeBytes, report: c.report })));
 }
