@@ -14,6 +14,7 @@ import { useMonitor } from './store/monitor-store';
 import { PipelinesScreen } from './screens/PipelinesScreen';
 import { useScore } from './store/score-store';
 import { ErrorNotice } from './components/ErrorNotice';
+import { MlflowTransfer } from './components/MlflowTransfer';
 
 const SCREENS: { screen: Screen; label: string; key: string }[] = [
   { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'tune', label: 'Tune', key: '6' },
@@ -86,6 +87,7 @@ export function App() {
             Lost the connection to Meter's core (was <code>meter ui</code> stopped or restarted?). Retrying; what is shown may be out of date until it is back.
           </p>
         )}
+        <MlflowTransfer />
         {route.screen === 'data' && <DataScreen />}
         {route.screen === 'train' && <TrainScreen />}
         {route.screen === 'runs' && <RunsScreen />}

@@ -4,6 +4,7 @@ import { useAppState } from '../store/app-store';
 import { DatasetCard, ImportErrorCard } from '../components/DatasetCard';
 import { JobProgress } from '../components/JobProgress';
 import { SampleWelcome } from '../components/SampleWelcome';
+import { ImportFromMlflowButton } from '../components/MlflowTransfer';
 
 export function DataScreen() {
   const { datasets, imports, importing, importFiles, dismissImport: dismiss } = useAppState('datasets', 'imports', 'importing', 'importFiles', 'dismissImport');
@@ -17,7 +18,10 @@ export function DataScreen() {
       <JobProgress />
       <div className="drop" data-testid="drop-zone">
         <p style={{ margin: '0 0 10px' }}>Drop NYC TLC trip parquet files (green, yellow, fhv) anywhere in the window</p>
-        <button className="btn" onClick={() => picker.current?.click()}>Choose files…</button>
+        <div className="row">
+          <button className="btn" onClick={() => picker.current?.click()}>Choose files…</button>
+          <ImportFromMlflowButton />
+        </div>
         <input ref={picker} type="file" accept=".parquet" multiple hidden data-testid="file-input"
           onChange={(e) => { const files = [...(e.target.files ?? [])]; e.target.value = ''; if (files.length) void importFiles(files); }} />
         {importing.length > 0 && <p className="muted" aria-live="polite">Checking {importing.join(', ')}…</p>}

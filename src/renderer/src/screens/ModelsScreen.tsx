@@ -9,6 +9,7 @@ import { useAction } from '../components/useAction';
 import { VersionPage } from './VersionPage';
 import { DriftFlag, useFlaggedReports } from '../components/MonitoringBits';
 import { useLoaded } from '../components/useLoaded';
+import { PushToMlflowButton } from '../components/MlflowTransfer';
 
 export function ModelsScreen() {
   const route = useApp((s) => s.route);
@@ -55,7 +56,10 @@ function ModelPage({ name }: { name: string }) {
   return (
     <>
       <p><button className="btn" onClick={() => navigate({ screen: 'models' })}>← Models</button></p>
-      <h2 data-testid="model-title">{model.name}</h2>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <h2 data-testid="model-title">{model.name}</h2>
+        <PushToMlflowButton choice={{ models: [model.name] }} />
+      </div>
       <ErrorNotice variant="block" error={act.error ?? error} onRetry={act.error ? act.retry : retry} />
       <div className="detail">
         <section className="card"><h3>Description</h3>
