@@ -40,6 +40,8 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
   let search: RunId;
   let trials: RunId[];
   let plain: RunId;
+  /** two runs an MLflow client logged, a loss over steps at real times (1–3 s apart) */
+  const logged: RunId[] = [];
 
   beforeAll(async () => {
     const space = { model: 'gbt', featureSet: 'basic', nRounds: 25, maxDepth: { quniform: [2, 4, 1] }, learningRate: { loguniform: [-2.3, -1.2] } };
@@ -66,13 +68,30 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
     await put('eval/plots/residuals.png', png(96, 48));
     await put('eval/plots/curve.svg', '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><script>document.title="pwned"</script><polyline points="0,50 40,20 80,30 120,5" fill="none" stroke="#c8372d" stroke-width="3"/></svg>');
     await put('data/head.parquet', readFileSync(SAMPLE_TRAIN));
+
+    // as mlflow.start_run() + log_metric(step=…) do, with the times the client sends
+    const mlflow = async <T>(path: string, body: object): Promise<T> => {
+      const r = await fetch(`${meter.ui.origin}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.status, path).toBe(200);
+      return (await r.json()) as T;
+    };
+    const expId = ((await (await fetch(`${meter.ui.origin}/api/2.0/mlflow/experiments/get-by-name?experiment_name=mlflow-ui`, { headers: auth })).json()) as { experiment: { experiment_id: string } }).experiment.experiment_id;
+    const t0 = Date.now() - 600_000;
+    for (const [name, rate, dt] of [['logged-fast', 0.25, 1000], ['logged-slow', 0.1, 3000]] as const) {
+      const { run } = await mlflow<{ run: { info: { run_id: string } } }>('runs/create', { experiment_id: expId, run_name: name, start_time: t0 });
+      const runId = run.info.run_id;
+      const metrics = Array.from({ length: 40 }, (_, step) => ({ key: 'loss', step, timestamp: t0 + step * dt, value: 2 * Math.exp(-rate * step) + 0.1 + 0.05 * Math.sin(step * 1.7) }));
+      await mlflow('runs/log-batch', { run_id: runId, metrics });
+      await mlflow('runs/update', { run_id: runId, status: 'FINISHED', end_time: t0 + 40 * dt });
+      logged.push(asRunId(runId));
+    }
   });
 
   it('shows a search as one row with "▸ 4 trials"; → and ← expand, enter, leave and collapse it', async () => {
     const { runs, page } = meter;
     await runs.open();
-    await runs.waitForTotal(2);
-    expect(await runs.topRows().count()).toBe(2);
+    await runs.waitForTotal(4);
+    expect(await runs.topRows().count()).toBe(4);
     const row = runs.rowById(search);
     expect(await row.getAttribute('aria-expanded')).toBe('false');
     expect(await runs.expander(search).textContent()).toMatch(/▸ 4 trials/);
@@ -84,6 +103,8 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
     expect(await row.getAttribute('aria-expanded')).toBe('true');
     expect((await runs.childRows(search).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')))).sort()).toEqual([...trials].sort());
     expect(await runs.childRows(search).first().getAttribute('aria-level')).toBe('2');
+    // a trial's row names it without its search's name in front (the row sits under the search)
+    expect(await runs.childRows(search).locator('.run-name').allTextContents()).toEqual(expect.arrayContaining(['trial-1', 'trial-2', 'trial-3', 'trial-4']));
     await runs.shotSizes('18-b1-nested-runs-expanded');
     await page.keyboard.press('ArrowRight'); // into the first trial
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-parent-id'))).toBe(search);
@@ -116,7 +137,7 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
     expect(await runs.expander(search).textContent()).toMatch(/1 trial$/);
     await runs.shot('18-b1-nested-runs-filtered');
     await runs.search('');
-    await runs.waitForTotal(2);
+    await runs.waitForTotal(4);
   });
 
   it('charts the selected trials: one chart per metric, a line per run, with log, smoothing and time axes', async () => {
@@ -133,28 +154,45 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
     expect(await charts.cards().count()).toBeGreaterThanOrEqual(2);
     expect(page.url()).toMatch(/view=charts/);
     await charts.shotSizes('18-b4-charts-view');
+    // Meter's gbt logs its rounds at one moment: only steps apply, and the time axes say so
+    expect(await charts.xAxis.locator('option[value=relative]').isDisabled()).toBe(true);
     await charts.setSmoothing(0.8);
     expect(await charts.controls.locator('output').textContent()).toBe('0.80');
+    expect(await charts.card('round_rmse_val').getAttribute('data-smoothing')).toBe('0.8');
+
+    // runs an MLflow client logged over time: relative time lines them up from each run's start
+    await charts.open(logged);
+    await charts.heading(2).waitFor();
+    expect(await charts.chartState('loss chart')).toBe('true');
+    await charts.setSmoothing(0.6);
     await charts.xAxis.selectOption('relative');
-    await charts.chartState('round_rmse_val chart');
+    expect(await charts.card('loss').getAttribute('data-x-axis')).toBe('relative');
+    expect(await charts.card('loss').getAttribute('data-smoothing')).toBe('0.6');
     expect(await charts.scrollsSideways()).toBe(false);
     await charts.shotSizes('18-b4-charts-view-smoothed-relative');
   });
 
   it('draws a run page chart per metric with linear/log, smoothing and step / relative / wall time', async () => {
     const { run, page } = meter;
+    const charts = new ChartsPage(page, meter.url);
     await run.open(trials[0]);
     await run.waitFor();
-    const charts = new ChartsPage(page, meter.url);
     expect(await run.chartState('round_rmse_val chart')).toBe('true');
+    expect(await run.chartState('round_rmse_train chart')).toBe('true');
+    expect(await charts.xAxis.locator('option[value=wall]').isDisabled()).toBe(true);
+
+    await run.open(logged[1]);
+    await run.waitFor('logged-slow');
+    expect(await run.chartState('loss chart')).toBe('true');
     expect(await run.scaleButton('linear').getAttribute('aria-pressed')).toBe('true');
     await run.scaleButton('log').click();
     expect(await run.scaleButton('log').getAttribute('aria-pressed')).toBe('true');
     await charts.setSmoothing(0.6);
     await charts.xAxis.selectOption('wall');
     expect(await charts.xAxis.inputValue()).toBe('wall');
-    expect(await run.chartState('round_rmse_val chart')).toBe('true');
-    await charts.card('round_rmse_val').scrollIntoViewIfNeeded();
+    expect(await charts.card('loss').getAttribute('data-scale')).toBe('log');
+    expect(await charts.card('loss').getAttribute('data-x-axis')).toBe('wall');
+    expect(await run.chartState('loss chart')).toBe('true');
     await run.shotSizes('18-b3-run-metric-charts');
   });
 

@@ -51,11 +51,14 @@ export function ArtifactList({ run }: { run: Run }) {
       {open.has(n.path) && <ul role="group" className="plain">{n.children.map((c) => node(c, depth + 1))}</ul>}
     </li>
   );
+  // tree and preview side by side on a wide window, the preview below the tree on a narrow one
   return (
-    <>
-      <ul className="plain artifacts" role="tree" aria-label="artifacts">{tree.map((n) => node(n, 0))}</ul>
-      <ErrorNotice error={error} onRetry={retry} />
+    <div className={`artifact-browser${preview ? ' previewing' : ''}`}>
+      <div>
+        <ul className="plain artifacts" role="tree" aria-label="artifacts">{tree.map((n) => node(n, 0))}</ul>
+        <ErrorNotice error={error} onRetry={retry} />
+      </div>
       {preview && <ArtifactPreview preview={preview} />}
-    </>
+    </div>
   );
 }

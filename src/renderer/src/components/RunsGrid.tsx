@@ -36,6 +36,11 @@ export function cellText(r: RunRow, key: string): string {
   }
 }
 
+/** A trial's name without its search's name in front (gbt-search-trial-2 → trial-2): the row sits under it. */
+function trialName(name: string, parentName: string | undefined): string {
+  return parentName && name.startsWith(`${parentName}-`) && name.length > parentName.length + 1 ? name.slice(parentName.length + 1) : name;
+}
+
 export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
   const { rows, total: topTotal, columns, orderBy, selected, anchor, ensure, select, sortBy, children, childCounts, rowIndex, rowAt, expand, collapse } = useRunsView();
   const layout = useMemo(() => expansions((id) => rowIndex.get(id), children), [rowIndex, children]);
@@ -155,7 +160,7 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
                     {expanded ? '▾' : '▸'} {kids} {kids === 1 ? 'trial' : 'trials'}
                   </button>
                 )}
-                <span className="run-name">{r ? r.name : '…'}</span>
+                <span className="run-name">{r ? (depth ? trialName(r.name, parentId ? rows[rowIndex.get(parentId) ?? -1]?.name : undefined) : r.name) : '…'}</span>
               </div>
               {columns.map((c) => (
                 <div key={c} role="gridcell" className={c.startsWith('metrics.') ? 'num' : ''}>

@@ -7,7 +7,7 @@ import { useApp } from '../store/app-store';
 import { hashFor } from '../store/route';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
-import { defaultScale, MetricChartControls, MetricChartGrid, type MetricChart } from '../components/MetricCharts';
+import { defaultScale, effectiveView, timedCharts, MetricChartControls, MetricChartGrid, type MetricChart } from '../components/MetricCharts';
 import type { YScale } from './compare-charts';
 import { DEFAULT_VIEW, type ChartView } from './metric-series';
 
@@ -40,6 +40,8 @@ export function ChartsView({ ids }: { ids: string[] }) {
     return keys.map((key) => ({ key, series: runs.filter((r) => history[r.runId]?.[key]).map((r) => ({ name: r.name, points: history[r.runId][key] })) }));
   }, [runs, history]);
   const scale = scaleChoice ?? defaultScale(charts);
+  const timed = timedCharts(charts);
+  const shown = effectiveView(view, timed);
   const once = runs ? [...new Set(runs.flatMap((r) => Object.keys(r.metrics).filter((k) => !r.historyKeys.includes(k))))].sort() : [];
 
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry} />;
@@ -53,10 +55,10 @@ export function ChartsView({ ids }: { ids: string[] }) {
       </p>
       <div className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
         <h2>Charts of {runs.length} run{runs.length === 1 ? '' : 's'}</h2>
-        {charts.length > 0 && <MetricChartControls scale={scale} onScale={setScale} view={view} onView={setView} />}
+        {charts.length > 0 && <MetricChartControls scale={scale} onScale={setScale} view={view} onView={setView} timed={timed} />}
       </div>
       {charts.length > 0
-        ? <MetricChartGrid charts={charts} scale={scale} view={view} />
+        ? <MetricChartGrid charts={charts} scale={scale} view={shown} />
         : <p className="muted">None of these runs logged a metric over steps (gbt logs its rounds, lasso its sweeps).</p>}
       {once.length > 0 && <p className="muted">Logged once per run: {once.join(', ')}. {ids.length >= 2 ? 'Compare them in the table and plots.' : ''}</p>}
     </>

@@ -10,7 +10,7 @@ import { RegisterButton } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
 import { ArtifactList } from '../components/ArtifactList';
-import { defaultScale, MetricChartControls, MetricChartGrid } from '../components/MetricCharts';
+import { defaultScale, effectiveView, timedCharts, MetricChartControls, MetricChartGrid } from '../components/MetricCharts';
 import type { YScale } from './compare-charts';
 import { DEFAULT_VIEW, type ChartView } from './metric-series';
 
@@ -47,6 +47,8 @@ export function RunDetail({ runId }: { runId: string }) {
   const [view, setView] = useState<ChartView>(DEFAULT_VIEW);
   const charts = useMemo(() => Object.entries(history).map(([key, points]) => ({ key, series: [{ name: run?.name ?? key, points }] })), [history, run?.name]);
   const scale = scaleChoice ?? defaultScale(charts);
+  const timed = timedCharts(charts);
+  const shown = effectiveView(view, timed);
 
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry}><button className="btn" onClick={() => navigate({ screen: 'runs' })}>Back to runs</button></ErrorNotice>;
   if (!run) return <p className="muted">Loading run…</p>;
@@ -68,16 +70,16 @@ export function RunDetail({ runId }: { runId: string }) {
         {errorsChart && errorsChart.series[0].data.length > 0 && <section className="card wide"><h3>Errors (minutes)</h3><EChart option={errorsChart} label="error metrics chart" /></section>}
         {charts.length > 0 && (
           <section className="card wide" aria-label="metric charts">
-            <div className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}><h3>Metric charts</h3><MetricChartControls scale={scale} onScale={setScale} view={view} onView={setView} /></div>
-            <MetricChartGrid charts={charts} scale={scale} view={view} />
+            <div className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}><h3>Metric charts</h3><MetricChartControls scale={scale} onScale={setScale} view={view} onView={setView} timed={timed} /></div>
+            <MetricChartGrid charts={charts} scale={scale} view={shown} />
           </section>
         )}
         <section className="card wide"><h3>Datasets</h3>
-          <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th>sha256</th></tr></thead>
+          {run.inputs.length === 0 ? <p className="muted">None recorded.</p> : <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th>sha256</th></tr></thead>
             <tbody>{run.inputs.map((i) => (
               <tr key={i.role}><td>{i.role}</td><td title={i.dataset.path}>{i.dataset.fileName}</td><td>{i.dataset.kind}</td><td>{i.dataset.pickupMonth ?? '—'}</td>
                 <td className="num">{fmtInt(i.dataset.rows)}</td><td className="mono" title={i.dataset.sha256}>{i.dataset.sha256.slice(0, 16)}…</td></tr>
-            ))}</tbody></table>
+            ))}</tbody></table>}
         </section>
         <section className="card wide"><h3>Artifacts</h3><ArtifactList run={run} /></section>
       </div>

@@ -1,7 +1,7 @@
 // Smoothing and the time axes of metric charts, and how the history chart draws them.
 import { describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../../shared/domain';
-import { fmtSeconds, seriesData, smooth, xValues } from './metric-series';
+import { fmtSeconds, hasTimeSpread, seriesData, smooth, xValues } from './metric-series';
 import { historyLines } from './compare-charts';
 
 const pts = (values: number[], t0 = 1_700_000_000_000, dt = 1500): MetricPoint[] =>
@@ -66,5 +66,13 @@ describe('history chart with a view', () => {
     expect(o.series[0].data).toEqual(seriesData(pts([3, 1, 3]), { x: 'step', smoothing: 0.5 }, false));
     expect(o.series[2]).toMatchObject({ name: 'a', color: o.series[0].color, data: [[0, 3], [1, 1], [2, 3]] });
     expect(o.series[0].color).not.toBe(o.series[1].color);
+  });
+});
+
+describe('time spread', () => {
+  it('says whether a series was logged over time (Meter logs a model\'s rounds at one moment)', () => {
+    expect(hasTimeSpread([{ points: pts([3, 2, 1], 1_700_000_000_000, 0) }])).toBe(false);
+    expect(hasTimeSpread([{ points: pts([3, 2, 1], 1_700_000_000_000, 0) }, { points: pts([1, 2]) }])).toBe(true);
+    expect(hasTimeSpread([])).toBe(false);
   });
 });

@@ -29,6 +29,14 @@ export function smooth(values: readonly number[], weight: number): number[] {
   });
 }
 
+/**
+ * Whether any series was logged over time (its points' times differ). Meter's own training logs a model's
+ * per-round history in one batch at the end, so its times are all one moment and only steps mean anything.
+ */
+export function hasTimeSpread(series: readonly { points: readonly MetricPoint[] }[]): boolean {
+  return series.some((s) => s.points.some((p) => p.timestampMs !== s.points[0].timestampMs));
+}
+
 /** The x of each point: its step, seconds since the series' first point, or its time (ms since 1970). */
 export function xValues(points: readonly MetricPoint[], axis: XAxisKind): number[] {
   if (axis === 'step') return points.map((p) => p.step);
