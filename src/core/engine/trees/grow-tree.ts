@@ -5,7 +5,7 @@
 // The row work (partitions, histograms) runs per shard through a TreeTeam, on one or two threads alike.
 import type { BinnedData } from './tree-data';
 import { TreeTeam } from './tree-team';
-import type { SplitStep } from './shard-ops';
+import { childFrom, childTo, type SplitStep } from './shard-ops';
 import type { Tree } from './tree';
 
 export interface GrowSettings {
@@ -94,10 +94,24 @@ function childScores(GL: number, GR: number, HL: number, HR: number, alpha: numb
   return (tl * tl) / (HL + lambda) + (tr * tr) / (HR + lambda);
 }
 
+/** Sorts keys[0..len): insertion sort for the few keys of most small nodes, the built-in sort otherwise. */
+function sortKeys(keys: Int32Array, len: number): void {
+  if (len > 32) { keys.subarray(0, len).sort(); return; }
+  for (let i = 1; i < len; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) { keys[j + 1] = keys[j]; j--; }
+    keys[j + 1] = k;
+  }
+}
+
+const newStep = (): SplitStep => ({ f: 0, lo: 0, span: 0, start: 0, end: 0, leaves: false, left: 0, right: 0, build: 0, lopsided: 0 });
+
 /**
  * Grows one tree on the team's rows[0..m) (shard 0: the first half, shard 1: the rest), setting every row's
  * leaf in the team's leafOf. Histogram subtraction: after a split only the lighter child is scanned; the
- * other child's histogram is the parent's minus it, computed in the parent's buffer.
+ * other child's histogram is the parent's minus it, computed in the parent's buffer. Nothing is allocated
+ * per node but the tree's own entries.
  */
 export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: GrowSettings): Tree {
   const F = data.features.length;
@@ -118,19 +132,38 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   const lambda = s.lambda;
   const alpha = s.alpha;
   const mcw = s.minChildWeight;
-  const step = (f: number, bin: number, start: number, end: number, leaves: boolean, left: number, right: number, build: 0 | 1 | 2, lopsided = false): SplitStep =>
-    isCat[f] ? { f, lo: bin, span: 0, start, end, leaves, left, right, build, lopsided } : { f, lo: 0, span: bin, start, end, leaves, left, right, build, lopsided };
+  // The two shards' steps of a split, reused: the team reads them before split() returns.
+  const a = newStep();
+  const b = newStep();
+  const setSteps = (f: number, bin: number, s0: number, e0: number, s1: number, e1: number, leaves: boolean, left: number, right: number, build: 0 | 1 | 2, lopsided: 0 | 1 | 2): void => {
+    a.f = b.f = f; a.lo = b.lo = isCat[f] ? bin : 0; a.span = b.span = isCat[f] ? 0 : bin;
+    a.leaves = b.leaves = leaves; a.left = b.left = left; a.right = b.right = right; a.build = b.build = build; a.lopsided = b.lopsided = lopsided;
+    a.start = s0; a.end = e0; b.start = s1; b.end = e1;
+  };
 
-  // Explicit stack of pending nodes: node, each shard's range, depth, G, H and its histogram (null: none).
-  const stack: { node: number; s0: number; e0: number; s1: number; e1: number; depth: number; G: number; H: number; hist: Float64Array | null }[] = [];
+  // Explicit stack of pending nodes: node, each shard's range and depth (ints), G and H, and the histogram.
+  const cap = 2 * (s.maxDepth + 2);
+  const sInt = new Int32Array(6 * cap);
+  const sGH = new Float64Array(2 * cap);
+  const sHist: (Float64Array | null)[] = new Array(cap).fill(null);
+  let top = 0;
+  const push = (node: number, s0: number, e0: number, s1: number, e1: number, depth: number, G: number, H: number, hist: Float64Array | null): void => {
+    const o = 6 * top;
+    sInt[o] = node; sInt[o + 1] = s0; sInt[o + 2] = e0; sInt[o + 3] = s1; sInt[o + 4] = e1; sInt[o + 5] = depth;
+    sGH[2 * top] = G; sGH[2 * top + 1] = H; sHist[top] = hist;
+    top++;
+  };
   const half = m >> 1;
   const rootHist = W.take();
-  const { G: G0, H: H0 } = team.root(0, half, half, m, rootHist);
-  stack.push({ node: newNode(), s0: 0, e0: half, s1: half, e1: m, depth: 0, G: G0, H: H0, hist: rootHist });
-  while (stack.length) {
-    const popped = stack.pop()!;
-    const { node, s0, e0, s1, e1, depth, G, H } = popped;
-    let hist = popped.hist;
+  const root = team.root(0, half, half, m, rootHist);
+  push(newNode(), 0, half, half, m, 0, root.G, root.H, rootHist);
+  while (top > 0) {
+    top--;
+    const o = 6 * top;
+    const node = sInt[o], s0 = sInt[o + 1], e0 = sInt[o + 2], s1 = sInt[o + 3], e1 = sInt[o + 4], depth = sInt[o + 5];
+    const G = sGH[2 * top], H = sGH[2 * top + 1];
+    let hist = sHist[top];
+    sHist[top] = null;
     tree.value[node] = leaf(G, H);
     const n = e0 - s0 + e1 - s1;
     const canSplit = splittable(n, depth, H);
@@ -173,18 +206,18 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       for (let f = 0; f < F; f++) {
         const codes = data.codes[f];
         for (let k = 0; k < len; k++) keys[k] = codes[nodeRows[k]] * SPARSE_ROWS + k;
-        const sorted = keys.subarray(0, len).sort();
+        sortKeys(keys, len);
         const last = (offset[f + 1] - offset[f]) / 2 - 1;
         const cat = isCat[f];
         let GL = 0;
         let HL = 0;
         let k = 0;
         while (k < len) {
-          const c = (sorted[k] / SPARSE_ROWS) | 0;
+          const c = (keys[k] / SPARSE_ROWS) | 0;
           if (!cat && c >= last) break;
           let hg = 0;
           let hh = 0;
-          while (k < len && ((sorted[k] / SPARSE_ROWS) | 0) === c) { const r = nodeRows[sorted[k] % SPARSE_ROWS]; hg += g[r]; hh += h[r]; k++; }
+          while (k < len && ((keys[k] / SPARSE_ROWS) | 0) === c) { const r = nodeRows[keys[k] % SPARSE_ROWS]; hg += g[r]; hh += h[r]; k++; }
           if (cat) { GL = hg; HL = hh; } else { GL += hg; HL += hh; }
           if (hh === 0 || HL < mcw) continue;
           const HR = H - HL;
@@ -213,7 +246,8 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (hist) W.give(hist);
       tree.value[l] = leaf(bestGL, bestHL);
       tree.value[r] = leaf(GR, HR);
-      team.split(step(bestF, bestBin, s0, e0, true, l, r, 0), step(bestF, bestBin, s1, e1, true, l, r, 0), null);
+      setSteps(bestF, bestBin, s0, e0, s1, e1, true, l, r, 0, 0);
+      team.split(a, b, null);
       continue;
     }
     // Which child histograms are needed, and which to build: the lighter child is scanned, the other one is
@@ -231,8 +265,11 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (own * F <= other * F + W.width) { build = needL ? 1 : 2; target = hist; }
       else { build = needL ? 2 : 1; target = W.take(); subtract = true; }
     } else if (hist) { W.give(hist); hist = null; }
-    const lopsided = Math.min(bestHL, HR) < 0.1 * H;
-    const [nL0, nL1] = team.split(step(bestF, bestBin, s0, e0, false, l, r, build, lopsided), step(bestF, bestBin, s1, e1, false, l, r, build, lopsided), target);
+    const lopsided: 0 | 1 | 2 = bestHL < 0.1 * H ? 1 : HR < 0.1 * H ? 2 : 0;
+    setSteps(bestF, bestBin, s0, e0, s1, e1, false, l, r, build, lopsided);
+    team.split(a, b, target);
+    const nL0 = team.nL0;
+    const nL1 = team.nL1;
     let histL: Float64Array | null = null;
     let histR: Float64Array | null = null;
     if (subtract) {
@@ -242,8 +279,10 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (needL && needR) { if (build === 1) { histL = small; histR = parentHist; } else { histR = small; histL = parentHist; } }
       else { W.give(small); if (needL) histL = parentHist; else histR = parentHist; }
     } else if (target) { if (needL) histL = target; else histR = target; }
-    stack.push({ node: r, s0: s0 + nL0, e0, s1: s1 + nL1, e1, depth: depth + 1, G: GR, H: HR, hist: histR });
-    stack.push({ node: l, s0, e0: s0 + nL0, s1, e1: s1 + nL1, depth: depth + 1, G: bestGL, H: bestHL, hist: histL });
+    push(r, childFrom(lopsided, false, s0, e0, nL0), childTo(lopsided, false, s0, e0, nL0), childFrom(lopsided, false, s1, e1, nL1), childTo(lopsided, false, s1, e1, nL1),
+      depth + 1, GR, HR, histR);
+    push(l, childFrom(lopsided, true, s0, e0, nL0), childTo(lopsided, true, s0, e0, nL0), childFrom(lopsided, true, s1, e1, nL1), childTo(lopsided, true, s1, e1, nL1),
+      depth + 1, bestGL, bestHL, histL);
   }
   return tree;
 }

@@ -55,33 +55,48 @@ export function sumRange(d: ShardArrays, start: number, end: number, out: Float6
 }
 
 /**
- * Stable partition of rows[start..end): rows whose code c has (c − lo) as uint32 ≤ span first ("= k" for a
- * category: lo = k, span = 0; "≤ k" for a number: lo = 0, span = k). Without branches: every row is written
- * to both places and only the matching cursor moves, so a 50/50 split costs no mispredictions.
- * `scratch` holds the right side meanwhile. Returns the number of rows on the left. `lopsided` (a split
- * that sends under a tenth of the weight one way) takes a branch instead, cheaper when it is predictable.
+ * Stable partition of rows[start..end) by the test "(code − lo) as uint32 ≤ span" ("= k" for a category: lo = k,
+ * span = 0; "≤ k" for a number: lo = 0, span = k). Returns the number of rows passing it (the left child).
+ * Balanced splits (lopsided 0) run without branches: every row is written to both places and only the matching
+ * cursor moves, so a 50/50 split costs no mispredictions; the left child comes first, the right one is copied
+ * back after it from `scratch`. A lopsided split (under a tenth of the weight on side 1 = left or 2 = right,
+ * as "zone = k" against the rest) takes a predictable branch, keeps the large side where it is and puts the
+ * small side after it: only the small side is copied. childRange says where each child ended up.
  */
-export function partitionRange(d: ShardArrays, f: number, lo: number, span: number, start: number, end: number, scratch: Int32Array, lopsided: boolean): number {
+export function partitionRange(d: ShardArrays, f: number, lo: number, span: number, start: number, end: number, scratch: Int32Array, lopsided: 0 | 1 | 2): number {
   const rows = d.rows;
   const codes = d.codes[f];
-  let l = start;
-  let r = 0;
-  if (lopsided) {
-    // Nearly every row goes one way ("zone = k" against the rest): the branch predicts well and skips a write.
-    for (let i = start; i < end; i++) { const row = rows[i]; if (((codes[row] - lo) >>> 0) <= span) rows[l++] = row; else scratch[r++] = row; }
-    for (let k = 0; k < r; k++) rows[l + k] = scratch[k];
-    return l - start;
+  let w = start;
+  let k = 0;
+  if (lopsided === 1) {
+    for (let i = start; i < end; i++) { const row = rows[i]; if (((codes[row] - lo) >>> 0) <= span) scratch[k++] = row; else rows[w++] = row; }
+    for (let j = 0; j < k; j++) rows[w + j] = scratch[j];
+    return k;
   }
-  for (let i = start; i < end; i++) {
-    const row = rows[i];
-    const right = +(((codes[row] - lo) >>> 0) > span);
-    rows[l] = row;
-    scratch[r] = row;
-    l += 1 - right;
-    r += right;
+  if (lopsided === 2) {
+    for (let i = start; i < end; i++) { const row = rows[i]; if (((codes[row] - lo) >>> 0) <= span) rows[w++] = row; else scratch[k++] = row; }
+  } else {
+    for (let i = start; i < end; i++) {
+      const row = rows[i];
+      const right = +(((codes[row] - lo) >>> 0) > span);
+      rows[w] = row;
+      scratch[k] = row;
+      w += 1 - right;
+      k += right;
+    }
   }
-  for (let k = 0; k < r; k++) rows[l + k] = scratch[k];
-  return l - start;
+  for (let j = 0; j < k; j++) rows[w + j] = scratch[j];
+  return w - start;
+}
+
+/** Where a child's rows are after partitionRange: [from, to) of the parent's range. */
+export function childFrom(lopsided: 0 | 1 | 2, left: boolean, start: number, end: number, nL: number): number {
+  if (lopsided === 1) return left ? end - nL : start;
+  return left ? start : start + nL;
+}
+export function childTo(lopsided: 0 | 1 | 2, left: boolean, start: number, end: number, nL: number): number {
+  if (lopsided === 1) return left ? end : end - nL;
+  return left ? start + nL : end;
 }
 
 /** Children that are leaves: each row of rows[start..end) gets its leaf, left or right, without moving. */
@@ -99,15 +114,17 @@ export interface SplitStep {
   leaves: boolean; left: number; right: number;
   /** 0: no histogram, 1: the left child's, 2: the right child's */
   build: 0 | 1 | 2;
-  /** under a tenth of the node's weight goes one way */
-  lopsided: boolean;
+  /** 0: balanced; 1 or 2: under a tenth of the node's weight goes left (1) or right (2) — see partitionRange */
+  lopsided: 0 | 1 | 2;
 }
 
 /** Runs a split step; returns the shard's left count (0 for leaves). */
 export function splitShard(d: ShardArrays, s: SplitStep, scratch: Int32Array, hist: Float64Array): number {
   if (s.leaves) { leavesRange(d, s.f, s.lo, s.span, s.start, s.end, s.left, s.right); return 0; }
   const nL = partitionRange(d, s.f, s.lo, s.span, s.start, s.end, scratch, s.lopsided);
-  if (s.build === 1) histRange(d, s.start, s.start + nL, hist);
-  else if (s.build === 2) histRange(d, s.start + nL, s.end, hist);
+  if (s.build !== 0) {
+    const left = s.build === 1;
+    histRange(d, childFrom(s.lopsided, left, s.start, s.end, nL), childTo(s.lopsided, left, s.start, s.end, nL), hist);
+  }
   return nL;
 }

@@ -14,7 +14,8 @@ import { trainForest } from './forest-parallel';
 import { trainMlForest } from './ml-forest';
 import { buildTreeModelFile } from './tree-model-file';
 import type { Tree } from './grow-tree';
-import { addLevelTree, binIndex, levelTree, binRows, binTree, predictTrees, compileTree, type BinnedTree } from './tree-predict';
+import { binIndex, binRows, binTree, predictTrees, compileTree, type BinnedTree } from './tree-predict';
+import { predictSets } from './predict-parallel';
 
 export async function trainTrees(model: TreeModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken, env: WorkerEnv): Promise<TrainJobResult> {
   // The training rows arrive binned, chunk by chunk (binning is part of vectorizing, as building XGBoost's
@@ -67,13 +68,8 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
     const rowsOf = todo.map((r) => ({ role: r, codes: r === 'train' ? rowMajorCodes(binned) : binRows(binned, index, raws[r].columns, raws[r].n), out: new Float64Array(raws[r].n).fill(base) }));
     // Same arithmetic as predictTrees (base + Σ scale·leaf, tree by tree), so scoring the saved model agrees to the bit.
     if (scale !== 1) for (const x of flat as BinnedTree[]) { const v = x.value; for (let i = 0; i < v.length; i++) v[i] = scale * v[i]; }
-    const F = raws.train.features.length;
-    const step = Math.max(1, Math.ceil(trees.length / 50));
-    for (let k = 0; k < flat.length; k++) {
-      if (k % step === 0) { progress('predict', k, flat.length); cancel.throwIfCancelled(); }
-      const lt = levelTree(flat[k] as BinnedTree);
-      for (const r of rowsOf) addLevelTree(r.out, lt, r.codes, F, 0, r.out.length);
-    }
+    // Both cores: a helper thread walks the second half of the rows (the same sums, tree by tree).
+    await predictSets(flat as BinnedTree[], rowsOf, raws.train.features.length, env.workerDir, (done, total) => progress('predict', done, total), cancel.flag);
     for (const r of rowsOf) preds[r.role] = r.out;
   } else {
     const compiled = trees.map(compileTree);

@@ -34,9 +34,9 @@ const shared = <T extends Uint16Array | Float64Array | Int32Array>(C: { new (b: 
 
 function writeSplit(ctl: Int32Array, s: SplitStep): void {
   ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.start; ctl[A + 4] = s.end;
-  ctl[A + 5] = s.leaves ? 1 : 0; ctl[A + 6] = s.left; ctl[A + 7] = s.right; ctl[A + 8] = s.build; ctl[A + 9] = s.lopsided ? 1 : 0;
+  ctl[A + 5] = s.leaves ? 1 : 0; ctl[A + 6] = s.left; ctl[A + 7] = s.right; ctl[A + 8] = s.build; ctl[A + 9] = s.lopsided;
 }
-const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] === 1 });
+const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2 });
 function writeRound(ctl: Int32Array, s: RoundStep): void {
   ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.depth;
 }
@@ -160,14 +160,17 @@ export class TreeTeam {
     return { G: G0 + G1, H: H0 + H1 };
   }
 
-  /** A split in both shards; returns each shard's left count. With `build`, `hist` gets that child's histogram. */
-  split(a: SplitStep, b: SplitStep, hist: Float64Array | null): [number, number] {
+  /** Each shard's left count after the last split. */
+  nL0 = 0;
+  nL1 = 0;
+
+  /** A split in both shards (counts in nL0, nL1). With `build`, `hist` gets that child's histogram. */
+  split(a: SplitStep, b: SplitStep, hist: Float64Array | null): void {
     const par = this.parallel(a.end - a.start + b.end - b.start);
     if (par) { writeSplit(this.helper!.ctl, b); this.post(OP_SPLIT); }
-    const n0 = splitShard(this.arrays, a, this.scratch, hist ?? this.hist1);
-    const n1 = par && this.helperDid() ? this.helper!.ctl[RESULT] : splitShard(this.arrays, b, this.scratch, this.hist1);
+    this.nL0 = splitShard(this.arrays, a, this.scratch, hist ?? this.hist1);
+    this.nL1 = par && this.helperDid() ? this.helper!.ctl[RESULT] : splitShard(this.arrays, b, this.scratch, this.hist1);
     if (a.build && hist) this.addPartial(hist);
-    return [n0, n1];
   }
 
   /** A boosting round's end over both halves (see boost-round.ts); the train and validation squared errors. */
