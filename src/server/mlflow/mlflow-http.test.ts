@@ -40,6 +40,17 @@ describe('MLflow REST edges', () => {
 
   const art = (rest: string) => `/api/2.0/mlflow-artifacts/artifacts/${exp}/${runId}/artifacts/${rest}`;
 
+  it('writes NaN and infinite metric values as MLflow does ("NaN", "Infinity", "-Infinity"), finite ones as numbers', async () => {
+    const own = (await raw('POST', '/api/2.0/mlflow/runs/create', JSON.stringify({ experiment_id: exp }))).json.run.info.run_id as string;
+    const metrics = [['nan', 'NaN'], ['up', 'Infinity'], ['down', '-Infinity'], ['plain', 1.5]].map(([key, value]) => ({ key, value, timestamp: 1, step: 0 }));
+    expect((await raw('POST', '/api/2.0/mlflow/runs/log-batch', JSON.stringify({ run_id: own, metrics }))).status).toBe(200);
+    const r = await raw('GET', `/api/2.0/mlflow/runs/get?run_id=${own}`);
+    const values = Object.fromEntries((r.json.run.data.metrics as { key: string; value: unknown }[]).map((m) => [m.key, m.value]));
+    expect(values).toEqual({ nan: 'NaN', up: 'Infinity', down: '-Infinity', plain: 1.5 });
+    const history = await raw('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${own}&metric_key=plain`);
+    expect(history.text).toContain('"value":1.5');
+  });
+
   it('needs the token on every route, API and artifacts alike, and answers MLflow\'s UNAUTHENTICATED', async () => {
     for (const [method, path] of [['GET', `/api/2.0/mlflow/runs/get?run_id=${runId}`], ['GET', `/ajax-api/2.0/mlflow/experiments/get?experiment_id=${exp}`],
       ['PUT', art('x.txt')], ['GET', art('x.txt')], ['GET', `/api/2.0/mlflow-artifacts/artifacts?path=${exp}/${runId}/artifacts`], ['POST', '/api/2.0/mlflow/nope']]) {
