@@ -2,11 +2,12 @@
 // that demands basic auth and answers 429/503 or cuts connections now and then (test/mlflow-proxy.ts). The push
 // completes and MLflow has every point once; a push cancelled halfway (through the app's job) or cut off after
 // the server took a batch resumes, sending only the rest; retries are bounded and the last error names the call.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openHarness, type Harness } from '../../../test/helpers';
+import { ROOT, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, startMlflowServer } from '../../../test/mlflow-client';
 import { startMlflowProxy, type MlflowProxy } from '../../../test/mlflow-proxy';
 import type { JobId, RunId } from '../../shared/domain';
@@ -148,6 +149,55 @@ describe.skipIf(missing !== null)('push to a real MLflow server through a flaky 
     const runs = await (await fetch(`${mlflow.uri}/api/2.0/mlflow/runs/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: [(await get('experiments/get-by-name', { experiment_name: 'cancel-me' })).experiment.experiment_id] }) })).json() as any;
     expect(runs.runs).toHaveLength(1);
     expect(runs.runs[0].info.status).toBe('FINISHED');
+  });
+
+  it('a CLI push killed (SIGKILL) mid-run resumes: the next push completes it, every point once', async () => {
+    const runId = makeRun('killed', 'kill-9');
+    proxy = await startMlflowProxy(mlflow.uri, AUTH);
+    // the user and password from MLflow's own environment variables, as its clients take them
+    const child = spawn(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', h.home, 'mlflow', 'push', '--to', proxy.uri, '--experiment', 'killed'],
+      { env: { ...process.env, METER_HOME: '', MLFLOW_TRACKING_USERNAME: AUTH.user, MLFLOW_TRACKING_PASSWORD: AUTH.password }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    proxy.onForwarded = (c) => { if (c.path === 'runs/log-batch' && c.body.includes('"metrics"')) child.kill('SIGKILL'); };
+    expect(await exited).toBe('SIGKILL');
+    const map = getPushMapping(h.ctx.db, proxy.uri, runId)!;
+    expect(map).toMatchObject({ paramsSent: true, finished: false });
+    const before = (await remoteLoss(map.remoteRunId)).n;
+    expect(before).toBeGreaterThanOrEqual(1000); // the batch that reached MLflow is there, whether or not the kill let Meter record it
+    expect(before).toBeLessThan(POINTS);
+
+    proxy.onForwarded = () => {};
+    const { counts } = await pushCounted(h.ctx, { trackingUri: proxy.uri, ...AUTH, experiments: ['killed'], runIds: [], models: [] });
+    expect(counts).toMatchObject({ runs: 1, metrics: POINTS - before + 1, errors: 0 });
+    const loss = await remoteLoss(map.remoteRunId);
+    expect(loss.n).toBe(POINTS);
+    expect(loss.steps.size).toBe(POINTS);
+  });
+
+  it('a dry run counts and sends nothing; the app imports everything on the server as a job, and again nothing new', async () => {
+    makeRun('dry', 'counted');
+    proxy = await startMlflowProxy(mlflow.uri, null);
+    const dry = await pushCounted(h.ctx, { trackingUri: proxy.uri, experiments: ['dry'], runIds: [], models: [], dryRun: true });
+    expect(dry.counts).toMatchObject({ experiments: 1, runs: 1, metrics: POINTS + 1, artifacts: 2 });
+    expect(proxy.log.filter((l) => l.method !== 'GET' && l.path !== 'runs/search')).toEqual([]);
+    expect((await get('experiments/get-by-name', { experiment_name: 'dry' })).error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+
+    // Another Meter imports what the pushes above left on the server: every experiment, as one job
+    const other = openHarness();
+    try {
+      const job = await other.client.call('mlflow.startImport', { from: mlflow.uri });
+      const end = await other.client.call('jobs.wait', { jobId: job.jobId });
+      expect(end.state).toBe('succeeded');
+      const remoteRuns = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/runs/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/experiments/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ max_results: 100 }) })).json() as any).experiments.map((e: any) => e.experiment_id), max_results: 1000 }) })).json() as any).runs as any[];
+      expect(end.metrics).toMatchObject({ runs: remoteRuns.length, skipped: 0, errors: 0 });
+      expect((await other.client.call('runs.search', { filter: "attributes.run_name = 'half-sent'" })).runs).toHaveLength(1);
+      const imported = (await other.client.call('runs.search', { filter: "attributes.run_name = 'half-sent'" })).runs[0];
+      expect((await other.client.call('runs.metricHistory', { runId: imported.runId, key: 'loss' }))).toHaveLength(POINTS);
+      const again = await other.client.call('mlflow.startImport', { from: mlflow.uri });
+      expect((await other.client.call('jobs.wait', { jobId: again.jobId })).metrics).toMatchObject({ runs: 0, metrics: 0, skipped: remoteRuns.length });
+    } finally {
+      await other.dispose();
+    }
   });
 
   it('the app refuses a bad request before any job starts', async () => {
