@@ -10,6 +10,7 @@ const workers = readdirSync(join(root, 'src/worker')).filter((f) => f.endsWith('
 const entryPoints = {
   cli: 'src/cli/main.ts',
   bench: 'bench/bench.ts',
+  'bench-scale': 'bench/scale.ts',
   'bench-score-child': 'bench/score-child.ts',
   'workers/tree-builder': 'src/worker/tree-builder.ts',
   ...Object.fromEntries(workers.map((f) => [`workers/${f.replace(/\.ts$/, '')}`, `src/worker/${f}`])),

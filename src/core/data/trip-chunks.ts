@@ -24,7 +24,8 @@ export function openTripFile(path: string): TripFile {
   checkTypes(fileName, family, dtypes);
   let rows: number;
   try {
-    rows = Number(pl.scanParquet(path).select(pl.len().cast(pl.Float64).alias('n')).collectSync().getColumn('n').get(0));
+    // pl.len() alone is answered from the footer; any expression on it (even a cast) decodes every column.
+    rows = Number(pl.scanParquet(path).select(pl.len()).collectSync().getColumn('len').get(0));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new MeterError('FILE_UNREADABLE', `${fileName} could not be read as parquet: ${reason}`, { file: fileName });
