@@ -34,7 +34,7 @@ describe('runs view', () => {
     useRunsView.setState({ filter: "params.model = 'ridge'", orderBy: 'metrics.rmse_val ASC', experimentIds: [asExperimentId('e1')] });
     await useRunsView.getState().apply();
     const search: ApiArg<'runs.search'> = {
-      filter: "params.model = 'ridge'", orderBy: 'metrics.rmse_val ASC', experimentIds: [asExperimentId('e1')], lifecycle: 'active', limit: PAGE, offset: 0,
+      filter: "params.model = 'ridge'", orderBy: 'metrics.rmse_val ASC', experimentIds: [asExperimentId('e1')], lifecycle: 'active', topLevel: true, limit: PAGE, offset: 0,
     };
     expect(t.argsOf('runs.search')).toEqual([search]);
     expect(t.argsOf('runs.keys')).toEqual([{}]);
@@ -140,5 +140,43 @@ describe('runs view', () => {
     expect([...v().selected].sort()).toEqual(['run-1', 'run-2', 'run-3', 'run-4']);
     v().clearSelection();
     expect(v().selected.size).toBe(0);
+  });
+
+  it("expands a search: its trials (same filter and order) below it, selectable in a range, kept across a new search, gone on collapse", async () => {
+    const t = connect(4);
+    t.handle('runs.search', ({ offset = 0, limit = 50, parentRunId, topLevel }) => {
+      if (parentRunId) return { runs: [runRow(`${parentRunId}-t0`), runRow(`${parentRunId}-t1`)], total: 2, offset, limit };
+      return { runs: Array.from({ length: Math.min(limit, 4 - offset) }, (_, i) => runRow(`run-${offset + i}`)), total: 4, offset, limit, childCounts: topLevel ? { 'run-1': 2 } : undefined };
+    });
+    const v = () => useRunsView.getState();
+    await v().apply();
+    await settle();
+    expect(v().childCounts).toEqual({ 'run-1': 2 });
+    await v().expand('run-1');
+    expect(t.argsOf('runs.search').at(-1)).toMatchObject({ parentRunId: 'run-1', filter: '', lifecycle: 'active' });
+    expect(v().displayTotal()).toBe(6);
+    expect(Array.from({ length: 6 }, (_, i) => [v().rowAt(i).row?.runId, v().rowAt(i).depth])).toEqual([
+      ['run-0', 0], ['run-1', 0], ['run-1-t0', 1], ['run-1-t1', 1], ['run-2', 0], ['run-3', 0],
+    ]);
+    expect(v().rowAt(3).parentId).toBe('run-1');
+    v().select(1, 'only');
+    v().select(4, 'range');
+    expect([...v().selected].sort()).toEqual(['run-1', 'run-1-t0', 'run-1-t1', 'run-2']);
+    // a new filter keeps the search open and asks for its trials again, with the filter
+    v().setFilter("params.alpha = '1'");
+    await v().apply();
+    await settle();
+    expect(t.argsOf('runs.search').at(-2)).toMatchObject({ parentRunId: 'run-1', filter: "params.alpha = '1'" });
+    expect(v().displayTotal()).toBe(6);
+    v().collapse('run-1');
+    expect(v().displayTotal()).toBe(4);
+    expect(v().rowAt(2).row?.runId).toBe('run-2');
+  });
+
+  it('lists the trash flat (a trashed trial has no active search to sit under)', async () => {
+    const t = connect(2);
+    useRunsView.getState().setLifecycle('deleted');
+    await settle();
+    expect(t.argsOf('runs.search').at(-1)?.topLevel).toBeUndefined();
   });
 });
