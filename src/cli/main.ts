@@ -31,8 +31,10 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
       --features basic|pu_do         PU + DO one-hot, or the PU_DO pair (default basic); + trip_distance
       --experiment NAME --name RUN   (default experiment "Default")
   tune --train F --val F [--model gbt|rf|ridge|lasso] [--algo tpe|random] [--trials N] [--parallel K]
-       [--space space.json] [--seed S] [--time-budget SEC] [--experiment NAME]
-                               hyper-parameter search: a search run with one child run per trial
+       [--space space.json] [--seed S] [--time-budget SEC] [--experiment NAME] [--prune]
+                               hyper-parameter search: a search run with one child run per trial;
+                               --prune stops trials worse than the median at the same boosting round
+  tune --resume SEARCH_RUN_ID --trials N   N more trials of an ended search (TPE goes on from its trials)
   runs [options]               search runs (newest first by default)
       --filter "metrics.rmse_val < 6.5 and params.model = 'ridge'"   MLflow syntax + OR, (), NOT, IN, IS NULL
       --order-by "metrics.rmse_val ASC, params.alpha DESC"

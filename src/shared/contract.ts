@@ -133,6 +133,16 @@ const tuningRequest = s.object({
   /** trials at once (bounded by cores); trials start in waves, so a seed gives the same search */
   parallel: s.optional(s.integer({ min: 1, max: 64 })),
   seed: s.optional(s.integer({ min: 0 })),
+  /** stop unpromising trials from their intermediate values (gbt's validation RMSE per boosting round): Optuna's
+   * median pruner; {} takes the defaults (src/core/tuning/pruner.ts) */
+  prune: s.optional(s.object({
+    /** completed trials before any is pruned (default 5) */
+    startupTrials: s.optional(s.integer({ min: 0, max: 10_000 })),
+    /** rounds a trial always gets (default 0) */
+    warmupSteps: s.optional(s.integer({ min: 0 })),
+    /** report and judge every this many rounds (default 10) */
+    everySteps: s.optional(s.integer({ min: 1, max: 10_000 })),
+  })),
 });
 export type TuningStart = s.Infer<typeof tuningRequest>;
 
@@ -193,6 +203,8 @@ export const CONTRACT = {
 
   'tuning.start': method(tuningRequest, 'Start a hyper-parameter search: a parent run and one child run per trial.').returns<{ tuningId: RunId }>(),
   'tuning.get': method(s.object({ tuningId: runId }), "A search's trials, best trial and parameter importance.").returns<TuningStatus>(),
+  'tuning.extend': method(s.object({ tuningId: runId, trials: s.integer({ min: 1, max: 10_000 }) }),
+    'Run more trials of a finished or cancelled search: same space, data and objective; TPE goes on from every completed (and pruned) trial, numbering continues.').returns<{ tuningId: RunId }>(),
   'tuning.cancel': method(s.object({ tuningId: runId }), 'Stop a search: running trials end KILLED, finished ones are kept.').returns<{ cancelled: boolean }>(),
 
   'pipelines.save': method(s.object({ pipeline: pipelineSpec }), 'Save a pipeline (its schedule fires while Meter runs).').returns<PipelineInfo>(),

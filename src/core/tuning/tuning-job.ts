@@ -1,61 +1,58 @@
 // A hyper-parameter search as a task job (core/jobs): a parent run, and trials as child runs trained by
-// ordinary training jobs that are the task's child jobs, in waves of `parallel` trials (so a seed gives the
-// same search whatever the timing). Each finished trial feeds TPE (or random search) for the next wave; the
-// parent logs every trial's loss and the best so far. Cancelling the task cancels the running trials (they
-// end KILLED), keeps the finished ones, and marks the parent KILLED.
+// ordinary training jobs that are the task's child jobs (the loop: run-trials.ts). A finished or cancelled
+// search can be extended: the same task kind runs again on the same parent run, TPE and the pruner starting
+// from every trial it already has. Cancelling the task cancels the running trials (they end KILLED), keeps the
+// finished ones, and marks the parent KILLED.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
-import { checkSameFeatureFamily, type FeatureSet, type ModelKind, type RunId, type TuningRequest, type TuningStatus, type TrialInfo } from '../../shared/domain';
-import type { TuningStart, TrainingRequest } from '../../shared/contract';
-import { checkFeatureSet, checkModelKind, resolveParams } from '../../shared/model-params';
+import { checkSameFeatureFamily, type Dataset, type RunId, type TuningRequest, type TuningStatus, type TrialInfo } from '../../shared/domain';
+import type { TuningStart } from '../../shared/contract';
 import type { SearchSpace } from '../../shared/tuning/space';
 import type { CoreContext } from '../context';
-import type { TaskControl } from '../jobs/job-manager';
 import { seededRandom as rng } from '../../shared/random';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, endRun, getRun, logMetrics, recordArtifact, setTag } from '../store/runs-repo';
+import { createRun, endRun, getRun, metricHistory, OWNER, recordArtifact, setTag } from '../store/runs-repo';
 import { getDataset } from '../store/datasets-repo';
-import { startTraining } from '../training/start-training';
 import { checkTripCounts } from '../engine/training-limits';
 import { paramImportance } from './importance';
-import { buildPoint, flattenSpace, sampleRandom, valuesOf, type Node } from './space';
-import { suggestTpe, type Observation } from './tpe';
+import { DEFAULT_REPORT_EVERY, INTERMEDIATE_KEY, runTrials, writeBest, type SearchPlan, type StudyState } from './run-trials';
+import { flattenSpace, sampleRandom } from './space';
+import { drawsOf, toTrial } from './trial-point';
 
-function toTrial(space: SearchSpace, nodes: Node[], draws: Map<string, number>): { model: ModelKind; featureSet: FeatureSet; params: Record<string, number> } {
-  const point = buildPoint(space, valuesOf(nodes, draws));
-  const { model, featureSet = 'basic', ...rest } = point;
-  if (model === undefined) throw new MeterError('INVALID_ARGUMENT', 'Search space: set "model" (a model name, or a choice of sub-spaces each with its "model").');
-  const params: Record<string, number> = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if (typeof v !== 'number') throw new MeterError('INVALID_ARGUMENT', `Search space: ${k} must be numeric for a model parameter; got "${v}".`);
-    params[k] = v;
-  }
-  const kind = checkModelKind(String(model));
-  resolveParams(kind, params);
-  return { model: kind, featureSet: checkFeatureSet(String(featureSet)), params };
+const SPACE_ARTIFACT = 'search/space.json';
+
+function checkData(train: Dataset, val: Dataset): void {
+  checkSameFeatureFamily('val', val.fileName, val.kind, train);
+  checkTripCounts([{ role: 'train', fileName: train.fileName, trips: train.report.filter.kept }, { role: 'val', fileName: val.fileName, trips: val.report.filter.kept }]);
 }
+
+const parallelOf = (asked: number | undefined): number => Math.max(1, Math.min(asked ?? 1, availableParallelism(), 16));
 
 export function startTuning(ctx: CoreContext, start: TuningStart): { tuningId: RunId } {
   const req: TuningRequest = { ...start, algo: start.algo ?? 'tpe', maxTrials: start.maxTrials ?? 20 };
   const nodes = flattenSpace(req.space);
   const space = req.space as SearchSpace;
-  const parallel = Math.max(1, Math.min(req.parallel ?? 1, availableParallelism(), 16));
+  const parallel = parallelOf(req.parallel);
   const seed = req.seed ?? 0;
   // Catch a bad space now, not at trial 37: draw points from every corner of it and check each.
   const probe = rng(seed + 99);
   for (let i = 0; i < 32; i++) toTrial(space, nodes, sampleRandom(nodes, probe));
   const train = getDataset(ctx.db, req.train);
   const val = getDataset(ctx.db, req.val);
-  checkSameFeatureFamily('val', val.fileName, val.kind, train);
-  checkTripCounts([{ role: 'train', fileName: train.fileName, trips: train.report.filter.kept }, { role: 'val', fileName: val.fileName, trips: val.report.filter.kept }]);
+  checkData(train, val);
   const name = req.runName ?? `search-${req.algo}-${randomBytes(2).toString('hex')}`;
+  const prune = req.prune ? {
+    prune_every: String(req.prune.everySteps ?? DEFAULT_REPORT_EVERY),
+    ...(req.prune.startupTrials !== undefined ? { prune_startup_trials: String(req.prune.startupTrials) } : {}),
+    ...(req.prune.warmupSteps !== undefined ? { prune_warmup_steps: String(req.prune.warmupSteps) } : {}),
+  } : {};
   const parentId = inTransaction(ctx.db, () => createRun(ctx.db, {
     experimentId: ensureExperiment(ctx.db, req.experiment).experimentId, name,
-    params: { algo: req.algo, max_trials: String(req.maxTrials), parallel: String(parallel), seed: String(seed), ...(req.timeBudgetSec ? { time_budget_s: String(req.timeBudgetSec) } : {}) },
+    params: { algo: req.algo, max_trials: String(req.maxTrials), parallel: String(parallel), seed: String(seed), ...(req.timeBudgetSec ? { time_budget_s: String(req.timeBudgetSec) } : {}), ...prune },
     tags: { 'meter.search': 'parent', 'meter.version': ctx.version }, source: { type: 'API', name: 'search' },
     inputs: [{ role: 'train', datasetId: train.datasetId }, { role: 'val', datasetId: val.datasetId }],
   }));
@@ -63,13 +60,68 @@ export function startTuning(ctx: CoreContext, start: TuningStart): { tuningId: R
   mkdirSync(dir, { recursive: true });
   const spaceJson = JSON.stringify(req.space, null, 2);
   writeFileSync(join(dir, 'space.json'), spaceJson);
-  recordArtifact(ctx.db, parentId, 'search/space.json', Buffer.byteLength(spaceJson));
-  ctx.jobs.startTask('tune', (control) => runTuning(ctx, parentId, name, req, space, nodes, parallel, seed, control), {
-    runId: parentId,
-    onSuccess: () => { finishTuning(ctx, parentId, 'FINISHED'); return null; },
-    onFailure: (state, error) => finishTuning(ctx, parentId, state === 'cancelled' ? 'KILLED' : 'FAILED', state === 'cancelled' ? null : error.message),
-  });
+  recordArtifact(ctx.db, parentId, SPACE_ARTIFACT, Buffer.byteLength(spaceJson));
+  const plan: SearchPlan = { parentId, name, req, space, nodes, parallel, seed, trials: req.maxTrials };
+  launch(ctx, plan, { history: [], completed: [], lastTrial: 0, best: Infinity });
   return { tuningId: parentId };
+}
+
+/** Runs `trials` more trials of a search that has ended, on its own run, from where it stands. */
+export function extendTuning(ctx: CoreContext, tuningId: RunId, trials: number): { tuningId: RunId } {
+  if (ctx.jobs.findRunning(tuningId)) throw new MeterError('INVALID_STATE', 'This search is still running; extend it once it has ended.');
+  const status = tuningStatus(ctx, tuningId);
+  const parent = getRun(ctx.db, tuningId);
+  let space: SearchSpace;
+  try { space = JSON.parse(readFileSync(join(ctx.artifactsDir(tuningId), SPACE_ARTIFACT), 'utf8')) as SearchSpace; }
+  catch { throw new MeterError('INVALID_STATE', `Search ${parent.name} has no readable ${SPACE_ARTIFACT}, so it cannot be continued.`); }
+  const nodes = flattenSpace(space);
+  const input = (role: string) => parent.inputs.find((i) => i.role === role)?.dataset;
+  const train = input('train');
+  const val = input('val');
+  if (!train || !val) throw new MeterError('INVALID_STATE', `Search ${parent.name} has lost its train or validation dataset, so it cannot be continued.`);
+  checkData(train, val);
+  const p = parent.params;
+  const num = (k: string): number | undefined => (p[k] === undefined ? undefined : Number(p[k]));
+  const req: TuningRequest = {
+    experiment: parent.experimentName, train: train.datasetId, val: val.datasetId, space, algo: status.algo, maxTrials: trials,
+    ...(p.prune_every ? { prune: { everySteps: num('prune_every'), startupTrials: num('prune_startup_trials'), warmupSteps: num('prune_warmup_steps') } } : {}),
+  };
+  const state = studyState(ctx, status, nodes);
+  inTransaction(ctx.db, () => {
+    // The search run is running again (owned by this process, so a crash marks it like any other run).
+    ctx.db.prepare("UPDATE runs SET status = 'RUNNING', end_ms = NULL, error = NULL, owner = ? WHERE run_id = ? AND status != 'RUNNING'").run(OWNER, tuningId);
+    setTag(ctx.db, tuningId, 'meter.max_trials', String(state.lastTrial + trials));
+  });
+  const plan: SearchPlan = { parentId: tuningId, name: parent.name, req, space, nodes, parallel: parallelOf(num('parallel')), seed: num('seed') ?? 0, trials };
+  launch(ctx, plan, state);
+  ctx.events.emit('tuning.updated', { tuningId });
+  return { tuningId };
+}
+
+/** What TPE and the pruner learn from an existing search: its completed and pruned trials. */
+function studyState(ctx: CoreContext, status: TuningStatus, nodes: ReturnType<typeof flattenSpace>): StudyState {
+  const state: StudyState = { history: [], completed: [], lastTrial: Math.max(0, ...status.trials.map((t) => t.trial)), best: status.best?.rmseVal ?? Infinity };
+  for (const t of status.trials) {
+    const draws = drawsOf(nodes, t.params);
+    if (!draws) continue;
+    if (t.pruned) state.history.push({ draws, loss: t.pruned.value, pruned: { step: t.pruned.step } });
+    else if (t.status === 'FINISHED' && t.rmseVal !== null) {
+      state.history.push({ draws, loss: t.rmseVal });
+      state.completed.push(new Map(metricHistory(ctx.db, t.runId, INTERMEDIATE_KEY).map((m) => [m.step, m.value])));
+    }
+  }
+  return state;
+}
+
+function launch(ctx: CoreContext, plan: SearchPlan, state: StudyState): void {
+  ctx.jobs.startTask('tune', async (control) => {
+    await runTrials(ctx, plan, state, control);
+    writeBest(ctx, plan.parentId, tuningStatus(ctx, plan.parentId).best);
+  }, {
+    runId: plan.parentId,
+    onSuccess: () => { finishTuning(ctx, plan.parentId, 'FINISHED'); return null; },
+    onFailure: (st, error) => finishTuning(ctx, plan.parentId, st === 'cancelled' ? 'KILLED' : 'FAILED', st === 'cancelled' ? null : error.message),
+  });
 }
 
 /** Ends the parent run (the trials already ended on their own) and tells the screens. */
@@ -77,48 +129,6 @@ function finishTuning(ctx: CoreContext, parentId: RunId, status: 'FINISHED' | 'K
   endRun(ctx.db, parentId, status, error);
   // The event goes out after the job framework commits the transaction this runs in.
   setImmediate(() => ctx.events.emit('tuning.updated', { tuningId: parentId }));
-}
-
-async function runTuning(ctx: CoreContext, parentId: RunId, name: string, req: TuningRequest, space: SearchSpace, nodes: Node[], parallel: number, seed: number, control: TaskControl): Promise<void> {
-  const rand = rng(seed);
-  const history: Observation[] = [];
-  const deadline = req.timeBudgetSec ? Date.now() + req.timeBudgetSec * 1000 : Infinity;
-  let best = Infinity;
-  let trial = 0;
-  while (trial < req.maxTrials && !control.cancelled() && Date.now() < deadline) {
-    const wave = Math.min(parallel, req.maxTrials - trial);
-    const started = Array.from({ length: wave }, () => {
-      const draws = req.algo === 'tpe' ? suggestTpe(nodes, history, rand) : sampleRandom(nodes, rand);
-      const t = toTrial(space, nodes, draws);
-      const n = ++trial;
-      const request = {
-        experiment: req.experiment, runName: `${name}-trial-${n}`, model: t.model, featureSet: t.featureSet, params: t.params,
-        train: req.train, val: req.val, source: { type: 'API', name: `search ${parentId}` },
-      } as TrainingRequest;
-      const { jobId, runId } = startTraining(ctx, request, { parentJobId: control.jobId, tags: { 'mlflow.parentRunId': parentId, 'meter.trial': String(n) } });
-      control.adopt(jobId);
-      return { n, draws, jobId, runId };
-    });
-    control.progress('trials', trial, req.maxTrials);
-    ctx.events.emit('tuning.updated', { tuningId: parentId });
-    for (const s of started) {
-      const outcome = await ctx.jobs.wait(s.jobId);
-      if (outcome.state !== 'succeeded' || !outcome.metrics) continue;
-      const loss = outcome.metrics.rmse_val;
-      history.push({ draws: s.draws, loss });
-      const improved = loss < best;
-      if (improved) { best = loss; setTag(ctx.db, parentId, 'best_trial_run_id', s.runId); }
-      logMetrics(ctx.db, parentId, [{ key: 'trial_rmse_val', value: loss, step: s.n }, { key: 'best_rmse_val', value: best, step: s.n }]);
-      ctx.events.emit('tuning.updated', { tuningId: parentId });
-    }
-  }
-  if (Number.isFinite(best)) logMetrics(ctx.db, parentId, [{ key: 'rmse_val', value: best, step: 0 }, { key: 'n_trials', value: history.length, step: 0 }]);
-  const status = tuningStatus(ctx, parentId);
-  if (status.best) {
-    const body = JSON.stringify({ runId: status.best.runId, rmse_val: status.best.rmseVal, params: status.best.params }, null, 2);
-    writeFileSync(join(ctx.artifactsDir(parentId), 'search', 'best.json'), body);
-    recordArtifact(ctx.db, parentId, 'search/best.json', Buffer.byteLength(body));
-  }
 }
 
 export function cancelTuning(ctx: CoreContext, tuningId: RunId): { cancelled: boolean } {
@@ -134,9 +144,16 @@ export function tuningStatus(ctx: CoreContext, tuningId: RunId): TuningStatus {
   const trials: TrialInfo[] = ids.map((id) => {
     const r = getRun(ctx.db, id);
     const params = Object.fromEntries(Object.entries(r.params));
-    return { trial: Number(r.tags['meter.trial'] ?? 0), runId: r.runId, status: r.status, params, rmseVal: r.metrics.rmse_val ?? null, trainSeconds: r.metrics.train_seconds ?? null };
+    // A trial the pruner stopped: KILLED with its state tag (one that finished first is tagged COMPLETE again).
+    const pruned = r.status === 'KILLED' && r.tags['meter.trial_state'] === 'PRUNED'
+      ? { step: Number(r.tags['meter.pruned_step']), value: Number(r.tags['meter.pruned_value']) } : null;
+    return { trial: Number(r.tags['meter.trial'] ?? 0), runId: r.runId, status: r.status, params, rmseVal: r.metrics.rmse_val ?? null, trainSeconds: r.metrics.train_seconds ?? null, pruned };
   }).sort((a, b) => a.trial - b.trial);
   const done = trials.filter((t) => t.rmseVal !== null);
   const best = done.reduce<TrialInfo | null>((b, t) => (b === null || t.rmseVal! < b.rmseVal! ? t : b), null);
-  return { tuningId, name: parent.name, algo: parent.params.algo as TuningStatus['algo'], status: parent.status, maxTrials: Number(parent.params.max_trials), trials, best, importance: paramImportance(trials) };
+  return {
+    tuningId, name: parent.name, algo: parent.params.algo as TuningStatus['algo'], status: parent.status,
+    maxTrials: Number(parent.tags['meter.max_trials'] ?? parent.params.max_trials), pruning: parent.params.prune_every !== undefined,
+    trials, best, importance: paramImportance(trials),
+  };
 }

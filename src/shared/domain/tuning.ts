@@ -19,6 +19,8 @@ export interface TuningRequest {
   /** trials at once (bounded by cores); trials start in waves, so a seed gives the same search */
   parallel?: number;
   seed?: number;
+  /** prune unpromising trials (Optuna's median pruner over gbt's validation RMSE per round) */
+  prune?: { startupTrials?: number; warmupSteps?: number; everySteps?: number };
 }
 
 export interface TrialInfo {
@@ -28,6 +30,8 @@ export interface TrialInfo {
   params: Record<string, string>;
   rmseVal: number | null;
   trainSeconds: number | null;
+  /** the pruner stopped this trial (its run is KILLED) after `step` rounds, when its validation RMSE was `value` */
+  pruned: { step: number; value: number } | null;
 }
 
 export interface TuningStatus {
@@ -36,6 +40,8 @@ export interface TuningStatus {
   algo: TuningAlgo;
   status: RunStatus;
   maxTrials: number;
+  /** whether unpromising trials are pruned */
+  pruning: boolean;
   trials: TrialInfo[];
   best: TrialInfo | null;
   /** which parameters moved the loss (0–1, summing to 1), once enough trials are done */

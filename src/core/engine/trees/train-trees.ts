@@ -5,7 +5,7 @@ import type { CancelToken } from '../../../shared/cancel';
 import type { TreeModelKind } from '../../../shared/domain';
 import type { StepMetric, TrainJobResult } from '../../../shared/jobs';
 import { regressionMetrics } from '../metrics';
-import type { ProgressFn, WorkerEnv } from '../../../shared/jobs';
+import type { PartialFn, ProgressFn, WorkerEnv } from '../../../shared/jobs';
 import type { Sources } from '../loaded-trips';
 import { readTreeInputs } from './tree-inputs';
 import { rowMajorCodes } from './binned-ingest';
@@ -17,7 +17,9 @@ import type { Tree } from './grow-tree';
 import { binIndex, binRows, binTree, predictTrees, compileTree, type BinnedTree } from './tree-predict';
 import { predictSets } from './predict-parallel';
 
-export async function trainTrees(model: TreeModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken, env: WorkerEnv): Promise<TrainJobResult> {
+export async function trainTrees(model: TreeModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken, env: WorkerEnv,
+  /** receives the validation RMSE every `reportEvery` rounds (a search's pruner may then cancel the job) */
+  report: { every: number; post: PartialFn<'train'> } | null = null): Promise<TrainJobResult> {
   // The training rows arrive binned, chunk by chunk (binning is part of vectorizing, as building XGBoost's
   // DMatrix is); raws.train holds columns only for rf_ml.
   const inputs = readTreeInputs(model, src, progress, cancel);
@@ -48,7 +50,12 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   } else {
     const p = params as unknown as BoostParams;
     const val = data.val ? { raw: raws.val, y: data.val.duration } : null;
-    const res = boost(raws.train, train.duration, val, p, (round) => { cancel.throwIfCancelled(); progress('fit', round, p.nRounds); }, binned!, env.workerDir);
+    let reported = 0;
+    const res = boost(raws.train, train.duration, val, p, (round, lastVal) => {
+      cancel.throwIfCancelled();
+      if (report && lastVal && lastVal.step % report.every === 0 && lastVal.step > reported) { reported = lastVal.step; report.post({ step: lastVal.step, value: lastVal.value }); }
+      progress('fit', round, p.nRounds);
+    }, binned!, env.workerDir);
     trees = res.trees;
     known.train = res.trainPred;
     if (res.valPred) known.val = res.valPred;
