@@ -15,7 +15,7 @@ export class TunePage extends Screen {
   }
   async chooseModel(preset: string): Promise<void> { await this.page.getByLabel('Model').selectOption(preset); }
   /** a field by its label: "Trials", "In parallel", "alpha high"… */
-  async fill(label: string, value: string): Promise<void> { await this.page.getByLabel(label).fill(value); }
+  async fill(label: string, value: string): Promise<void> { await this.page.getByLabel(label, { exact: true }).fill(value); }
   async editJson(space: object): Promise<void> {
     await this.page.getByText(/Edit as JSON/).click();
     await this.page.getByLabel('search space JSON').fill(JSON.stringify(space));
@@ -29,4 +29,16 @@ export class TunePage extends Screen {
     return new URL(url.replace('#/', '')).searchParams.get('search') ?? url.split('search=')[1];
   }
   async trialRows(): Promise<string[]> { return this.page.getByRole('table', { name: 'trials' }).locator('tbody tr').allTextContents(); }
+  async setPruning(on: boolean): Promise<void> { await this.page.getByLabel('Prune unpromising trials').setChecked(on); }
+  /** the loss chart's axis: "linear" or "log" */
+  async lossAxis(scale: 'linear' | 'log'): Promise<void> { await this.page.getByRole('group', { name: 'loss axis' }).getByRole('button', { name: scale }).click(); }
+  async contourParams(x: string, y: string): Promise<void> {
+    await this.page.getByLabel('contour x').selectOption(x);
+    await this.page.getByLabel('contour y').selectOption(y);
+  }
+  /** "Run N more trials" on an ended search */
+  async runMore(n: number): Promise<void> {
+    await this.page.getByLabel('more trials').fill(String(n));
+    await this.page.getByRole('button', { name: `Run ${n} more trials` }).click();
+  }
 }

@@ -2,13 +2,13 @@
 // draws are registered, which keeps the bundle small.
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, CustomChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, ParallelComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useColorScheme } from './useColorScheme';
 
-echarts.use([BarChart, LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, ParallelComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([BarChart, CustomChart, LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, ParallelComponent, VisualMapComponent, CanvasRenderer]);
 
 export function EChart({ option, label, onClick }: { option: EChartsCoreOption; label: string; onClick?: (dataIndex: number) => void }) {
   const el = useRef<HTMLDivElement>(null);

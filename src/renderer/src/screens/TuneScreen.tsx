@@ -1,6 +1,7 @@
-// Tune: a hyper-parameter search over a hyperopt-style space (edited as a form or as JSON), then its live
-// view: loss per trial with the best so far, parallel coordinates of the trials, parameter importance,
-// Cancel, and the best trial one click away.
+// Tune: a hyper-parameter search over a hyperopt-style space (edited as a form or as JSON), optionally pruning
+// unpromising trials, then its live view: loss per trial with the best so far (linear or log), parallel
+// coordinates, parameter importance, slice / contour / EDF plots, Cancel, "Run N more trials" once it has
+// ended, and the best trial one click away.
 import { useEffect, useMemo, useState } from 'react';
 import type { RunId, TuningAlgo, TuningStatus } from '../../../shared/domain';
 import { asDatasetId, asRunId } from '../../../shared/domain';
@@ -14,6 +15,7 @@ import { useAction } from '../components/useAction';
 import { PairWarnings } from '../components/PairWarnings';
 import { initialPair, pairWarnings, rememberPair } from '../dataset-choice';
 import { importanceOption, lossOption, trialsParallelOption } from './tune-charts';
+import { StudyPlots } from './StudyPlots';
 import { useLoaded } from '../components/useLoaded';
 
 export function TuneScreen() {
@@ -35,6 +37,7 @@ function TuningForm() {
   const [parallel, setParallel] = useState('2');
   const [seed, setSeed] = useState('0');
   const [experiment, setExperiment] = useState('Tuning');
+  const [prune, setPrune] = useState(false);
   const { run, retry, error } = useAction();
   useEffect(() => {
     if (train || datasets.length === 0) return;
@@ -53,6 +56,7 @@ function TuningForm() {
     void run(async () => {
       const { tuningId } = await client.call('tuning.start', {
         experiment, train: asDatasetId(train), val: asDatasetId(val), space, algo, maxTrials: Number(trials), parallel: Number(parallel), seed: Number(seed),
+        ...(prune ? { prune: {} } : {}),
       });
       navigate({ screen: 'tune', query: { search: tuningId } });
     });
@@ -93,6 +97,15 @@ function TuningForm() {
           {algo === 'tpe' && Number(trials) <= TPE_STARTUP_TRIALS && <PairWarnings warnings={[`TPE's first ${TPE_STARTUP_TRIALS} trials are random start-up trials, so a search of ${trials} trials is a random search; give it ${2 * TPE_STARTUP_TRIALS} or more for TPE to learn.`]} />}
           <label htmlFor="t-parallel">In parallel</label><input id="t-parallel" type="number" min="1" max="16" value={parallel} onChange={(e) => setParallel(e.target.value)} />
           <label htmlFor="t-seed">Seed</label><input id="t-seed" type="number" min="0" value={seed} onChange={(e) => setSeed(e.target.value)} />
+          <span>Pruning</span>
+          <div>
+            <label><input type="checkbox" checked={prune} onChange={(e) => setPrune(e.target.checked)} /> Prune unpromising trials</label>
+            <p className="muted" style={{ margin: '4px 0 0' }}>
+              {prune && parsed.space && JSON.stringify(parsed.space.model ?? '').includes('gbt')
+                ? 'Every 10 boosting rounds, a trial whose validation RMSE is worse than the median of the completed trials at that round stops (after 5 trials completed).'
+                : prune ? 'Only boosted trees (gbt) report rounds; trials of other models always run to the end.' : 'Stop a gbt trial early when it is behind the completed trials at the same round (Optuna\'s median pruner).'}
+            </p>
+          </div>
           <label htmlFor="t-exp">Experiment</label><input id="t-exp" type="text" value={experiment} onChange={(e) => setExperiment(e.target.value)} />
           <span />
           <div className="row"><button className="btn primary" type="submit" disabled={!parsed.space}>Start search</button><ErrorNotice error={error} onRetry={retry} /></div>
@@ -107,12 +120,18 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
   const { client, value: s, load, retry, error } = useLoaded((c) => c.call('tuning.get', { tuningId }), [tuningId],
     (c, reload) => [c.on('tuning.updated', (e) => { if (e.tuningId === tuningId) reload(); }), c.on('job.finished', reload)]);
   const cancel = useAction();
+  const extend = useAction();
+  const [more, setMore] = useState('10');
+  const [logLoss, setLogLoss] = useState(false);
+  const loss = useMemo(() => (s ? lossOption(s, logLoss) : null), [s, logLoss]);
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry} />;
   if (!s) return <p className="muted">Loading…</p>;
   const finished = s.trials.filter((t) => t.status !== 'RUNNING').length;
   const done = s.trials.filter((t) => t.status === 'FINISHED').length;
-  const stopped = s.trials.filter((t) => t.status === 'KILLED' || t.status === 'FAILED');
-  const stoppedText = stopped.length ? ` · ${stopped.filter((t) => t.status === 'KILLED').length} killed${stopped.some((t) => t.status === 'FAILED') ? `, ${stopped.filter((t) => t.status === 'FAILED').length} failed` : ''}` : '';
+  const pruned = s.trials.filter((t) => t.pruned).length;
+  const stopped = s.trials.filter((t) => (t.status === 'KILLED' && !t.pruned) || t.status === 'FAILED');
+  const stoppedText = (pruned ? ` · ${pruned} pruned` : '') + (stopped.length ? ` · ${stopped.filter((t) => t.status === 'KILLED').length} killed${stopped.some((t) => t.status === 'FAILED') ? `, ${stopped.filter((t) => t.status === 'FAILED').length} failed` : ''}` : '');
+  const runMore = () => void extend.run(async () => { await client!.call('tuning.extend', { tuningId, trials: Number(more) }); await load(); });
   return (
     <>
       <p><button className="btn" onClick={() => navigate({ screen: 'tune' })}>← New search</button></p>
@@ -120,20 +139,38 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
       <div className="row" style={{ marginBottom: 12 }}>
         <span data-testid="search-progress">{done} of {s.maxTrials} trials done{stoppedText}{s.trials.length > finished ? ` · ${s.trials.length - finished} running` : ''} · {s.algo.toUpperCase()}</span>
         {s.status === 'RUNNING' && client && <button className="btn danger" onClick={() => void cancel.run(async () => { await client.call('tuning.cancel', { tuningId }); await load(); })}>Cancel search</button>}
+        {s.status !== 'RUNNING' && client && (
+          <form className="row" aria-label="extend search" onSubmit={(e) => { e.preventDefault(); runMore(); }}>
+            <input type="number" min="1" max="10000" aria-label="more trials" value={more} onChange={(e) => setMore(e.target.value)} style={{ width: 70 }} />
+            <button className="btn" type="submit" disabled={!(Number(more) >= 1)}>Run {Number(more) >= 1 ? Number(more) : 'N'} more trials</button>
+          </form>
+        )}
+        <ErrorNotice error={extend.error} onRetry={extend.retry} />
         <ErrorNotice error={cancel.error} onRetry={cancel.retry} />
         {s.best && <button className="btn primary" onClick={() => navigate({ screen: 'runs', runId: s.best!.runId })}>Open best trial (rmse_val {fmtMetric(s.best.rmseVal ?? undefined)})</button>}
         <button className="btn" onClick={() => navigate({ screen: 'runs', runId: tuningId })}>Search run</button>
       </div>
       <div className="compare-grid">
-        <section className="card"><h3>Loss per trial</h3><EChart option={lossOption(s)} label="trial loss chart" /></section>
+        <section className="card">
+          <div className="row" style={{ justifyContent: 'space-between' }}><h3>Loss per trial{s.pruning ? <span className="muted"> · pruning on</span> : null}</h3>
+            <div className="row toggle" role="group" aria-label="loss axis">
+              <button className={`btn small${logLoss ? '' : ' primary'}`} aria-pressed={!logLoss} onClick={() => setLogLoss(false)}>linear</button>
+              <button className={`btn small${logLoss ? ' primary' : ''}`} aria-pressed={logLoss} onClick={() => setLogLoss(true)}>log</button>
+            </div>
+          </div>
+          <EChart option={loss!} label="trial loss chart" />
+        </section>
         <section className="card"><h3>Trials</h3>{s.trials.some((t) => t.rmseVal !== null) ? <EChart option={trialsParallelOption(s)} label="trials parallel coordinates chart" /> : <p className="muted">{s.status === 'RUNNING' ? 'Waiting for the first trial…' : 'No trial finished.'}</p>}</section>
         <section className="card"><h3>Parameter importance</h3>{s.importance.length ? <EChart option={importanceOption(s)} label="parameter importance chart" /> : <p className="muted">Shown after 8 finished trials.</p>}</section>
+        <StudyPlots s={s} />
       </div>
       <section className="card" style={{ marginTop: 14, overflowX: 'auto' }}><h3>Trials</h3>
         <table className="grid" aria-label="trials"><thead><tr><th>#</th><th>Status</th><th className="num">rmse_val</th><th>Params</th></tr></thead>
           <tbody>{[...s.trials].reverse().map((t) => (
             <tr key={t.runId} onClick={() => navigate({ screen: 'runs', runId: t.runId })} className={s.best?.runId === t.runId ? 'selected' : ''}>
-              <td>{t.trial}</td><td><span className={`status ${t.status}`}>{t.status}</span></td><td className="num">{fmtMetric(t.rmseVal ?? undefined)}</td>
+              <td>{t.trial}</td>
+              <td>{t.pruned ? <span className="status PRUNED" title={`The pruner stopped it after ${t.pruned.step} rounds`}>PRUNED @ {t.pruned.step}</span> : <span className={`status ${t.status}`}>{t.status}</span>}</td>
+              <td className="num">{t.pruned ? <span className="muted" title="last intermediate value">({fmtMetric(t.pruned.value)})</span> : fmtMetric(t.rmseVal ?? undefined)}</td>
               <td className="mono">{Object.entries(t.params).filter(([k]) => k !== 'model').map(([k, v]) => `${k}=${Number.isFinite(Number(v)) ? Number(Number(v).toPrecision(4)) : v}`).join('  ')}</td>
             </tr>
           ))}</tbody></table>

@@ -1,0 +1,56 @@
+// What Optuna's dashboard users look for, in Chromium: a gbt search with pruning (pruned trials shown apart in
+// the history chart and the table), slice / contour / EDF plots, a log axis on the history, and a finished
+// search extended with more trials on the same search run.
+import { describe, expect, it } from 'vitest';
+import { asRunId } from '../src/shared/domain';
+import { useMeter } from './fixtures';
+
+describe('a study: pruning, plots, extending (Chromium)', () => {
+  const meter = useMeter({ importSample: true, viewport: { width: 1440, height: 900 } });
+
+  it('prunes unpromising gbt trials, draws the study plots, then runs 3 more trials', async () => {
+    const { tune, page } = meter;
+    await tune.open();
+    await tune.editJson({ model: 'gbt', nRounds: 60, earlyStopping: 60, maxDepth: { quniform: [2, 4, 1] }, learningRate: { loguniform: [-5.5, -1] } });
+    await tune.fill('Trials', '10');
+    await tune.fill('In parallel', '1');
+    await tune.fill('Seed', '5');
+    await tune.setPruning(true);
+    await expect.poll(() => page.getByText(/Every 10 boosting rounds, a trial whose validation RMSE is worse than the median/).count()).toBe(1);
+    await tune.shotSizes('18-20-tune-prune-toggle');
+    await tune.start();
+    await tune.title.filter({ hasText: 'FINISHED' }).waitFor({ timeout: 180_000 });
+
+    const s = await meter.api('tuning.get', { tuningId: asRunId(tune.tuningId()) });
+    const pruned = s.trials.filter((t) => t.pruned);
+    expect(s.pruning).toBe(true);
+    expect(pruned.length).toBeGreaterThan(0);
+    // shown apart: the progress line counts them, the table names the round they stopped at
+    expect(await tune.progress.textContent()).toContain(`${pruned.length} pruned`);
+    const rows = await tune.trialRows();
+    expect(rows.filter((r) => /PRUNED @ \d+/.test(r))).toHaveLength(pruned.length);
+    expect(rows.filter((r) => r.includes('KILLED'))).toHaveLength(0);
+    expect(await tune.chartState('trial loss chart')).toBe('true');
+
+    // the plots: a slice per parameter that varied, a contour of the two, the EDF
+    for (const name of ['slice plot learningRate', 'slice plot maxDepth', 'contour plot', 'EDF plot']) expect(await tune.chartState(name)).toBe('true');
+    await tune.contourParams('maxDepth', 'learningRate');
+    expect(await tune.chartState('contour plot')).toBe('true');
+    await tune.lossAxis('log');
+    expect(await page.getByRole('button', { name: 'log' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await tune.scrollsSideways()).toBe(false);
+    await tune.shotSizes('18-21-study-plots');
+
+    // extend the finished search: same run, numbering goes on
+    await tune.runMore(3);
+    await tune.title.filter({ hasText: 'RUNNING' }).waitFor();
+    await tune.title.filter({ hasText: 'FINISHED' }).waitFor({ timeout: 120_000 });
+    const after = await meter.api('tuning.get', { tuningId: s.tuningId });
+    expect(after.trials.map((t) => t.trial)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(after.maxTrials).toBe(13);
+    expect(after.trials.slice(0, 10).map((t) => t.runId)).toEqual(s.trials.map((t) => t.runId));
+    expect(await tune.progress.textContent()).toMatch(/of 13 trials done/);
+    expect(await tune.trialRows()).toHaveLength(13);
+    await tune.shotSizes('18-22-study-extended');
+  });
+});
