@@ -176,6 +176,7 @@ export const CONTRACT = {
   'runs.deleteTag': method(s.object({ runId, key: s.string({ max: 250 }) }), 'Remove a tag from a run.').returns<Run>(),
   'runs.rename': method(s.object({ runId, name: s.string({ max: 256 }) }), 'Rename a run.').returns<Run>(),
   'runs.search': method(runSearchQuery, 'Search runs with the filter language; one page, sorted.').returns<RunSearchResult>(),
+  'runs.artifactFile': method(s.object({ runId, path: s.string({ max: 1000 }) }), "One of a run's artifact files, whole, as base64 (at most 64 MiB): the desktop app's Download.").returns<{ path: string; sizeBytes: number; base64: string }>(),
   'runs.artifactPreview': method(s.object({ runId, path: s.string({ max: 1000 }) }), "A preview of one of a run's artifact files: text/JSON head, image, or a parquet file's first 20 rows and schema.").returns<ArtifactPreview>(),
   'runs.keys': method(none, 'Every metric, param and tag key (for autocomplete and columns).').returns<RunKeys>(),
   'runs.setDeleted': method(s.object({ runIds: s.array(runId), deleted: s.boolean() }), 'Move runs to the trash, or restore them.').returns<{ changed: number }>(),

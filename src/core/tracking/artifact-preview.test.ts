@@ -1,6 +1,6 @@
 // The artifact preview reads a bounded head of real files: JSON/text, an image, a parquet file's first rows
 // (the shipped sample month), and refuses paths that leave the run's folder.
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
@@ -9,7 +9,7 @@ import type { RunId } from '../../shared/domain';
 import { MeterError } from '../../shared/errors';
 import { createExperiment } from '../store/experiments-repo';
 import { createRun, recordArtifact } from '../store/runs-repo';
-import { TEXT_PREVIEW_BYTES } from './artifact-preview';
+import { ARTIFACT_FILE_MAX, TEXT_PREVIEW_BYTES } from './artifact-preview';
 
 // a 1×1 PNG
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -72,6 +72,19 @@ describe('artifact preview', () => {
     const i = df.columns.indexOf('trip_distance');
     expect(t.rows.map((r) => r[i])).toEqual(df.getColumn('trip_distance').head(20).toArray());
     expect(typeof t.rows[0][df.columns.indexOf('lpep_pickup_datetime')]).toBe('string');
+  });
+
+  it("sends a whole file for the desktop app's Download, and refuses one too big to send whole", async () => {
+    const got = await h.client.call('runs.artifactFile', { runId, path: 'eval/plots/residuals.png' });
+    expect(Buffer.from(got.base64, 'base64').equals(PNG)).toBe(true);
+    expect(got.sizeBytes).toBe(PNG.length);
+    const big = join(h.ctx.artifactsDir(runId), 'big.bin');
+    writeFileSync(big, '');
+    truncateSync(big, ARTIFACT_FILE_MAX + 1); // sparse: nothing is written
+    const err = await h.client.call('runs.artifactFile', { runId, path: 'big.bin' }).then(() => null, (e: unknown) => e);
+    expect((err as MeterError).code).toBe('INVALID_ARGUMENT');
+    expect((err as MeterError).message).toMatch(/copy its path/);
+    expect((await h.client.call('runs.artifactFile', { runId, path: '../secret.txt' }).then(() => null, (e: unknown) => e) as MeterError).code).toBe('INVALID_ARGUMENT');
   });
 
   it('refuses paths that leave the folder, name a folder or nothing, and unknown runs', async () => {

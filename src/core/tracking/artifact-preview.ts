@@ -71,6 +71,18 @@ function parquetHead(file: string, path: string, sizeBytes: number): ArtifactPre
   }
 }
 
+/** at most this much is sent whole over the contract (the desktop app's Download); browser mode streams any size */
+export const ARTIFACT_FILE_MAX = 64 * 1024 ** 2;
+
+export function readArtifactFile(ctx: CoreContext, runId: RunId, path: string): { path: string; sizeBytes: number; base64: string } {
+  const file = artifactPath(ctx, runId, path);
+  const sizeBytes = statSync(file).size;
+  if (sizeBytes > ARTIFACT_FILE_MAX) {
+    throw new MeterError('INVALID_ARGUMENT', `${path} is ${Math.round(sizeBytes / 1024 ** 2)} MiB; files over ${ARTIFACT_FILE_MAX / 1024 ** 2} MiB are not sent whole: copy its path instead.`);
+  }
+  return { path, sizeBytes, base64: readFileSync(file).toString('base64') };
+}
+
 export function previewArtifact(ctx: CoreContext, runId: RunId, path: string): ArtifactPreview {
   const file = artifactPath(ctx, runId, path);
   const sizeBytes = statSync(file).size;

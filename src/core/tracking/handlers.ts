@@ -9,11 +9,11 @@ import { deleteTag, renameRun, setRunsDeleted } from '../store/run-lifecycle';
 import { runKeys, searchRuns } from '../store/run-search';
 import { getRun, listRuns, metricHistory, setNotes, setTag } from '../store/runs-repo';
 import { purgeRunsAndArtifacts } from './purge-runs';
-import { previewArtifact } from './artifact-preview';
+import { previewArtifact, readArtifactFile } from './artifact-preview';
 
 type Methods = 'experiments.list' | 'experiments.create' | 'experiments.rename' | 'experiments.setArchived'
   | 'runs.list' | 'runs.get' | 'runs.metricHistory' | 'runs.setNotes' | 'runs.setTag' | 'runs.deleteTag' | 'runs.rename'
-  | 'runs.search' | 'runs.keys' | 'runs.setDeleted' | 'runs.purge' | 'runs.artifactPreview';
+  | 'runs.search' | 'runs.keys' | 'runs.setDeleted' | 'runs.purge' | 'runs.artifactPreview' | 'runs.artifactFile';
 
 export function trackingHandlers(ctx: CoreContext): Handlers<Methods> {
   const { db } = ctx;
@@ -39,5 +39,6 @@ export function trackingHandlers(ctx: CoreContext): Handlers<Methods> {
     'runs.setDeleted': (a) => ({ changed: setRunsDeleted(db, a.runIds, a.deleted) }),
     'runs.purge': (a) => purgeRunsAndArtifacts(ctx, a.runIds),
     'runs.artifactPreview': (a) => previewArtifact(ctx, a.runId, a.path),
+    'runs.artifactFile': (a) => readArtifactFile(ctx, a.runId, a.path),
   };
 }

@@ -1,6 +1,7 @@
 // A run's artifacts as a folder tree: click a file (or Preview) to see it below the tree — JSON, text,
 // images, a parquet file's first rows — read in core, so it works the same in the desktop app and the
-// browser. Download in browser mode (the desktop app offers the path on disk with Copy instead).
+// browser. Download everywhere (browser mode streams the file; the desktop app gets it through the contract
+// and Electron asks where to save it), and the path on disk with Copy in the desktop app.
 import { useMemo, useState } from 'react';
 import type { ArtifactPreview as Preview } from '../../../shared/contract';
 import type { Run } from '../../../shared/domain';
@@ -40,8 +41,8 @@ export function ArtifactList({ run }: { run: Run }) {
         : <span className="mono" title={n.path}>{n.name}</span>}
       <span className="muted">{fmtBytes(n.sizeBytes)}</span>
       {PREVIEWABLE.test(n.path) && <button className="link" aria-expanded={preview?.path === n.path} onClick={() => void show(n.path)}>{preview?.path === n.path ? 'Hide' : 'Preview'}</button>}
-      {fetchOne ? <button className="link" onClick={() => void download(n.path)}>Download</button>
-        : <CopyButton text={`${home}/artifacts/${run.runId}/${n.path}`} label="copy path" />}
+      {fetchOne && <button className="link" onClick={() => void download(n.path)}>Download</button>}
+      {client?.mode !== 'browser' && <CopyButton text={`${home}/artifacts/${run.runId}/${n.path}`} label="copy path" />}
     </li>
   ) : (
     <li key={n.path} role="treeitem" aria-selected={false} aria-expanded={open.has(n.path)} data-path={n.path} className="artifact-folder">
