@@ -1,29 +1,21 @@
 // The end of a boosting round, for one shard of the training rows and one of the validation rows: add the new
-// tree to the predictions, take the squared errors and the next round's residuals. Both threads of a tree team
+// tree to the predictions (from each row's leaf, which the grower recorded for both), take the squared errors
+// and the next round's residuals. Both threads of a tree team
 // run it on their half (see tree-team.ts); the errors are added in a fixed order, so the numbers don't depend
 // on the number of threads.
-import { addBinnedTree, addLevelTree } from './tree-predict';
-
 export interface BoostArrays {
   y: Float64Array;
   pred: Float64Array;
   /** the predictions of the best round so far (copied at the start of the round after it) */
   best: Float64Array;
-  /** validation: row-major codes (F per row), targets, predictions, best predictions; empty without one */
-  F: number;
-  valCodes: Uint16Array;
+  /** validation: targets, predictions, best predictions; empty without one */
   valY: Float64Array;
   valPred: Float64Array;
   valBest: Float64Array;
   /** the round's tree (tree-predict.ts BinnedTree layout), written before each round's step */
   node: Int32Array;
   value: Float64Array;
-  /** the same tree for the level-by-level walk (tree-predict.ts LevelTree), when it is shallow */
-  level: Int32Array;
 }
-
-/** Trees at most this deep walk the validation rows level by level (no branch per row); deeper ones row by row. */
-export const LEVEL_WALK_DEPTH = 12;
 
 export interface RoundStep {
   from: number; to: number; valFrom: number; valTo: number;
@@ -31,8 +23,6 @@ export interface RoundStep {
   byLeaf: boolean;
   /** the previous round was the best so far: keep its predictions before adding this tree */
   snapshot: boolean;
-  /** the tree's depth when `level` holds it (≤ LEVEL_WALK_DEPTH), else 0 */
-  depth: number;
 }
 
 /** The leaf (node index) of row i, walking the tree over per-feature codes. */
@@ -47,7 +37,7 @@ function leafByColumns(N: Int32Array, codes: Uint16Array[], i: number): number {
 }
 
 /** Runs the step; out[0] = the train rows' squared error, out[1] = the validation rows'. */
-export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array): void {
+export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, vleafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array): void {
   const { y, pred, best, value: V } = b;
   // Plain loops: TypedArray.set between shared buffers takes a slow generic path.
   if (s.snapshot) {
@@ -64,9 +54,8 @@ export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, 
     se += r * r;
   }
   out[0] = se;
-  if (s.depth > 0) addLevelTree(b.valPred, { node: b.level, value: V, depth: s.depth }, b.valCodes, b.F, s.valFrom, s.valTo);
-  else addBinnedTree(b.valPred, { node: b.node, value: V }, b.valCodes, b.F, s.valFrom, s.valTo);
+  const vp = b.valPred;
   let sv = 0;
-  for (let i = s.valFrom; i < s.valTo; i++) { const r = b.valY[i] - b.valPred[i]; sv += r * r; }
+  for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
   out[1] = sv;
 }

@@ -4,10 +4,10 @@
 // same with or without the helper thread.
 import type { StepMetric } from '../../../shared/jobs';
 import { seededRandom as rng } from '../../../shared/random';
-import { LEVEL_WALK_DEPTH, type BoostArrays } from './boost-round';
+import type { BoostArrays } from './boost-round';
 import { growSharded, workspaceFor, type Tree } from './grow-tree';
 import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
-import { binIndex, binRows, binTree, levelTree } from './tree-predict';
+import { binIndex, binRows, binTree } from './tree-predict';
 import { TreeTeam, type TeamOptions } from './tree-team';
 
 export interface BoostParams {
@@ -41,13 +41,14 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const W = workspaceFor(data);
   const maxNodes = Math.min(2 * n + 1, 2 ** Math.min(30, p.maxDepth + 1));
   const arrays: BoostArrays = {
-    y, pred: new Float64Array(n).fill(base), best: new Float64Array(n), F,
-    valCodes: val ? binRows(data, index, val.raw.columns, nv) : new Uint16Array(0), valY: val ? val.y : new Float64Array(0),
+    y, pred: new Float64Array(n).fill(base), best: new Float64Array(n), valY: val ? val.y : new Float64Array(0),
     valPred: new Float64Array(nv).fill(base), valBest: new Float64Array(nv), node: new Int32Array(4 * maxNodes), value: new Float64Array(maxNodes),
-    level: new Int32Array(p.maxDepth <= LEVEL_WALK_DEPTH ? 4 * maxNodes : 0),
   };
-  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: new Float64Array(n), h: new Float64Array(n).fill(1), rows: new Int32Array(n), leafOf: new Int32Array(n) },
-    W.width, arrays, workerDir, teamOptions);
+  // The validation rows binned with the training bins, per feature: the grower carries them down each tree.
+  const valRowMajor = val ? binRows(data, index, val.raw.columns, nv) : new Uint16Array(0);
+  const vcodes = data.codes.map((_, f) => { const c = new Uint16Array(nv); for (let i = 0; i < nv; i++) c[i] = valRowMajor[i * F + f]; return c; });
+  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: new Float64Array(n), h: new Float64Array(n).fill(1), rows: new Int32Array(n), leafOf: new Int32Array(n),
+    vrows: Int32Array.from({ length: nv }, (_, i) => i), vcodes, vleafOf: new Int32Array(nv) }, W.width, arrays, workerDir, teamOptions);
   const { g, h, rows } = team.arrays;
   const b = team.boostArrays!;
   const pred = b.pred;
@@ -81,15 +82,9 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       // A plain loop: TypedArray.set into shared memory takes a slow generic path.
       for (let k = 0; k < compiled.node.length; k++) b.node[k] = compiled.node[k];
       for (let k = 0; k < compiled.value.length; k++) b.value[k] = compiled.value[k];
-      let depth = 0;
-      if (p.maxDepth <= LEVEL_WALK_DEPTH) {
-        const lt = levelTree(compiled);
-        for (let k = 0; k < lt.node.length; k++) b.level[k] = lt.node[k];
-        depth = lt.depth;
-      }
       // Every row in the sample: the grower recorded each row's leaf, so no tree walk is needed.
       const byLeaf = m === n;
-      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, depth }, { from: halfN, to: n, valFrom: halfV, valTo: nv, byLeaf, snapshot, depth });
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot }, { from: halfN, to: n, valFrom: halfV, valTo: nv, byLeaf, snapshot });
       snapshot = false;
       history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n) });
       let lastVal: StepMetric | null = null;

@@ -69,7 +69,8 @@ export function growTree(data: BinnedData, g: Float64Array, h: Float64Array, row
   if (!entry) {
     const ownLeafOf = new Int32Array(data.n);
     const ws = workspaceFor(data);
-    const team = new TreeTeam({ codes: data.codes, offset: ws.offset, g, h, rows: new Int32Array(data.n), leafOf: ownLeafOf }, ws.width, null, null);
+    const team = new TreeTeam({ codes: data.codes, offset: ws.offset, g, h, rows: new Int32Array(data.n), leafOf: ownLeafOf, vrows: new Int32Array(0), vcodes: data.codes.map(() => new Uint16Array(0)), vleafOf: new Int32Array(0) },
+      ws.width, null, null);
     entry = { team, ownLeafOf };
     serialTeams.set(data, entry);
   }
@@ -105,11 +106,11 @@ function sortKeys(keys: Int32Array, len: number): void {
   }
 }
 
-const newStep = (): SplitStep => ({ f: 0, lo: 0, span: 0, start: 0, end: 0, leaves: false, left: 0, right: 0, build: 0, lopsided: 0 });
+const newStep = (): SplitStep => ({ f: 0, lo: 0, span: 0, start: 0, end: 0, vstart: 0, vend: 0, leaves: false, left: 0, right: 0, build: 0, lopsided: 0 });
 
 /**
  * Grows one tree on the team's rows[0..m) (shard 0: the first half, shard 1: the rest), setting every row's
- * leaf in the team's leafOf. Histogram subtraction: after a split only the lighter child is scanned; the
+ * leaf in the team's leafOf, and every validation row's (vrows, split in halves likewise) in vleafOf. Histogram subtraction: after a split only the lighter child is scanned; the
  * other child's histogram is the parent's minus it, computed in the parent's buffer. Nothing is allocated
  * per node but the tree's own entries.
  */
@@ -117,7 +118,7 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   const F = data.features.length;
   const isCat = data.features.map((f) => f.kind === 'category');
   const W = workspaceFor(data);
-  const { rows, leafOf } = team.arrays;
+  const { rows, leafOf, vrows, vleafOf } = team.arrays;
   const offset = W.offset;
   const tree: Tree = { feature: [], value: [], left: [], right: [] };
   const score = (G: number, H: number): number => { const t = soft(G, s.alpha); return t * t / (H + s.lambda); };
@@ -135,32 +136,39 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   // The two shards' steps of a split, reused: the team reads them before split() returns.
   const a = newStep();
   const b = newStep();
-  const setSteps = (f: number, bin: number, s0: number, e0: number, s1: number, e1: number, leaves: boolean, left: number, right: number, build: 0 | 1 | 2, lopsided: 0 | 1 | 2): void => {
+  const setSteps = (f: number, bin: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number,
+    leaves: boolean, left: number, right: number, build: 0 | 1 | 2, lopsided: 0 | 1 | 2): void => {
     a.f = b.f = f; a.lo = b.lo = isCat[f] ? bin : 0; a.span = b.span = isCat[f] ? 0 : bin;
     a.leaves = b.leaves = leaves; a.left = b.left = left; a.right = b.right = right; a.build = b.build = build; a.lopsided = b.lopsided = lopsided;
     a.start = s0; a.end = e0; b.start = s1; b.end = e1;
+    a.vstart = v0; a.vend = w0; b.vstart = v1; b.vend = w1;
   };
 
-  // Explicit stack of pending nodes: node, each shard's range and depth (ints), G and H, and the histogram.
+  // Explicit stack of pending nodes: node, each shard's training and validation ranges, depth (ints), G and H,
+  // and the histogram.
   const cap = 2 * (s.maxDepth + 2);
-  const sInt = new Int32Array(6 * cap);
+  const sInt = new Int32Array(10 * cap);
   const sGH = new Float64Array(2 * cap);
   const sHist: (Float64Array | null)[] = new Array(cap).fill(null);
   let top = 0;
-  const push = (node: number, s0: number, e0: number, s1: number, e1: number, depth: number, G: number, H: number, hist: Float64Array | null): void => {
-    const o = 6 * top;
+  const push = (node: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number, depth: number,
+    G: number, H: number, hist: Float64Array | null): void => {
+    const o = 10 * top;
     sInt[o] = node; sInt[o + 1] = s0; sInt[o + 2] = e0; sInt[o + 3] = s1; sInt[o + 4] = e1; sInt[o + 5] = depth;
+    sInt[o + 6] = v0; sInt[o + 7] = w0; sInt[o + 8] = v1; sInt[o + 9] = w1;
     sGH[2 * top] = G; sGH[2 * top + 1] = H; sHist[top] = hist;
     top++;
   };
   const half = m >> 1;
   const rootHist = W.take();
   const root = team.root(0, half, half, m, rootHist);
-  push(newNode(), 0, half, half, m, 0, root.G, root.H, rootHist);
+  const vm = vrows.length;
+  push(newNode(), 0, half, half, m, 0, vm >> 1, vm >> 1, vm, 0, root.G, root.H, rootHist);
   while (top > 0) {
     top--;
-    const o = 6 * top;
+    const o = 10 * top;
     const node = sInt[o], s0 = sInt[o + 1], e0 = sInt[o + 2], s1 = sInt[o + 3], e1 = sInt[o + 4], depth = sInt[o + 5];
+    const v0 = sInt[o + 6], w0 = sInt[o + 7], v1 = sInt[o + 8], w1 = sInt[o + 9];
     const G = sGH[2 * top], H = sGH[2 * top + 1];
     let hist = sHist[top];
     sHist[top] = null;
@@ -231,6 +239,8 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (hist) W.give(hist);
       for (let i = s0; i < e0; i++) leafOf[rows[i]] = node;
       for (let i = s1; i < e1; i++) leafOf[rows[i]] = node;
+      for (let i = v0; i < w0; i++) vleafOf[vrows[i]] = node;
+      for (let i = v1; i < w1; i++) vleafOf[vrows[i]] = node;
       continue;
     }
     const l = newNode();
@@ -246,7 +256,7 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (hist) W.give(hist);
       tree.value[l] = leaf(bestGL, bestHL);
       tree.value[r] = leaf(GR, HR);
-      setSteps(bestF, bestBin, s0, e0, s1, e1, true, l, r, 0, 0);
+      setSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, true, l, r, 0, 0);
       team.split(a, b, null);
       continue;
     }
@@ -266,10 +276,9 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       else { build = needL ? 2 : 1; target = W.take(); subtract = true; }
     } else if (hist) { W.give(hist); hist = null; }
     const lopsided: 0 | 1 | 2 = bestHL < 0.1 * H ? 1 : HR < 0.1 * H ? 2 : 0;
-    setSteps(bestF, bestBin, s0, e0, s1, e1, false, l, r, build, lopsided);
+    setSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, false, l, r, build, lopsided);
     team.split(a, b, target);
-    const nL0 = team.nL0;
-    const nL1 = team.nL1;
+    const { nL0, nL1, nV0, nV1 } = team;
     let histL: Float64Array | null = null;
     let histR: Float64Array | null = null;
     if (subtract) {
@@ -279,10 +288,11 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (needL && needR) { if (build === 1) { histL = small; histR = parentHist; } else { histR = small; histL = parentHist; } }
       else { W.give(small); if (needL) histL = parentHist; else histR = parentHist; }
     } else if (target) { if (needL) histL = target; else histR = target; }
-    push(r, childFrom(lopsided, false, s0, e0, nL0), childTo(lopsided, false, s0, e0, nL0), childFrom(lopsided, false, s1, e1, nL1), childTo(lopsided, false, s1, e1, nL1),
-      depth + 1, GR, HR, histR);
-    push(l, childFrom(lopsided, true, s0, e0, nL0), childTo(lopsided, true, s0, e0, nL0), childFrom(lopsided, true, s1, e1, nL1), childTo(lopsided, true, s1, e1, nL1),
-      depth + 1, bestGL, bestHL, histL);
+    for (const left of [false, true]) {
+      push(left ? l : r, childFrom(lopsided, left, s0, e0, nL0), childTo(lopsided, left, s0, e0, nL0), childFrom(lopsided, left, s1, e1, nL1), childTo(lopsided, left, s1, e1, nL1),
+        childFrom(lopsided, left, v0, w0, nV0), childTo(lopsided, left, v0, w0, nV0), childFrom(lopsided, left, v1, w1, nV1), childTo(lopsided, left, v1, w1, nV1),
+        depth + 1, left ? bestGL : GR, left ? bestHL : HR, left ? histL : histR);
+    }
   }
   return tree;
 }

@@ -16,6 +16,14 @@ export interface ShardArrays {
   rows: Int32Array;
   /** the leaf each row ends in (boosting updates its predictions from it) */
   leafOf: Int32Array;
+  /**
+   * Validation rows carried down the tree beside the training rows (boosting: each round's tree is then
+   * "walked" by the same partitions, with no per-row walk): their ids, per-feature codes and leaves. Empty
+   * when there are none; they never enter a histogram.
+   */
+  vrows: Int32Array;
+  vcodes: Uint16Array[];
+  vleafOf: Int32Array;
 }
 
 /** Fills `hist` with the (G, H) sums of rows[start..end) per feature bin: one pass over the rows. */
@@ -63,9 +71,7 @@ export function sumRange(d: ShardArrays, start: number, end: number, out: Float6
  * as "zone = k" against the rest) takes a predictable branch, keeps the large side where it is and puts the
  * small side after it: only the small side is copied. childRange says where each child ended up.
  */
-export function partitionRange(d: ShardArrays, f: number, lo: number, span: number, start: number, end: number, scratch: Int32Array, lopsided: 0 | 1 | 2): number {
-  const rows = d.rows;
-  const codes = d.codes[f];
+export function partitionRange(rows: Int32Array, codes: Uint16Array, lo: number, span: number, start: number, end: number, scratch: Int32Array, lopsided: 0 | 1 | 2): number {
   let w = start;
   let k = 0;
   if (lopsided === 1) {
@@ -100,16 +106,15 @@ export function childTo(lopsided: 0 | 1 | 2, left: boolean, start: number, end: 
 }
 
 /** Children that are leaves: each row of rows[start..end) gets its leaf, left or right, without moving. */
-export function leavesRange(d: ShardArrays, f: number, lo: number, span: number, start: number, end: number, left: number, right: number): void {
-  const rows = d.rows;
-  const codes = d.codes[f];
-  const leafOf = d.leafOf;
+export function leavesRange(rows: Int32Array, codes: Uint16Array, leafOf: Int32Array, lo: number, span: number, start: number, end: number, left: number, right: number): void {
   for (let i = start; i < end; i++) { const row = rows[i]; leafOf[row] = ((codes[row] - lo) >>> 0) > span ? right : left; }
 }
 
 /** One split of a node, for one shard: partition (or assign leaves), then optionally one child's histogram. */
 export interface SplitStep {
   f: number; lo: number; span: number; start: number; end: number;
+  /** the shard's validation rows in the node: vrows[vstart..vend) */
+  vstart: number; vend: number;
   /** children are leaves: assign leafOf instead of partitioning */
   leaves: boolean; left: number; right: number;
   /** 0: no histogram, 1: the left child's, 2: the right child's */
@@ -118,13 +123,19 @@ export interface SplitStep {
   lopsided: 0 | 1 | 2;
 }
 
-/** Runs a split step; returns the shard's left count (0 for leaves). */
-export function splitShard(d: ShardArrays, s: SplitStep, scratch: Int32Array, hist: Float64Array): number {
-  if (s.leaves) { leavesRange(d, s.f, s.lo, s.span, s.start, s.end, s.left, s.right); return 0; }
-  const nL = partitionRange(d, s.f, s.lo, s.span, s.start, s.end, scratch, s.lopsided);
+/** Runs a split step: out[0] = the shard's training rows on the left, out[1] = its validation rows (0 for leaves). */
+export function splitShard(d: ShardArrays, s: SplitStep, scratch: Int32Array, hist: Float64Array, out: Int32Array): void {
+  if (s.leaves) {
+    leavesRange(d.rows, d.codes[s.f], d.leafOf, s.lo, s.span, s.start, s.end, s.left, s.right);
+    if (s.vend > s.vstart) leavesRange(d.vrows, d.vcodes[s.f], d.vleafOf, s.lo, s.span, s.vstart, s.vend, s.left, s.right);
+    out[0] = out[1] = 0;
+    return;
+  }
+  const nL = partitionRange(d.rows, d.codes[s.f], s.lo, s.span, s.start, s.end, scratch, s.lopsided);
+  out[0] = nL;
+  out[1] = s.vend > s.vstart ? partitionRange(d.vrows, d.vcodes[s.f], s.lo, s.span, s.vstart, s.vend, scratch, s.lopsided) : 0;
   if (s.build !== 0) {
     const left = s.build === 1;
     histRange(d, childFrom(s.lopsided, left, s.start, s.end, nL), childTo(s.lopsided, left, s.start, s.end, nL), hist);
   }
-  return nL;
 }

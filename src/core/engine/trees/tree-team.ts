@@ -17,7 +17,7 @@ export interface TeamInput extends ShardArrays { kind: 'tree-team'; hist: Float6
 
 // ctl: [posted step, done step, op, args…, shard 1's claim, result]. The claim holds the posted step while
 // shard 1 is unclaimed, −step once the helper has it, 0 once this thread has taken it back.
-const SEQ = 0, DONE = 1, OP = 2, A = 3, CLAIM = 14, RESULT = 15;
+const SEQ = 0, DONE = 1, OP = 2, A = 3, CLAIM = 20, RESULT = 21;
 const OP_STOP = -1, OP_ROOT = 1, OP_SPLIT = 2, OP_ROUND = 3;
 /** Nodes with fewer rows are cheaper to do here than to hand over. */
 const PARALLEL_ROWS = 2048;
@@ -29,24 +29,29 @@ export interface TeamOptions { parallelRows?: number; helperRows?: number }
 /** Busy-wait this many polls (tens of microseconds) before sleeping: steps come close together. */
 const SPIN = 20_000;
 
+/** A partition's scratch holds one shard's side of a node: at most half the rows, rounded up. */
+const scratchLength = (a: ShardArrays): number => (Math.max(a.rows.length, a.vrows.length) + 1) >> 1;
+
 const shared = <T extends Uint16Array | Float64Array | Int32Array>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T =>
   new C(new SharedArrayBuffer(Math.max(1, length) * C.BYTES_PER_ELEMENT));
 
 function writeSplit(ctl: Int32Array, s: SplitStep): void {
   ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.start; ctl[A + 4] = s.end;
   ctl[A + 5] = s.leaves ? 1 : 0; ctl[A + 6] = s.left; ctl[A + 7] = s.right; ctl[A + 8] = s.build; ctl[A + 9] = s.lopsided;
+  ctl[A + 10] = s.vstart; ctl[A + 11] = s.vend;
 }
-const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2 });
+const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2, vstart: c[A + 10], vend: c[A + 11] });
 function writeRound(ctl: Int32Array, s: RoundStep): void {
-  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.depth;
+  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0;
 }
-const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, depth: c[A + 6] });
+const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1 });
 
 /** The helper thread's loop (src/worker/tree-builder.ts runs it): shard 1's part of each step it claims in time. */
 export function serveTeam(inp: TeamInput): void {
   const { ctl, res, hist } = inp;
-  const scratch = new Int32Array(inp.rows.length);
+  const scratch = new Int32Array(scratchLength(inp));
   const two = new Float64Array(2);
+  const counts = new Int32Array(2);
   let seen = 0;
   for (;;) {
     let spins = 0;
@@ -60,8 +65,8 @@ export function serveTeam(inp: TeamInput): void {
       sumRange(inp, ctl[A], ctl[A + 1], two);
       res[0] = two[0]; res[1] = two[1];
       if (ctl[A + 2] === 1) histRange(inp, ctl[A], ctl[A + 1], hist);
-    } else if (op === OP_SPLIT) ctl[RESULT] = splitShard(inp, readSplit(ctl), scratch, hist);
-    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.codes, readRound(ctl), two); res[0] = two[0]; res[1] = two[1]; }
+    } else if (op === OP_SPLIT) { splitShard(inp, readSplit(ctl), scratch, hist, counts); ctl[RESULT] = counts[0]; ctl[RESULT + 1] = counts[1]; }
+    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two); res[0] = two[0]; res[1] = two[1]; }
     Atomics.store(ctl, DONE, seen);
     Atomics.notify(ctl, DONE);
   }
@@ -88,7 +93,7 @@ export class TreeTeam {
     const script = workerDir === null ? null : join(workerDir, 'tree-builder.js');
     this.parallelRows = options.parallelRows ?? PARALLEL_ROWS;
     const useHelper = script !== null && existsSync(script) && availableParallelism() >= 2 && arrays.rows.length >= (options.helperRows ?? HELPER_ROWS);
-    this.scratch = new Int32Array(arrays.rows.length);
+    this.scratch = new Int32Array(scratchLength(arrays));
     this.boostArrays = boost;
     if (!useHelper) {
       this.arrays = arrays;
@@ -102,10 +107,13 @@ export class TreeTeam {
       for (let i = 0; i < a.length; i++) c[i] = a[i];
       return c;
     };
-    this.arrays = { codes: arrays.codes.map(copy), offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), rows: copy(arrays.rows), leafOf: copy(arrays.leafOf) };
-    if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) if (k !== 'F') (boost as unknown as Record<string, Uint16Array | Float64Array | Int32Array>)[k] = copy(boost[k] as Float64Array);
+    // The binned matrix moves into shared memory in place (same codes), so it isn't held twice.
+    for (let f = 0; f < arrays.codes.length; f++) arrays.codes[f] = copy(arrays.codes[f]);
+    this.arrays = { codes: arrays.codes, offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), rows: copy(arrays.rows), leafOf: copy(arrays.leafOf),
+      vrows: copy(arrays.vrows), vcodes: arrays.vcodes.map(copy), vleafOf: copy(arrays.vleafOf) };
+    if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) (boost as unknown as Record<string, Float64Array | Int32Array>)[k] = copy(boost[k]);
     this.hist1 = shared(Float64Array, width);
-    const inp: TeamInput = { kind: 'tree-team', ...this.arrays, hist: this.hist1, ctl: shared(Int32Array, 16), res: shared(Float64Array, 4), boost };
+    const inp: TeamInput = { kind: 'tree-team', ...this.arrays, hist: this.hist1, ctl: shared(Int32Array, 24), res: shared(Float64Array, 4), boost };
     const worker = new Worker(script!, { workerData: inp });
     worker.unref();
     this.helper = { worker, ctl: inp.ctl, res: inp.res, failure: null };
@@ -160,16 +168,22 @@ export class TreeTeam {
     return { G: G0 + G1, H: H0 + H1 };
   }
 
-  /** Each shard's left count after the last split. */
+  /** Each shard's training and validation rows on the left after the last split. */
   nL0 = 0;
   nL1 = 0;
+  nV0 = 0;
+  nV1 = 0;
+  private readonly counts = new Int32Array(2);
 
-  /** A split in both shards (counts in nL0, nL1). With `build`, `hist` gets that child's histogram. */
+  /** A split in both shards (counts in nL0, nL1, nV0, nV1). With `build`, `hist` gets that child's histogram. */
   split(a: SplitStep, b: SplitStep, hist: Float64Array | null): void {
     const par = this.parallel(a.end - a.start + b.end - b.start);
     if (par) { writeSplit(this.helper!.ctl, b); this.post(OP_SPLIT); }
-    this.nL0 = splitShard(this.arrays, a, this.scratch, hist ?? this.hist1);
-    this.nL1 = par && this.helperDid() ? this.helper!.ctl[RESULT] : splitShard(this.arrays, b, this.scratch, this.hist1);
+    const c = this.counts;
+    splitShard(this.arrays, a, this.scratch, hist ?? this.hist1, c);
+    this.nL0 = c[0]; this.nV0 = c[1];
+    if (par && this.helperDid()) { this.nL1 = this.helper!.ctl[RESULT]; this.nV1 = this.helper!.ctl[RESULT + 1]; }
+    else { splitShard(this.arrays, b, this.scratch, this.hist1, c); this.nL1 = c[0]; this.nV1 = c[1]; }
     if (a.build && hist) this.addPartial(hist);
   }
 
@@ -178,10 +192,10 @@ export class TreeTeam {
     const bo = this.boostArrays!;
     const par = this.helper !== null;
     if (par) { writeRound(this.helper!.ctl, b); this.post(OP_ROUND); }
-    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.codes, a, this.two);
+    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.vleafOf, this.arrays.codes, a, this.two);
     const se0 = this.two[0], sv0 = this.two[1];
     if (par && this.helperDid()) return { se: se0 + this.helper!.res[0], seVal: sv0 + this.helper!.res[1] };
-    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.codes, b, this.two);
+    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.vleafOf, this.arrays.codes, b, this.two);
     return { se: se0 + this.two[0], seVal: sv0 + this.two[1] };
   }
 
