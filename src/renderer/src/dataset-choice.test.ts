@@ -2,7 +2,7 @@
 import { dataset } from './store/test-support';
 import { describe, expect, it } from 'vitest';
 import type { Dataset, TlcKind } from '../../shared/domain';
-import { defaultPair, pairWarnings } from './dataset-choice';
+import { defaultPair, initialSets, pairWarnings, recallSets, rememberSets, setWarnings } from './dataset-choice';
 
 const ds = (id: string, month: string, kind: TlcKind, createdMs: number): Dataset => ({ ...dataset(id, month), kind, createdMs });
 
@@ -31,5 +31,30 @@ describe('pair warnings', () => {
     expect(pairWarnings(ds('y3', '2023-03', 'yellow', 1), jan).join(' ')).toMatch(/Train is yellow but validation is green.*comes before the train month/);
     expect(pairWarnings(jan, ds('g4', '2023-04', 'green', 1))[0]).toMatch(/2023-04 is not the month after the train month 2023-01/);
     expect(pairWarnings(jan, jan)[0]).toMatch(/same file/);
+  });
+});
+
+describe('several datasets per role (a year of months)', () => {
+  const months = ['2023-01', '2023-02', '2023-03', '2023-04'].map((m, k) => ds(`g${k + 1}`, m, 'green', k + 1));
+  const store = new Map<string, string>();
+  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+  (globalThis as { localStorage?: unknown }).localStorage = storage;
+
+  it('remembers sets, drops ids that no longer exist, and reads a pair remembered before sets existed', () => {
+    rememberSets('train', { train: ['g1', 'g2', 'gone'], val: ['g3'] });
+    expect(recallSets('train', months)).toEqual({ train: ['g1', 'g2'], val: ['g3'] });
+    store.set('meter.datasets.train', JSON.stringify({ train: 'g2', val: 'g3' }));
+    expect(recallSets('train', months)).toEqual({ train: ['g2'], val: ['g3'] });
+    store.set('meter.datasets.train', JSON.stringify({ train: ['gone'], val: ['g3'] }));
+    expect(recallSets('train', months)).toBeNull();
+    expect(initialSets('train', months)).toEqual({ train: ['g3'], val: ['g4'] });
+  });
+
+  it('warns about a role mixing kinds, a file in both roles, and judges months from the latest train month', () => {
+    const y = ds('y2', '2023-02', 'yellow', 9);
+    expect(setWarnings([months[0], y], [months[2]])[0]).toMatch(/Train files mix kinds \(green, yellow\)/);
+    expect(setWarnings(months.slice(0, 2), [months[1], months[2]])).toEqual([expect.stringMatching(/g2\.parquet is in both train and validation/)]);
+    expect(setWarnings(months.slice(0, 3), [months[3]])).toEqual([]);
+    expect(setWarnings(months.slice(0, 2), [months[3]])).toEqual([expect.stringMatching(/2023-04 is not the month after the train month 2023-02/)]);
   });
 });

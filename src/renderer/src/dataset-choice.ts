@@ -74,3 +74,51 @@ export function rememberPair(screen: string, pair: DatasetPair): void {
 export function initialPair(screen: string, datasets: readonly Dataset[]): DatasetPair | null {
   return recallPair(screen, datasets) ?? defaultPair(datasets);
 }
+
+/** Several datasets per role (a year of months to train on); the Train screen's choice. */
+export interface DatasetSets { train: string[]; val: string[] }
+
+/**
+ * The remembered sets for a screen, keeping only datasets that still exist (a role left empty falls back to
+ * the default). A pair remembered before several files per role existed ({train: "id"}) reads as one each.
+ */
+export function recallSets(screen: string, datasets: readonly Dataset[]): DatasetSets | null {
+  try {
+    const raw = localStorage.getItem(KEY(screen));
+    const p = raw ? (JSON.parse(raw) as { train?: unknown; val?: unknown }) : null;
+    const ids = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).filter((id): id is string => typeof id === 'string' && datasets.some((d) => d.datasetId === id));
+    const sets = p ? { train: ids(p.train), val: ids(p.val) } : null;
+    return sets && sets.train.length > 0 && sets.val.length > 0 ? sets : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberSets(screen: string, sets: DatasetSets): void {
+  try { localStorage.setItem(KEY(screen), JSON.stringify(sets)); } catch { /* storage disabled: nothing to remember */ }
+}
+
+/** The sets a screen starts with: the remembered ones, else the default pair (one dataset each). */
+export function initialSets(screen: string, datasets: readonly Dataset[]): DatasetSets | null {
+  const recalled = recallSets(screen, datasets);
+  if (recalled) return recalled;
+  const pair = defaultPair(datasets);
+  return pair ? { train: [pair.train], val: [pair.val] } : null;
+}
+
+/** What is odd about several train and validation datasets: a role mixing kinds, a file in both, then the pair rules
+ *  between the latest train month and the earliest validation month. */
+export function setWarnings(train: readonly Dataset[], val: readonly Dataset[], role = 'validation'): string[] {
+  const out: string[] = [];
+  for (const [name, ds] of [['Train', train], [role[0].toUpperCase() + role.slice(1), val]] as const) {
+    const kinds = [...new Set(ds.map((d) => d.kind))];
+    if (kinds.length > 1) out.push(`${name} files mix kinds (${kinds.join(', ')}); Meter refuses that: choose files of one kind.`);
+  }
+  const both = train.filter((d) => val.some((v) => v.datasetId === d.datasetId));
+  if (both.length > 0 && (train.length > 1 || val.length > 1)) out.push(`${both.map((d) => d.fileName).join(', ')} is in both train and ${role}, so the ${role} RMSE is partly measured on training trips.`);
+  const byMonth = (ds: readonly Dataset[]) => [...ds].sort((a, b) => (a.pickupMonth ?? '').localeCompare(b.pickupMonth ?? ''));
+  const latestTrain = byMonth(train).pop();
+  const firstVal = byMonth(val)[0];
+  if (both.length === 0 || (train.length === 1 && val.length === 1)) out.push(...pairWarnings(latestTrain, firstVal, role));
+  return out;
+}

@@ -75,10 +75,10 @@ export function RunDetail({ runId }: { runId: string }) {
           </section>
         )}
         <section className="card wide"><h3>Datasets</h3>
-          {run.inputs.length === 0 ? <p className="muted">None recorded.</p> : <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th>sha256</th></tr></thead>
-            <tbody>{run.inputs.map((i) => (
-              <tr key={i.role}><td>{i.role}</td><td title={i.dataset.path}>{i.dataset.fileName}</td><td>{i.dataset.kind}</td><td>{i.dataset.pickupMonth ?? '—'}</td>
-                <td className="num">{fmtInt(i.dataset.rows)}</td><td className="mono" title={i.dataset.sha256}>{i.dataset.sha256.slice(0, 16)}…</td></tr>
+          {run.inputs.length === 0 ? <p className="muted">None recorded.</p> : <table className="grid" aria-label="lineage"><thead><tr><th>Role</th><th>File</th><th>Kind</th><th>Month</th><th>Rows</th><th title="trips of 1–60 minutes this run read from the file">Trips used</th><th>sha256</th></tr></thead>
+            <tbody>{run.inputs.map((i, k) => (
+              <tr key={`${i.role}-${k}`}><td>{i.role}</td><td title={i.dataset.path}>{i.dataset.fileName}</td><td>{i.dataset.kind}</td><td>{i.dataset.pickupMonth ?? '—'}</td>
+                <td className="num">{fmtInt(i.dataset.rows)}</td><td className="num">{i.rows === null ? '—' : fmtInt(i.rows)}</td><td className="mono" title={i.dataset.sha256}>{i.dataset.sha256.slice(0, 16)}…</td></tr>
             ))}</tbody></table>}
         </section>
         <section className="card wide"><h3>Artifacts</h3><ArtifactList run={run} /></section>

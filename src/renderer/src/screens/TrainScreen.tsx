@@ -1,17 +1,19 @@
 // Train: datasets, model and its parameters, feature set, experiment. The job runs in a worker; progress and
 // Cancel show below, and the finished run opens by itself.
-import { Fragment, useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { FeatureSet, ModelKind } from '../../../shared/domain';
+import { Fragment, useEffect, useMemo, useState, type ChangeEvent, type FormEvent } from 'react';
+import type { Dataset, DatasetId, FeatureSet, ModelKind } from '../../../shared/domain';
 import { asDatasetId } from '../../../shared/domain';
 import { paramRules } from '../../../shared/model-params';
 import { useAppState } from '../store/app-store';
 import { JobProgress } from '../components/JobProgress';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PairWarnings } from '../components/PairWarnings';
-import { initialPair, pairWarnings, rememberPair } from '../dataset-choice';
+import { initialSets, pairWarnings, rememberSets, setWarnings } from '../dataset-choice';
+import { fmtInt } from '../format';
 
 interface Form {
-  train: string; val: string; test: string; model: ModelKind; featureSet: FeatureSet; experiment: string; runName: string;
+  /** several datasets per role: a year of months reads as one train set */
+  train: string[]; val: string[]; test: string; model: ModelKind; featureSet: FeatureSet; experiment: string; runName: string;
   /** parameter values as typed, by `${model}.${name}`; a model's untouched fields show its defaults */
   values: Record<string, string>;
 }
@@ -28,32 +30,44 @@ function paramsOf(f: Form): { params: Record<string, number>; error: string | nu
   return { params, error: null };
 }
 
+/** The chosen options of a multiple select. */
+const picked = (e: ChangeEvent<HTMLSelectElement>): string[] => Array.from(e.target.selectedOptions, (o) => o.value);
+/** One id as itself, several as a list (the contract takes either). */
+const idOrList = (ids: string[]): DatasetId | DatasetId[] => (ids.length === 1 ? asDatasetId(ids[0]) : ids.map(asDatasetId));
+/** "3 files · 196,000 trips" under a role's list. */
+const summary = (ds: readonly Dataset[]): string =>
+  ds.length === 0 ? 'none chosen' : `${ds.length} file${ds.length === 1 ? '' : 's'} · ${fmtInt(ds.reduce((s, d) => s + d.report.filter.kept, 0))} trips`;
+
 export function TrainScreen() {
   const { datasets, experiments, job, error: failure, retry, train, navigate } = useAppState('datasets', 'experiments', 'job', 'error', 'retry', 'train', 'navigate');
   const [f, setF] = useState<Form>({
-    train: '', val: '', test: '', model: 'linear', featureSet: 'basic', experiment: 'Default', runName: '', values: {},
+    train: [], val: [], test: '', model: 'linear', featureSet: 'basic', experiment: 'Default', runName: '', values: {},
   });
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setF((prev) => ({ ...prev, [k]: v }));
-  // Once datasets exist: the last pair chosen here, else consecutive months of one kind (see dataset-choice.ts).
+  // Once datasets exist: the last sets chosen here, else consecutive months of one kind (see dataset-choice.ts).
   useEffect(() => {
-    if (f.train || datasets.length === 0) return;
-    const pair = initialPair('train', datasets);
-    if (pair) setF((prev) => ({ ...prev, ...pair }));
-  }, [datasets, f.train]);
+    if (f.train.length > 0 || datasets.length === 0) return;
+    const sets = initialSets('train', datasets);
+    if (sets) setF((prev) => ({ ...prev, ...sets }));
+  }, [datasets, f.train.length]);
   const { params, error } = useMemo(() => paramsOf(f), [f]);
   const byId = (id: string) => datasets.find((d) => d.datasetId === id);
-  const warnings = [...pairWarnings(byId(f.train), byId(f.val)), ...(f.test ? pairWarnings(byId(f.train), byId(f.test), 'test') : [])];
+  const chosen = (ids: string[]): Dataset[] => ids.map(byId).filter((d): d is Dataset => d !== undefined);
+  const trainSet = chosen(f.train);
+  const valSet = chosen(f.val);
+  const latestTrain = [...trainSet].sort((a, b) => (a.pickupMonth ?? '').localeCompare(b.pickupMonth ?? '')).pop();
+  const warnings = [...setWarnings(trainSet, valSet), ...(f.test ? pairWarnings(latestTrain, byId(f.test), 'test') : [])];
   // scikit-learn's lasso alpha of 1 zeroes nearly every one-hot weight here (r² ≈ 0)
   const lassoHint = f.model === 'lasso' && params.alpha >= 0.1
     ? `With alpha ${params.alpha}, lasso zeroes almost every zone's weight on trip data (r² near 0); try 0.001–0.01.` : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (error || !f.train || !f.val) return;
-    rememberPair('train', { train: f.train, val: f.val });
+    if (error || f.train.length === 0 || f.val.length === 0) return;
+    rememberSets('train', { train: f.train, val: f.val });
     void train({
       experiment: f.experiment.trim() || 'Default', runName: f.runName.trim() || undefined, model: f.model, params,
-      featureSet: f.featureSet, train: asDatasetId(f.train), val: asDatasetId(f.val),
+      featureSet: f.featureSet, train: idOrList(f.train), val: idOrList(f.val),
       test: f.test ? asDatasetId(f.test) : undefined, source: { type: 'UI', name: 'train screen' },
     }, `Training ${f.model} (${f.featureSet})`);
   };
@@ -61,15 +75,24 @@ export function TrainScreen() {
   if (datasets.length === 0) {
     return <><h2>Train</h2><p>No datasets yet. <button className="btn" onClick={() => navigate({ screen: 'data', runId: null })}>Import data</button></p></>;
   }
+  const listSize = Math.min(6, Math.max(3, datasets.length));
   const options = datasets.map((d) => <option key={d.datasetId} value={d.datasetId}>{d.fileName} · {d.kind} {d.pickupMonth ?? ''}</option>);
   return (
     <>
       <h2>Train</h2>
       <form className="train" onSubmit={submit} aria-label="training">
         <label htmlFor="f-train">Train dataset</label>
-        <select id="f-train" value={f.train} onChange={(e) => set('train', e.target.value)}>{options}</select>
+        <div className="dataset-set">
+          <select id="f-train" multiple size={listSize} value={f.train} onChange={(e) => set('train', picked(e))} aria-describedby="f-sets-hint f-train-sum">{options}</select>
+          <span id="f-train-sum" className="muted" data-testid="train-set">{summary(trainSet)}</span>
+        </div>
         <label htmlFor="f-val">Validation dataset</label>
-        <select id="f-val" value={f.val} onChange={(e) => set('val', e.target.value)}>{options}</select>
+        <div className="dataset-set">
+          <select id="f-val" multiple size={listSize} value={f.val} onChange={(e) => set('val', picked(e))} aria-describedby="f-sets-hint f-val-sum">{options}</select>
+          <span id="f-val-sum" className="muted" data-testid="val-set">{summary(valSet)}</span>
+        </div>
+        <span />
+        <p id="f-sets-hint" className="muted hint">Several files per role (one kind): Ctrl/⌘-click, or Shift+↑/↓ in the list.</p>
         <label htmlFor="f-test">Test dataset</label>
         <select id="f-test" value={f.test} onChange={(e) => set('test', e.target.value)}><option value="">(none)</option>{options}</select>
         <PairWarnings warnings={warnings} />
