@@ -53,6 +53,13 @@ describe.skipIf(missing !== null)('push to a real MLflow server through a flaky 
     return { n: hist.length, steps: new Set(hist.map((m) => Number(m.step))) };
   }
 
+  /** Every active run on the MLflow server, as its REST API lists them. */
+  async function allRemoteRuns(): Promise<unknown[]> {
+    const post = async (path: string, body: unknown) => (await fetch(`${mlflow.uri}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>;
+    const experiments = (await post('experiments/search', { max_results: 100 })).experiments as { experiment_id: string }[];
+    return (await post('runs/search', { experiment_ids: experiments.map((e) => e.experiment_id), max_results: 1000 })).runs ?? [];
+  }
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'meter-mlflow-flaky-'));
     mlflow = await startMlflowServer(dir);
@@ -188,13 +195,41 @@ describe.skipIf(missing !== null)('push to a real MLflow server through a flaky 
       const job = await other.client.call('mlflow.startImport', { from: mlflow.uri });
       const end = await other.client.call('jobs.wait', { jobId: job.jobId });
       expect(end.state).toBe('succeeded');
-      const remoteRuns = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/runs/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/experiments/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ max_results: 100 }) })).json() as any).experiments.map((e: any) => e.experiment_id), max_results: 1000 }) })).json() as any).runs as any[];
+      const remoteRuns = await allRemoteRuns();
       expect(end.metrics).toMatchObject({ runs: remoteRuns.length, skipped: 0, errors: 0 });
       expect((await other.client.call('runs.search', { filter: "attributes.run_name = 'half-sent'" })).runs).toHaveLength(1);
       const imported = (await other.client.call('runs.search', { filter: "attributes.run_name = 'half-sent'" })).runs[0];
       expect((await other.client.call('runs.metricHistory', { runId: imported.runId, key: 'loss' }))).toHaveLength(POINTS);
       const again = await other.client.call('mlflow.startImport', { from: mlflow.uri });
       expect((await other.client.call('jobs.wait', { jobId: again.jobId })).metrics).toMatchObject({ runs: 0, metrics: 0, skipped: remoteRuns.length });
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('an import cancelled in the app stops between runs, each imported run whole; importing again brings the rest', async () => {
+    proxy = await startMlflowProxy(mlflow.uri, AUTH);
+    const other = openHarness();
+    try {
+      let jobId = '' as JobId;
+      proxy.onForwarded = (c) => { if (c.path === 'metrics/get-history' && jobId) void other.client.call('jobs.cancel', { jobId }); };
+      jobId = (await other.client.call('mlflow.startImport', { from: proxy.uri, ...AUTH })).jobId;
+      expect((await other.client.call('jobs.wait', { jobId })).state).toBe('cancelled');
+      const first = (await other.client.call('mlflow.result', { jobId }))!;
+      expect(first).toMatchObject({ direction: 'import', cancelled: true });
+      const total = (await allRemoteRuns()).length;
+      expect(first.counts.runs).toBeGreaterThanOrEqual(1);
+      expect(first.counts.runs).toBeLessThan(total);
+      const here = (await other.client.call('runs.search', {})).runs;
+      expect(here).toHaveLength(first.counts.runs);
+      for (const r of here) {
+        const loss = r.metrics.loss === undefined ? [] : await other.client.call('runs.metricHistory', { runId: r.runId, key: 'loss' });
+        const remoteId = (await other.client.call('runs.get', { runId: r.runId })).tags['mlflow.imported_run_id'];
+        expect(loss).toHaveLength((await remoteLoss(remoteId)).n); // whole, not half a history
+      }
+      proxy.onForwarded = () => {};
+      const again = await other.client.call('mlflow.startImport', { from: proxy.uri, ...AUTH });
+      expect((await other.client.call('jobs.wait', { jobId: again.jobId })).metrics).toMatchObject({ runs: total - first.counts.runs, skipped: first.counts.runs });
     } finally {
       await other.dispose();
     }
