@@ -1,0 +1,64 @@
+// The MLflow jobs store over a fake transport: after a reload it shows the push still running in core (and
+// not the training job, which is the app store's), follows its progress, asks for the result when it ends,
+// and says so when a job it showed ended while the page was away.
+import { settle } from './test-support';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { asJobId, asRunId } from '../../../shared/domain';
+import type { JobInfo } from '../../../shared/jobs';
+import type { MlflowTransferResult } from '../../../shared/mlflow-transfer';
+import { createClient } from '../api/client';
+import { createFakeTransport, type FakeHandlers } from '../api/fake-transport';
+import { useMlflowJobs } from './mlflow-jobs';
+
+const initial = useMlflowJobs.getState();
+const PUSH = asJobId('push-1');
+const info = (patch: Partial<JobInfo>): JobInfo => ({ jobId: PUSH, kind: 'mlflow-push', runId: null, parentJobId: null, state: 'running', phase: 'push runs', done: 4, total: 28, startedMs: 1, ...patch });
+const RESULT: MlflowTransferResult = { direction: 'push', dryRun: false, cancelled: true, problems: [], counts: { experiments: 1, runs: 0, metrics: 2000, artifacts: 0, models: 0, versions: 0, skipped: 0, errors: 0 } };
+
+function client(handlers: FakeHandlers) {
+  const transport = createFakeTransport({ 'jobs.cancel': () => ({ cancelled: true }), 'mlflow.result': () => RESULT, ...handlers });
+  return { transport, client: createClient(transport) };
+}
+
+beforeEach(() => useMlflowJobs.setState(initial, true));
+
+describe('MLflow jobs store', () => {
+  it('after a reload shows the push running in core with its progress, cancels it, and shows its result when it ends', async () => {
+    const { transport, client: c } = client({ 'jobs.list': () => [info({}), info({ jobId: asJobId('train-1'), kind: 'train', runId: asRunId('r') }), info({ jobId: asJobId('done'), state: 'succeeded' })] });
+    await useMlflowJobs.getState().attach(c);
+    expect(useMlflowJobs.getState().jobs.map((j) => [j.jobId, j.direction, j.state, j.progress?.done])).toEqual([[PUSH, 'push', 'running', 4]]);
+
+    transport.emit('job.progress', { jobId: PUSH, kind: 'mlflow-push', runId: null, phase: 'push runs', done: 9, total: 28 });
+    transport.emit('job.progress', { jobId: asJobId('train-1'), kind: 'train', runId: asRunId('r'), phase: 'fit', done: 1, total: 2 });
+    expect(useMlflowJobs.getState().jobs[0].progress).toMatchObject({ done: 9, total: 28 });
+    expect(useMlflowJobs.getState().jobs).toHaveLength(1);
+
+    await useMlflowJobs.getState().cancel(c, PUSH);
+    expect(transport.argsOf('jobs.cancel')).toEqual([{ jobId: PUSH }]);
+    expect(useMlflowJobs.getState().jobs[0].cancelling).toBe(true);
+
+    transport.emit('job.finished', { jobId: PUSH, kind: 'mlflow-push', runId: null, state: 'cancelled', error: { code: 'CANCELLED', message: 'The job was cancelled.' }, metrics: null });
+    await settle();
+    const job = useMlflowJobs.getState().jobs[0];
+    expect(job).toMatchObject({ state: 'cancelled', cancelling: false, error: null, result: RESULT });
+    expect(transport.argsOf('mlflow.result')).toEqual([{ jobId: PUSH }]);
+  });
+
+  it('a job it showed that core no longer runs ended unseen: shown as stopped with why, not spinning', async () => {
+    let running = true;
+    const { client: c } = client({ 'jobs.list': () => (running ? [info({})] : []) });
+    await useMlflowJobs.getState().attach(c);
+    running = false;
+    await useMlflowJobs.getState().attach(c);
+    expect(useMlflowJobs.getState().jobs[0]).toMatchObject({ state: 'failed' });
+    expect(useMlflowJobs.getState().jobs[0].error?.message).toMatch(/ended while the page was not connected/);
+  });
+
+  it('a job started here replaces the dialog and is listed first', () => {
+    useMlflowJobs.getState().openPush({ models: ['taxi'] });
+    expect(useMlflowJobs.getState().dialog).toEqual({ direction: 'push', choice: { models: ['taxi'] } });
+    useMlflowJobs.getState().started(asJobId('imp'), 'import', 'Importing from mlflow.db');
+    expect(useMlflowJobs.getState().dialog).toBeNull();
+    expect(useMlflowJobs.getState().jobs.map((j) => j.label)).toEqual(['Importing from mlflow.db']);
+  });
+});
