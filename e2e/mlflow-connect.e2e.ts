@@ -41,8 +41,8 @@ print("RESULT " + json.dumps({"id": run.info.run_id}))`, uri, token, meter.ui.ho
     await meter.runs.row('logged-from-python').click();
     await meter.run.waitFor('logged-from-python');
     await page.getByText('alpha', { exact: true }).first().waitFor();
-    await page.getByText('model/MLmodel').waitFor();
-    await page.getByText('model/model.pkl').waitFor();
+    await meter.run.artifact('model/MLmodel').waitFor();
+    await meter.run.artifact('model/model.pkl').waitFor();
     await meter.version.open('py-model', 1);
     await page.getByText('MLflow model (python_function, sklearn)').first().waitFor();
   });

@@ -129,6 +129,8 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
     expect(vals).toEqual([...vals].sort((a, b) => a - b));
 
     const best = await meter.api('runs.search', { parentRunId: search, orderBy: 'metrics.rmse_val ASC', limit: 1 });
+    await runs.expander(search).click(); // closed: the filter opens it by itself
+    await runs.childRows(search).first().waitFor({ state: 'detached' });
     await runs.search(`attributes.run_name = '${best.runs[0].name}'`);
     await runs.waitForTotal(1);
     await runs.childRows(search).first().waitFor();

@@ -173,6 +173,22 @@ describe('runs view', () => {
     expect(v().rowAt(2).row?.runId).toBe('run-2');
   });
 
+  it('opens a search by itself when a filter matched some of its trials', async () => {
+    const t = connect(3);
+    t.handle('runs.search', ({ offset = 0, limit = 50, parentRunId, filter }) => (parentRunId
+      ? { runs: [runRow('run-2-t5')], total: 1, offset, limit }
+      : { runs: [runRow('run-0'), runRow('run-2')], total: 2, offset, limit, childCounts: filter ? { 'run-2': 1 } : {} }));
+    const v = () => useRunsView.getState();
+    await v().apply();
+    await settle();
+    expect(v().displayTotal()).toBe(2); // no filter: closed
+    v().setFilter("params.alpha = '1'");
+    await v().apply();
+    await settle();
+    expect(t.argsOf('runs.search').at(-1)).toMatchObject({ parentRunId: 'run-2', filter: "params.alpha = '1'" });
+    expect([0, 1, 2].map((i) => v().rowAt(i).row?.runId)).toEqual(['run-0', 'run-2', 'run-2-t5']);
+  });
+
   it('lists the trash flat (a trashed trial has no active search to sit under)', async () => {
     const t = connect(2);
     useRunsView.getState().setLifecycle('deleted');

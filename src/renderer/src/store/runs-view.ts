@@ -11,6 +11,8 @@ import { useApp } from './app-store';
 import { displayCount, expansions, slotAt, type Expansion } from './run-tree';
 
 export const PAGE = 200;
+/** searches a filtered page opens by itself */
+const AUTO_EXPAND = 10;
 export const DEFAULT_COLUMNS = ['attributes.status', 'params.model', 'params.featureSet', 'metrics.rmse_val', 'metrics.rmse_train', 'attributes.duration', 'attributes.start_time'];
 
 /** A filter or order that core or the page's parser refused (INVALID_ARGUMENT, with the position), or a
@@ -94,6 +96,12 @@ export const useRunsView = create<RunsView>((set, get) => {
       const rowIndex = new Map(get().rowIndex);
       res.runs.forEach((r, i) => { rows[page * PAGE + i] = r; rowIndex.set(r.runId, page * PAGE + i); });
       set({ rows, rowIndex, total: res.total, error: null, childCounts: { ...get().childCounts, ...res.childCounts } });
+      // With a filter, a search opens by itself to show the trials that matched (a few per page at most).
+      if (s.filter.trim() !== '') {
+        const open = Object.keys(res.childCounts ?? {}).filter((id) => !(id in get().children)).slice(0, AUTO_EXPAND);
+        if (open.length) set({ children: { ...get().children, ...Object.fromEntries(open.map((id) => [id, null])) } });
+        for (const id of open) void fetchChildren(id, version);
+      }
     } catch (err) {
       if (get().version === version) set({ error: errorOf(err), rows: [], total: 0 });
     } finally {
