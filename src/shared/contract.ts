@@ -133,14 +133,14 @@ const tuningRequest = s.object({
   /** trials at once (bounded by cores); trials start in waves, so a seed gives the same search */
   parallel: s.optional(s.integer({ min: 1, max: 64 })),
   seed: s.optional(s.integer({ min: 0 })),
-  /** stop unpromising trials from their intermediate values (gbt's validation RMSE per boosting round): Optuna's
-   * median pruner; {} takes the defaults (src/core/tuning/pruner.ts) */
+  /** stop unpromising trials from their intermediate values (the validation RMSE per gbt boosting round or lasso
+   * sweep): Optuna's median pruner; {} takes the defaults (src/core/tuning/pruner.ts) */
   prune: s.optional(s.object({
     /** completed trials before any is pruned (default 5) */
     startupTrials: s.optional(s.integer({ min: 0, max: 10_000 })),
-    /** rounds a trial always gets (default 0) */
+    /** steps (rounds, sweeps) a trial always gets (default 0) */
     warmupSteps: s.optional(s.integer({ min: 0 })),
-    /** report and judge every this many rounds (default 10) */
+    /** report and judge every this many steps (default 10) */
     everySteps: s.optional(s.integer({ min: 1, max: 10_000 })),
   })),
 });

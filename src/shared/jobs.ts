@@ -17,11 +17,11 @@ export interface TrainJobSpec {
   featureSet: FeatureSet;
   /** each role: one file, or several of one kind read as one set (a year of months) */
   files: { train: string | string[]; val: string | string[]; test?: string | string[] };
-  /** post the validation RMSE every this many steps (boosting rounds) as a partial, for a search's pruner */
+  /** post the validation RMSE every this many steps (boosting rounds, lasso sweeps) as a partial, for a search's pruner */
   reportEvery?: number;
 }
 
-/** An intermediate value of a training job: the validation RMSE after `step` boosting rounds. */
+/** An intermediate value of a training job: the validation RMSE after `step` boosting rounds or lasso sweeps. */
 export interface TrainJobPartial { step: number; value: number }
 
 export interface StepMetric {

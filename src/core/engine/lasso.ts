@@ -16,8 +16,9 @@ export interface LassoOptions {
   alpha: number;
   maxIter: number;
   tol: number;
-  /** called after every sweep; throw from it to stop (cancellation) */
-  onSweep?: (sweep: number, objective: number) => void;
+  /** called after every sweep; throw from it to stop (cancellation). `current()` builds the model as it stands
+   * (a search's pruner scores it on the validation set every few sweeps). */
+  onSweep?: (sweep: number, objective: number, current: () => LinearSolution) => void;
 }
 
 export interface LassoResult {
@@ -79,6 +80,18 @@ export function solveLassoFromStats(st: LinearStats, opts: LassoOptions): LassoR
   };
 
   const w = new Float64Array(p);
+
+  /** The model as it stands: the intercept that keeps the residuals centred, and w split into groups and numerics. */
+
+  const solutionNow = (): LinearSolution => {
+
+    let b = yMean;
+
+    for (let j = 0; j < p; j++) b -= mu[j] * w[j];
+
+    return { intercept: b, groupCoef: st.groups.map((g, k) => w.slice(offsets[k], offsets[k] + g.size)), numericCoef: w.slice(numStart) };
+
+  };
   let u = new Float64Array(p); // G·w
   let s = 0; // μᵀw
   const alphaN = opts.alpha * n;
@@ -116,7 +129,7 @@ export function solveLassoFromStats(st: LinearStats, opts: LassoOptions): LassoR
     const rNorm2 = Math.max(0, yNorm2 - 2 * wxty + wu - n * s * s);
     const objective = rNorm2 / (2 * n) + opts.alpha * l1;
     history.push({ key: 'train_objective', step: sweep, value: objective });
-    opts.onSweep?.(sweep, objective);
+    opts.onSweep?.(sweep, objective, solutionNow);
     if (maxW === 0 || maxDelta / maxW < opts.tol || sweep === opts.maxIter) {
       let dualNorm = 0;
       for (let j = 0; j < p; j++) dualNorm = Math.max(dualNorm, Math.abs(grad(j)));
@@ -125,10 +138,7 @@ export function solveLassoFromStats(st: LinearStats, opts: LassoOptions): LassoR
       if (gap < tolScaled) { converged = true; break; }
     }
   }
-  let b = yMean;
-  for (let j = 0; j < p; j++) b -= mu[j] * w[j];
-  const groupCoef = st.groups.map((g, k) => w.slice(offsets[k], offsets[k] + g.size));
-  return { solution: { intercept: b, groupCoef, numericCoef: w.slice(numStart) }, sweeps: Math.min(sweep, opts.maxIter), converged, history };
+  return { solution: solutionNow(), sweeps: Math.min(sweep, opts.maxIter), converged, history };
 }
 
 /** scikit-learn's duality gap for the (n-scaled) lasso, from cd_fast.enet_coordinate_descent; ry = rᵀ(y − ȳ). */

@@ -4,9 +4,9 @@
 // a train set small enough is kept from the first pass instead of being read twice.
 import type { CancelToken } from '../../shared/cancel';
 import type { LinearModelKind } from '../../shared/domain';
-import type { ProgressFn, StepMetric, TrainJobResult } from '../../shared/jobs';
+import type { PartialFn, ProgressFn, StepMetric, TrainJobResult } from '../../shared/jobs';
 import type { TripColumns } from '../data/tlc-reader';
-import { encode } from './features';
+import { encode, type EncodedMatrix } from './features';
 import { solveLassoFromStats } from './lasso';
 import { predictEncoded, type LinearSolution } from './linear-model';
 import { LinearStatsBuilder } from './linear-stats';
@@ -18,7 +18,9 @@ import { checkRoleCounts, chunksIn, streamRole, type FileRows, type Sources } fr
 /** Train rows kept from the first pass for evaluation (about 24 bytes each); beyond, the files are read again. */
 const KEEP_TRAIN_ROWS = 4_000_000;
 
-export function trainLinear(model: LinearModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken): TrainJobResult {
+/** `report`: lasso posts its validation RMSE every `every` sweeps (a search's pruner may then cancel the job). */
+export function trainLinear(model: LinearModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken,
+  report: { every: number; post: PartialFn<'train'> } | null = null): TrainJobResult {
   let t = performance.now();
   let vectorize = 0;
   const builder = new LinearStatsBuilder(src.featureSpec);
@@ -42,9 +44,15 @@ export function trainLinear(model: LinearModelKind, params: Record<string, numbe
   let solution: LinearSolution;
   let history: StepMetric[] = [];
   if (model === 'lasso') {
+    // Only for a pruned search: the validation rows, encoded once, to score the model every few sweeps.
+    const val = report ? encodedRole(src, vocabs, progress, cancel) : [];
     const res = solveLassoFromStats(stats, {
       alpha: params.alpha, maxIter: params.maxIter, tol: params.tol,
-      onSweep: (sweep) => { cancel.throwIfCancelled(); progress('fit', sweep, params.maxIter); },
+      onSweep: (sweep, _objective, current) => {
+        cancel.throwIfCancelled();
+        progress('fit', sweep, params.maxIter);
+        if (report && val.length && sweep % report.every === 0) report.post({ step: sweep, value: rmseOn(val, current()) });
+      },
     });
     solution = res.solution;
     history = res.history;
@@ -95,4 +103,21 @@ export function trainLinear(model: LinearModelKind, params: Record<string, numbe
     featureCount: vocabs.reduce((s, v) => s + v.keys.length, 0) + src.featureSpec.numeric.length,
     timingsMs: { load, vectorize: vectorize + encodeMs, fit, predict },
   };
+}
+
+function encodedRole(src: Sources, vocabs: Parameters<typeof encode>[1], progress: ProgressFn, cancel: CancelToken): { X: EncodedMatrix; y: Float64Array }[] {
+  const out: { X: EncodedMatrix; y: Float64Array }[] = [];
+  streamRole(src, 'val', (chunk) => out.push({ X: encode(src.featureSpec, vocabs, chunk), y: chunk.duration }), { phase: 'prepare', done: 0, total: chunksIn(src, ['val']), fn: progress }, cancel);
+  return out;
+}
+
+function rmseOn(rows: { X: EncodedMatrix; y: Float64Array }[], solution: LinearSolution): number {
+  let se = 0;
+  let n = 0;
+  for (const { X, y } of rows) {
+    const pred = predictEncoded(X, solution);
+    for (let i = 0; i < y.length; i++) se += (y[i] - pred[i]) ** 2;
+    n += y.length;
+  }
+  return Math.sqrt(se / n);
 }

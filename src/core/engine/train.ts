@@ -12,7 +12,7 @@ import { openSources, type Role, type Sources } from './loaded-trips';
 export type { Role, Sources };
 
 /** `env.workerDir`: where a forest's tree-builder threads start from (the shell's worker folder); null builds in this thread. */
-/** `partial`: where intermediate values go when `spec.reportEvery` asks for them (gbt's rounds). */
+/** `partial`: where intermediate values go when `spec.reportEvery` asks for them (gbt's rounds, lasso's sweeps). */
 export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: CancelToken, env: WorkerEnv = { workerDir: null }, partial?: PartialFn<'train'>): TrainJobResult | Promise<TrainJobResult> {
   const model = checkModelKind(spec.model);
   const featureSet = checkFeatureSet(spec.featureSet);
@@ -23,5 +23,5 @@ export function trainModel(spec: TrainJobSpec, progress: ProgressFn, cancel: Can
     const report = spec.reportEvery && partial ? { every: spec.reportEvery, post: partial } : null;
     return trainTrees(model, params, src, progress, cancel, env, report).then((r) => { checkFiniteModel(r.model, r.metrics, r.history); return r; });
   }
-  return trainLinear(model as LinearModelKind, params, src, progress, cancel);
+  return trainLinear(model as LinearModelKind, params, src, progress, cancel, spec.reportEvery && partial ? { every: spec.reportEvery, post: partial } : null);
 }

@@ -1,8 +1,9 @@
 // The trial loop of a search (a task job): trials start in waves of `parallel` (so a seed gives the same search
 // whatever the timing); each finished trial feeds TPE (or random search) for the next wave; the parent run logs
-// every trial's loss and the best so far. With pruning, a trial posts its validation RMSE every few boosting
-// rounds; the median pruner compares it with the completed trials at the same round and, when it is worse,
-// the trial is marked PRUNED and its training job cancelled (its worker stops at the next round).
+// every trial's loss and the best so far. With pruning, a trial posts its validation RMSE every few steps
+// (gbt's boosting rounds, lasso's sweeps); the median pruner compares it with the completed trials at the same
+// step and, when it is worse, the trial is marked PRUNED and its training job cancelled (its worker stops at
+// the next step).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobId, RunId, TuningRequest } from '../../shared/domain';
@@ -18,7 +19,7 @@ import { sampleRandom, type Node } from './space';
 import { suggestTpe, type Observation } from './tpe';
 import { toTrial } from './trial-point';
 
-/** How often a trial reports when the request doesn't say: every 10 boosting rounds. */
+/** How often a trial reports when the request doesn't say: every 10 boosting rounds or lasso sweeps. */
 export const DEFAULT_REPORT_EVERY = 10;
 export const INTERMEDIATE_KEY = 'intermediate_rmse_val';
 

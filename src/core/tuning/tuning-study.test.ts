@@ -55,6 +55,38 @@ describe('a search extended and pruned', () => {
     await expect(h.client.call('tuning.extend', { tuningId: aTrial!, trials: 2 })).rejects.toThrow(/is not a search/);
   });
 
+  /** every pruned trial stopped before its budget, rightly (worse than the median of trials completed before it) */
+  async function checkPruned(s: TuningStatus, budget: number, every: number, warmup: number) {
+    const pruned = s.trials.filter((t) => t.pruned);
+    const complete = s.trials.filter((t) => t.status === 'FINISHED');
+    expect(pruned.length).toBeGreaterThan(0);
+    expect(complete.length + pruned.length).toBe(s.trials.length);
+    const curves = new Map<string, Map<number, number>>();
+    for (const t of s.trials) {
+      const points = await h.client.call('runs.metricHistory', { runId: t.runId, key: 'intermediate_rmse_val' });
+      curves.set(t.runId, new Map(points.map((p) => [p.step, p.value])));
+    }
+    for (const t of pruned) {
+      // stopped before its budget, recorded as a pruned, killed run without a model
+      expect(t.status).toBe('KILLED');
+      expect(t.rmseVal).toBeNull();
+      expect(t.pruned!.step).toBeLessThan(budget);
+      expect(t.pruned!.step % every).toBe(0);
+      expect(t.pruned!.step).toBeGreaterThanOrEqual(warmup);
+      expect(Math.max(...curves.get(t.runId)!.keys())).toBeLessThan(budget);
+      expect(existsSync(join(h.ctx.artifactsDir(t.runId), 'model', 'model.json'))).toBe(false);
+      // and rightly: its best value so far was worse than the median of the trials completed before it
+      const before = complete.filter((c) => c.trial < t.trial).map((c) => curves.get(c.runId)!.get(t.pruned!.step)).filter((v): v is number => v !== undefined);
+      const own = [...curves.get(t.runId)!].filter(([step]) => step <= t.pruned!.step).map(([, v]) => v);
+      expect(Math.min(...own)).toBeGreaterThan(median(before));
+      expect(t.pruned!.value).toBe(curves.get(t.runId)!.get(t.pruned!.step));
+    }
+    // completed trials ran their budget and reported every `every` steps
+    for (const t of complete) expect(Math.max(...curves.get(t.runId)!.keys())).toBeGreaterThanOrEqual(budget - every);
+    // pruned trials are not the search's result
+    expect(s.best && complete.some((c) => c.runId === s.best!.runId)).toBe(true);
+  }
+
   it('prunes gbt trials whose validation RMSE is worse than the median of completed trials at the same round', async () => {
     const nRounds = 80;
     // Slow learning rates are far behind at every round: those are the trials to prune.
@@ -65,35 +97,20 @@ describe('a search extended and pruned', () => {
     const s = await until(tuningId, ended);
     expect(s.status).toBe('FINISHED');
     expect(s.pruning).toBe(true);
-    const pruned = s.trials.filter((t) => t.pruned);
-    const complete = s.trials.filter((t) => t.status === 'FINISHED');
-    expect(pruned.length).toBeGreaterThan(0);
-    expect(complete.length + pruned.length).toBe(8);
     // the first two trials are the pruner's start-up: never pruned
     expect(s.trials.slice(0, 2).every((t) => t.status === 'FINISHED')).toBe(true);
-    const curves = new Map<string, Map<number, number>>();
-    for (const t of s.trials) {
-      const points = await h.client.call('runs.metricHistory', { runId: t.runId, key: 'intermediate_rmse_val' });
-      curves.set(t.runId, new Map(points.map((p) => [p.step, p.value])));
-    }
-    for (const t of pruned) {
-      // stopped before its round budget, recorded as a pruned, killed run without a model
-      expect(t.status).toBe('KILLED');
-      expect(t.rmseVal).toBeNull();
-      expect(t.pruned!.step).toBeLessThan(nRounds);
-      expect(t.pruned!.step % 5).toBe(0);
-      expect(t.pruned!.step).toBeGreaterThanOrEqual(10); // warm-up
-      expect(Math.max(...curves.get(t.runId)!.keys())).toBeLessThan(nRounds);
-      expect(existsSync(join(h.ctx.artifactsDir(t.runId), 'model', 'model.json'))).toBe(false);
-      // and rightly: its best value so far was worse than the median of the trials completed before it
-      const before = complete.filter((c) => c.trial < t.trial).map((c) => curves.get(c.runId)!.get(t.pruned!.step)).filter((v): v is number => v !== undefined);
-      const own = [...curves.get(t.runId)!].filter(([step]) => step <= t.pruned!.step).map(([, v]) => v);
-      expect(Math.min(...own)).toBeGreaterThan(median(before));
-      expect(t.pruned!.value).toBe(curves.get(t.runId)!.get(t.pruned!.step));
-    }
-    // completed trials ran their rounds and reported every 5th
-    for (const t of complete) expect(Math.max(...curves.get(t.runId)!.keys())).toBeGreaterThanOrEqual(nRounds - 5);
-    // pruned trials are not the search's result
-    expect(s.best && complete.some((c) => c.runId === s.best!.runId)).toBe(true);
+    await checkPruned(s, nRounds, 5, 10);
+  });
+
+  it('prunes lasso trials by their validation RMSE per coordinate-descent sweep', async () => {
+    const maxIter = 40;
+    // tol 0: every trial takes its maxIter sweeps unless pruned; a large alpha is far behind from the start
+    const space = { model: 'lasso', featureSet: 'basic', alpha: { loguniform: [-9, 1] }, tol: 0, maxIter };
+    const { tuningId } = await h.client.call('tuning.start', {
+      experiment: 'study', train, val, space, algo: 'random', maxTrials: 8, parallel: 1, seed: 3, prune: { startupTrials: 2, everySteps: 5 },
+    });
+    const s = await until(tuningId, ended);
+    expect(s.status).toBe('FINISHED');
+    await checkPruned(s, maxIter, 5, 0);
   });
 });

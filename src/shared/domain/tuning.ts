@@ -19,7 +19,7 @@ export interface TuningRequest {
   /** trials at once (bounded by cores); trials start in waves, so a seed gives the same search */
   parallel?: number;
   seed?: number;
-  /** prune unpromising trials (Optuna's median pruner over gbt's validation RMSE per round) */
+  /** prune unpromising trials (Optuna's median pruner over the validation RMSE per gbt round or lasso sweep) */
   prune?: { startupTrials?: number; warmupSteps?: number; everySteps?: number };
 }
 
@@ -30,7 +30,7 @@ export interface TrialInfo {
   params: Record<string, string>;
   rmseVal: number | null;
   trainSeconds: number | null;
-  /** the pruner stopped this trial (its run is KILLED) after `step` rounds, when its validation RMSE was `value` */
+  /** the pruner stopped this trial (its run is KILLED) after `step` rounds or sweeps, when its validation RMSE was `value` */
   pruned: { step: number; value: number } | null;
 }
 

@@ -101,9 +101,9 @@ function TuningForm() {
           <div>
             <label><input type="checkbox" checked={prune} onChange={(e) => setPrune(e.target.checked)} /> Prune unpromising trials</label>
             <p className="muted" style={{ margin: '4px 0 0' }}>
-              {prune && parsed.space && JSON.stringify(parsed.space.model ?? '').includes('gbt')
-                ? 'Every 10 boosting rounds, a trial whose validation RMSE is worse than the median of the completed trials at that round stops (after 5 trials completed).'
-                : prune ? 'Only boosted trees (gbt) report rounds; trials of other models always run to the end.' : 'Stop a gbt trial early when it is behind the completed trials at the same round (Optuna\'s median pruner).'}
+              {prune && parsed.space && /gbt|lasso/.test(JSON.stringify(parsed.space.model ?? ''))
+                ? 'Every 10 boosting rounds (gbt) or coordinate-descent sweeps (lasso), a trial whose validation RMSE is worse than the median of the completed trials at that step stops (after 5 trials completed).'
+                : prune ? 'Only gbt (boosting rounds) and lasso (sweeps) report as they train; trials of other models always run to the end.' : 'Stop a gbt or lasso trial early when it is behind the completed trials at the same step (Optuna\'s median pruner).'}
             </p>
           </div>
           <label htmlFor="t-exp">Experiment</label><input id="t-exp" type="text" value={experiment} onChange={(e) => setExperiment(e.target.value)} />
