@@ -170,6 +170,7 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
     await charts.xAxis.selectOption('relative');
     expect(await charts.card('loss').getAttribute('data-x-axis')).toBe('relative');
     expect(await charts.card('loss').getAttribute('data-smoothing')).toBe('0.6');
+    await page.setViewportSize({ width: 1024, height: 700 });
     expect(await charts.scrollsSideways()).toBe(false);
     await charts.shotSizes('18-b4-charts-view-smoothed-relative');
   });
