@@ -16,7 +16,7 @@ describe('a study: pruning, plots, extending (Chromium)', () => {
     await tune.fill('In parallel', '1');
     await tune.fill('Seed', '5');
     await tune.setPruning(true);
-    await expect.poll(() => page.getByText(/Every 10 boosting rounds, a trial whose validation RMSE is worse than the median/).count()).toBe(1);
+    await expect.poll(() => page.getByText(/Every 10 boosting rounds \(gbt\) or coordinate-descent sweeps \(lasso\), a trial whose validation RMSE is worse than the median/).count()).toBe(1);
     await tune.shotSizes('18-20-tune-prune-toggle');
     await tune.start();
     await tune.title.filter({ hasText: 'FINISHED' }).waitFor({ timeout: 180_000 });
