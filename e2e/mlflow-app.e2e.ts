@@ -27,6 +27,7 @@ describe.skipIf(missing !== null)('Push to and import from MLflow in the app (Ch
   let mlflow: { uri: string; stop(): void };
   let proxy: MlflowProxy;
   const meter = useMeter({
+    importSample: true,
     seed: async (home) => {
       const ctx = openCore({ home });
       const exp = ensureExperiment(ctx.db, 'taxi-e2e');
@@ -110,6 +111,30 @@ describe.skipIf(missing !== null)('Push to and import from MLflow in the app (Ch
     expect(sentRuns).toBeGreaterThan(0);
     expect(Number((await panel.count('metrics').textContent())?.replace(/,/g, ''))).toBeLessThan(RUNS * POINTS); // the cancelled part was not sent again
     await shotSizes(page, 'mlflow-push-done');
+  });
+
+  it('pushes a registered model from its page: its version (linked to its pushed run) and its alias', async () => {
+    const page = meter.page;
+    const panel = new MlflowPanel(page, meter.url);
+    const { runId, outcome } = await meter.train({ experiment: 'taxi-models', runName: 'lasso-e2e', model: 'lasso', featureSet: 'basic', params: { alpha: 0.1 }, ...meter.onSample });
+    expect(outcome.state).toBe('succeeded');
+    await meter.api('models.register', { runId, name: 'taxi-e2e', description: 'from the e2e' });
+    await meter.api('models.setAlias', { name: 'taxi-e2e', alias: 'champion', version: 1 });
+    await meter.models.open('taxi-e2e');
+    await panel.openPush();
+    await panel.dialog.getByText('registered model taxi-e2e').waitFor();
+    await panel.basicAuth('ana', 'pw');
+    await shotSizes(page, 'mlflow-push-model-dialog', [{ width: 1024, height: 700, colorScheme: 'light' }]);
+    await panel.dialog.getByRole('button', { name: 'Push' }).click();
+    await panel.ended('succeeded');
+    expect(await panel.count('versions').textContent()).toBe('1');
+    expect(await panel.count('models').textContent()).toBe('1');
+    const model = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/registered-models/get?name=taxi-e2e`)).json() as any).registered_model;
+    expect(model.aliases).toEqual([{ alias: 'champion', version: '1' }]);
+    const version = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/model-versions/get?name=taxi-e2e&version=1`)).json() as any).model_version;
+    const run = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/runs/get?run_id=${version.run_id}`)).json() as any).run;
+    expect(run.data.tags.find((t: any) => t.key === 'meter.run_id')?.value).toBe(runId);
+    await shotSizes(page, 'mlflow-push-model-done', [{ width: 1024, height: 700, colorScheme: 'dark' }]);
   });
 
   it('imports an mlflow.db written by MLflow\'s client from the Data screen; its runs show in the table', async () => {
