@@ -68,8 +68,9 @@ export function startTuning(ctx: CoreContext, start: TuningStart): { tuningId: R
 
 /** Runs `trials` more trials of a search that has ended, on its own run, from where it stands. */
 export function extendTuning(ctx: CoreContext, tuningId: RunId, trials: number): { tuningId: RunId } {
-  if (ctx.jobs.findRunning(tuningId)) throw new MeterError('INVALID_STATE', 'This search is still running; extend it once it has ended.');
   const status = tuningStatus(ctx, tuningId);
+  // RUNNING in the store covers a search another Meter process is running, which this one's jobs don't list.
+  if (ctx.jobs.findRunning(tuningId) || status.status === 'RUNNING') throw new MeterError('INVALID_STATE', 'This search is still running; extend it once it has ended.');
   const parent = getRun(ctx.db, tuningId);
   let space: SearchSpace;
   try { space = JSON.parse(readFileSync(join(ctx.artifactsDir(tuningId), SPACE_ARTIFACT), 'utf8')) as SearchSpace; }

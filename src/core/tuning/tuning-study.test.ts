@@ -51,6 +51,15 @@ describe('a search extended and pruned', () => {
     expect(s.trials.slice(4).some((t) => !seen.has(key(t.params)))).toBe(true);
   });
 
+  it('refuses to extend a search another Meter process is running (RUNNING in the store, no job here)', async () => {
+    const space = { model: 'ridge', alpha: { loguniform: [-5, 3] } };
+    const { tuningId } = await h.client.call('tuning.start', { experiment: 'study', train, val, space, algo: 'random', maxTrials: 1 });
+    await until(tuningId, ended);
+    h.ctx.db.prepare("UPDATE runs SET status = 'RUNNING', end_ms = NULL WHERE run_id = ?").run(tuningId);
+    await expect(h.client.call('tuning.extend', { tuningId, trials: 1 })).rejects.toThrow(/still running/);
+    expect((await h.client.call('tuning.get', { tuningId })).trials).toHaveLength(1);
+  });
+
   it('refuses to extend a run that is not a search', async () => {
     await expect(h.client.call('tuning.extend', { tuningId: aTrial!, trials: 2 })).rejects.toThrow(/is not a search/);
   });
