@@ -161,9 +161,13 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   };
   const half = m >> 1;
   const rootHist = W.take();
-  const root = team.root(0, half, half, m, rootHist);
+  team.histogram(0, half, half, m, rootHist);
+  // The root's sums from its histogram: every row is in exactly one bin of the first feature.
+  let G0 = 0;
+  let H0 = 0;
+  for (let k = 0; k < offset[1]; k += 2) { G0 += rootHist[k]; H0 += rootHist[k + 1]; }
   const vm = vrows.length;
-  push(newNode(), 0, half, half, m, 0, vm >> 1, vm >> 1, vm, 0, root.G, root.H, rootHist);
+  push(newNode(), 0, half, half, m, 0, vm >> 1, vm >> 1, vm, 0, G0, H0, rootHist);
   while (top > 0) {
     top--;
     const o = 10 * top;
@@ -177,7 +181,7 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     const canSplit = splittable(n, depth, H);
     if (!canSplit && hist) { W.give(hist); hist = null; }
     // A node too large for the sorted-rows scan without a histogram (only when weights are below 1).
-    if (canSplit && !hist && n > SPARSE_ROWS) { hist = W.take(); team.root(s0, e0, s1, e1, hist); }
+    if (canSplit && !hist && n > SPARSE_ROWS) { hist = W.take(); team.histogram(s0, e0, s1, e1, hist); }
     let bestF = -1;
     let bestBin = -1;
     let bestGL = 0;

@@ -53,15 +53,6 @@ export function histRange(d: ShardArrays, start: number, end: number, hist: Floa
   }
 }
 
-/** Σg and Σh over rows[start..end) into out[0], out[1]. */
-export function sumRange(d: ShardArrays, start: number, end: number, out: Float64Array): void {
-  let G = 0;
-  let H = 0;
-  for (let i = start; i < end; i++) { const r = d.rows[i]; G += d.g[r]; H += d.h[r]; }
-  out[0] = G;
-  out[1] = H;
-}
-
 /**
  * Stable partition of rows[start..end) by the test "(code − lo) as uint32 ≤ span" ("= k" for a category: lo = k,
  * span = 0; "≤ k" for a number: lo = 0, span = k). Returns the number of rows passing it (the left child).

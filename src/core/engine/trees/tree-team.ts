@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { histRange, splitShard, sumRange, type ShardArrays, type SplitStep } from './shard-ops';
+import { histRange, splitShard, type ShardArrays, type SplitStep } from './shard-ops';
 import { roundShard, type BoostArrays, type RoundStep } from './boost-round';
 
 /** What the helper thread gets (all shared memory). */
@@ -18,7 +18,7 @@ export interface TeamInput extends ShardArrays { kind: 'tree-team'; hist: Float6
 // ctl: [posted step, done step, op, args…, shard 1's claim, result]. The claim holds the posted step while
 // shard 1 is unclaimed, −step once the helper has it, 0 once this thread has taken it back.
 const SEQ = 0, DONE = 1, OP = 2, A = 3, CLAIM = 20, RESULT = 21;
-const OP_STOP = -1, OP_ROOT = 1, OP_SPLIT = 2, OP_ROUND = 3;
+const OP_STOP = -1, OP_HIST = 1, OP_SPLIT = 2, OP_ROUND = 3;
 /** Nodes with fewer rows are cheaper to do here than to hand over. */
 const PARALLEL_ROWS = 2048;
 /** Fewer rows than this in all: no helper thread (its start-up costs more than it saves). */
@@ -61,11 +61,8 @@ export function serveTeam(inp: TeamInput): void {
     // Too late (this thread took it back, or a newer step is posted): wait for the next one.
     if (Atomics.compareExchange(ctl, CLAIM, seen, -seen) !== seen) continue;
     const op = ctl[OP];
-    if (op === OP_ROOT) {
-      sumRange(inp, ctl[A], ctl[A + 1], two);
-      res[0] = two[0]; res[1] = two[1];
-      if (ctl[A + 2] === 1) histRange(inp, ctl[A], ctl[A + 1], hist);
-    } else if (op === OP_SPLIT) { splitShard(inp, readSplit(ctl), scratch, hist, counts); ctl[RESULT] = counts[0]; ctl[RESULT + 1] = counts[1]; }
+    if (op === OP_HIST) histRange(inp, ctl[A], ctl[A + 1], hist);
+    else if (op === OP_SPLIT) { splitShard(inp, readSplit(ctl), scratch, hist, counts); ctl[RESULT] = counts[0]; ctl[RESULT + 1] = counts[1]; }
     else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two); res[0] = two[0]; res[1] = two[1]; }
     Atomics.store(ctl, DONE, seen);
     Atomics.notify(ctl, DONE);
@@ -149,23 +146,14 @@ export class TreeTeam {
     return true;
   }
 
-  /** The root's Σg, Σh over both shards, and its histogram into `hist` when given. */
-  root(s0: number, e0: number, s1: number, e1: number, hist: Float64Array | null): { G: number; H: number } {
+  /** A node's histogram over both shards into `hist` (the root's, or a node's that has none). */
+  histogram(s0: number, e0: number, s1: number, e1: number, hist: Float64Array): void {
     const d = this.arrays;
     const par = this.parallel(e0 - s0 + e1 - s1);
-    if (par) { const c = this.helper!.ctl; c[A] = s1; c[A + 1] = e1; c[A + 2] = hist ? 1 : 0; this.post(OP_ROOT); }
-    sumRange(d, s0, e0, this.two);
-    const G0 = this.two[0], H0 = this.two[1];
-    if (hist) histRange(d, s0, e0, hist);
-    let G1: number, H1: number;
-    if (par && this.helperDid()) { G1 = this.helper!.res[0]; H1 = this.helper!.res[1]; }
-    else {
-      sumRange(d, s1, e1, this.two);
-      G1 = this.two[0]; H1 = this.two[1];
-      if (hist) histRange(d, s1, e1, this.hist1);
-    }
-    if (hist) this.addPartial(hist);
-    return { G: G0 + G1, H: H0 + H1 };
+    if (par) { const c = this.helper!.ctl; c[A] = s1; c[A + 1] = e1; this.post(OP_HIST); }
+    histRange(d, s0, e0, hist);
+    if (!(par && this.helperDid())) histRange(d, s1, e1, this.hist1);
+    this.addPartial(hist);
   }
 
   /** Each shard's training and validation rows on the left after the last split. */
