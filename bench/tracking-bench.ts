@@ -14,7 +14,7 @@ import { createLocalClient } from '../src/core/api/local-client';
 import type { Db } from '../src/core/store/db';
 import { ensureExperiment } from '../src/core/store/experiments-repo';
 import { countRuns } from '../src/core/store/run-search';
-import { logMetrics } from '../src/core/store/runs-repo';
+import { keyIdOf, logMetrics } from '../src/core/store/runs-repo';
 import type { RunId } from '../src/shared/domain';
 
 const PARAMS = 20;
@@ -49,39 +49,41 @@ export function bulkSeed(db: Db, experimentIds: string[], from: number, to: numb
   const rand = rng(7 + from);
   const run = db.prepare(`INSERT INTO runs (run_id, experiment_id, name, status, start_ms, end_ms, source_type, source_name)
     VALUES (?, ?, ?, ?, ?, ?, 'API', 'seed')`);
-  const param = db.prepare(`INSERT INTO run_params (run_id, key, value) VALUES ${Array(PARAMS).fill('(?, ?, ?)').join(', ')}`);
-  const tag = db.prepare('INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)');
+  const param = db.prepare(`INSERT INTO run_params (run_key, key_id, value) VALUES ${Array(PARAMS).fill('(?, ?, ?)').join(', ')}`);
+  const tag = db.prepare('INSERT INTO run_tags (run_key, key_id, value) VALUES (?, ?, ?)');
   const values = Array(METRICS).fill('(?, ?, 0, ?, ?, 0)').join(', ');
-  const point = db.prepare(`INSERT INTO run_metrics (run_id, key, step, timestamp_ms, value, is_nan) VALUES ${values}`);
-  const latest = db.prepare(`INSERT INTO latest_metrics (run_id, key, step, timestamp_ms, value, is_nan) VALUES ${values}`);
+  const point = db.prepare(`INSERT INTO run_metrics (run_key, key_id, step, timestamp_ms, value, is_nan) VALUES ${values}`);
+  const latest = db.prepare(`INSERT INTO latest_metrics (run_key, key_id, step, timestamp_ms, value, is_nan) VALUES ${values}`);
+  const keyIds = new Map<string, number>();
+  const keyId = (k: string): number => keyIds.get(k) ?? keyIds.set(k, keyIdOf(db, k)).get(k)!;
   const ids: RunId[] = [];
   let raw = 0;
   const bytes = (s: string) => Buffer.byteLength(s);
   const t0 = Date.now() - to;
-  // Runs are written in id order and the value indexes rebuilt at the end (the schema ends as it was): a
-  // B-tree fills in order many times faster than at random places.
-  const byId = Array.from({ length: to - from }, (_, j) => ({ i: from + j, id: randomUUID().replace(/-/g, '') })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Runs are written in start order, as they are logged (their run_key grows with it), and the value indexes
+  // rebuilt at the end (the schema ends as it was): a B-tree fills in order many times faster than at random places.
+  const seeds = Array.from({ length: to - from }, (_, j) => ({ i: from + j, id: randomUUID().replace(/-/g, '') }));
   const indexes = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
     AND tbl_name IN ('run_params', 'run_tags', 'run_metrics', 'latest_metrics')`).all() as { name: string; sql: string }[];
   const cache = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('cache_size = -262144'); // 256 MiB while seeding: the index rebuilds sort in memory
   db.transaction(() => {
     for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
-    for (const { i, id } of byId) {
+    for (const { i, id } of seeds) {
       const name = `run-${i}-${id.slice(0, 4)}`;
       const start = t0 + i;
       const exp = experimentIds[i % experimentIds.length];
-      run.run(id, exp, name, i % 17 === 3 ? 'FAILED' : 'FINISHED', start, start + 1000);
+      const key = run.run(id, exp, name, i % 17 === 3 ? 'FAILED' : 'FINISHED', start, start + 1000).lastInsertRowid;
       raw += id.length + bytes(exp) + bytes(name) + 8 + 8 + 8 + 3 + 4; // status, start, end, source
       const params: [string, string][] = [['model', MODELS[i % 3]], ['featureSet', i % 2 ? 'pu_do' : 'basic'], ['alpha', String([0.01, 0.1, 1, 10][i % 4])]];
       for (let p = 3; p < PARAMS; p++) params.push([`p${p}`, String(Math.floor(rand() * 1000))]);
-      param.run(params.flatMap(([k, v]) => { raw += id.length + bytes(k) + bytes(v); return [id, k, v]; }));
+      param.run(params.flatMap(([k, v]) => { raw += id.length + bytes(k) + bytes(v); return [key, keyId(k), v]; }));
       const note = i % 5 === 0 ? `try pu_do #${i}` : `baseline ${i}`;
-      tag.run(id, 'note', note);
+      tag.run(key, keyId('note'), note);
       raw += id.length + 4 + bytes(note);
       const metrics: [string, number][] = [['rmse_val', 5 + (i % 50) / 10], ['rmse_train', 4 + rand()]];
       for (let m = 2; m < METRICS; m++) metrics.push([`m${m}`, rand() * 100]);
-      const args = metrics.flatMap(([k, v]) => { raw += id.length + bytes(k) + 24; return [id, k, start, v]; });
+      const args = metrics.flatMap(([k, v]) => { raw += id.length + bytes(k) + 24; return [key, keyId(k), start, v]; });
       point.run(args);
       latest.run(args);
       ids.push(id as RunId);

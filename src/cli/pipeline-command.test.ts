@@ -90,8 +90,9 @@ describe.skipIf(!HAS_SHARED)(`meter pipeline on green 2023-01..03${HAS_SHARED ? 
 
     const ctx = openCore({ home });
     try {
-      const runs = ctx.db.prepare(`SELECT r.status, m.value AS month FROM runs r JOIN run_tags t ON t.run_id = r.run_id AND t.key = 'meter.pipeline' AND t.value = 'green-bf'
-        JOIN run_tags m ON m.run_id = r.run_id AND m.key = 'meter.pipeline.month' ORDER BY r.start_ms`).all() as { status: string; month: string }[];
+      const tag = (alias: string, key: string) => `JOIN run_tags ${alias} ON ${alias}.run_key = r.run_key AND ${alias}.key_id = (SELECT key_id FROM key_names WHERE key = '${key}')`;
+      const runs = ctx.db.prepare(`SELECT r.status, m.value AS month FROM runs r ${tag('t', 'meter.pipeline')} AND t.value = 'green-bf'
+        ${tag('m', 'meter.pipeline.month')} ORDER BY r.start_ms`).all() as { status: string; month: string }[];
       // One finished run per month; the run the kill interrupted (if it had started) is FAILED, not FINISHED.
       expect(runs.filter((x) => x.status === 'FINISHED').map((x) => x.month).sort()).toEqual(['2023-02', '2023-03']);
       expect(runs.filter((x) => x.status !== 'FINISHED').every((x) => x.status === 'FAILED' && x.month === '2023-03')).toBe(true);

@@ -11,7 +11,7 @@ import { asRunId, type RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, logMetrics, logParams, recordArtifact, setNotes } from '../store/runs-repo';
+import { createRun, logMetrics, logParams, recordArtifact, runIdsTagged, setNotes } from '../store/runs-repo';
 import { cleanParts } from './artifacts';
 import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
@@ -136,7 +136,7 @@ function serverSource(remote: Remote): MlflowSource {
 
 /** The Meter run an earlier import made of this MLflow run, if any. */
 function importedRunOf(ctx: CoreContext, remoteRunId: string): string | undefined {
-  return ctx.db.prepare('SELECT run_id FROM run_tags WHERE key = ? AND value = ?').pluck().get(IMPORTED_RUN_TAG, remoteRunId) as string | undefined;
+  return runIdsTagged(ctx.db, IMPORTED_RUN_TAG, remoteRunId)[0] as string | undefined;
 }
 
 export async function importRun(ctx: CoreContext, source: MlflowSource, run: Json, experimentNames: Map<string, string>): Promise<ImportReport['runs'][number]> {

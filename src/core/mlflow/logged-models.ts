@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
 import type { CoreContext } from '../context';
 import { inTransaction, type Db } from '../store/db';
+import { latestMetricRows } from '../store/runs-repo';
 import { meterExperimentId, mlflowIdOf } from './experiments';
 import { parseSimpleFilter, matchesText } from './simple-filter';
 import type { MlflowMetric } from './runs';
@@ -26,8 +27,7 @@ const STATUSES = ['LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UP
 function toEntity(db: Db, r: Row): LoggedModel {
   const exp = mlflowIdOf(db, r.experiment_id);
   const metrics = r.source_run_id
-    ? (db.prepare('SELECT key, value, is_nan, step, timestamp_ms FROM latest_metrics WHERE run_id = ? ORDER BY rowid').all(r.source_run_id) as
-      { key: string; value: number | null; is_nan: number; step: number; timestamp_ms: number }[])
+    ? latestMetricRows(db, r.source_run_id)
       .map((m) => ({ key: m.key, value: m.is_nan ? NaN : (m.value as number), timestamp: m.timestamp_ms, step: m.step, modelId: r.model_id, runId: r.source_run_id as string }))
     : [];
   return {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
 import { asRunId, type RunId, type RunStatus } from '../../shared/domain';
 import { inTransaction, type Db } from '../store/db';
-import { createRun, getRun, logMetrics, logParams, setTag, type MetricInput } from '../store/runs-repo';
+import { createRun, getRun, latestMetricRows, logMetrics, logParams, metricPointRows, setTag, type MetricInput } from '../store/runs-repo';
 import { deleteTag, renameRun } from '../store/run-lifecycle';
 import { meterExperimentId, mlflowIdOf } from './experiments';
 
@@ -57,8 +57,7 @@ export function getMlflowRun(db: Db, rawId: unknown): MlflowRun {
   const runId = checkRunId(rawId);
   const run = getRun(db, runId);
   const row = db.prepare('SELECT start_ms, end_ms FROM runs WHERE run_id = ?').get(runId) as { start_ms: number; end_ms: number | null };
-  const metrics = (db.prepare('SELECT key, value, is_nan, step, timestamp_ms FROM latest_metrics WHERE run_id = ? ORDER BY rowid').all(runId) as
-    { key: string; value: number | null; is_nan: number; step: number; timestamp_ms: number }[])
+  const metrics = latestMetricRows(db, runId)
     .map((m) => ({ key: m.key, value: m.is_nan ? NaN : (m.value as number), timestamp: m.timestamp_ms, step: m.step }));
   const inputs = (db.prepare('SELECT * FROM mlflow_run_inputs WHERE run_id = ? ORDER BY rowid').all(runId) as
     { name: string; digest: string; source_type: string; source: string; schema: string | null; profile: string | null; tags_json: string }[])
@@ -214,7 +213,6 @@ export function logModel(db: Db, rawId: unknown, modelJson: string): void {
 export function mlflowMetricHistory(db: Db, rawId: unknown, key: string): MlflowMetric[] {
   const runId = checkRunId(rawId);
   getRun(db, runId);
-  return (db.prepare('SELECT value, is_nan, step, timestamp_ms FROM run_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp_ms, rowid').all(runId, key) as
-    { value: number | null; is_nan: number; step: number; timestamp_ms: number }[])
+  return metricPointRows(db, runId, key)
     .map((p) => ({ key, value: p.is_nan ? NaN : (p.value as number), timestamp: p.timestamp_ms, step: p.step }));
 }

@@ -25,7 +25,8 @@ function pageStatements(db: Db): PageStatements {
     const page = 'WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY rowid';
     st = {
       // in logging order, as MLflow lists a run's metrics
-      latest: db.prepare(`SELECT run_id, key, value, is_nan, step, timestamp_ms FROM latest_metrics ${page}`),
+      latest: db.prepare(`SELECT r.run_id, k.key, m.value, m.is_nan, m.step, m.timestamp_ms FROM latest_metrics m JOIN runs r ON r.run_key = m.run_key
+        JOIN key_names k ON k.key_id = m.key_id WHERE r.run_id IN (SELECT value FROM json_each(?)) ORDER BY m.rowid`),
       inputs: db.prepare(`SELECT run_id, name, digest, source_type, source, schema, profile, tags_json FROM mlflow_run_inputs ${page}`),
       outputs: db.prepare(`SELECT run_id, model_id, step FROM mlflow_run_outputs ${page}`),
     };

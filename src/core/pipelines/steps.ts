@@ -125,7 +125,8 @@ async function train(sc: StepContext): Promise<StepResult> {
   const key = sha256Of({ step: 'train', shas: shas(l), model: spec.model, params, featureSet, version: ctx.version });
   // The cache is the run itself: a FINISHED run carrying this key (set as it was created, so a crash between
   // the run finishing and the step being recorded still finds it, and no run is trained twice).
-  const existing = ctx.db.prepare(`SELECT r.run_id FROM runs r JOIN run_tags t ON t.run_id = r.run_id AND t.key = ? AND t.value = ?
+  const existing = ctx.db.prepare(`SELECT r.run_id FROM runs r JOIN run_tags t ON t.run_key = r.run_key
+    AND t.key_id = (SELECT key_id FROM key_names WHERE key = ?) AND t.value = ?
     WHERE r.status = 'FINISHED' AND r.deleted_ms IS NULL ORDER BY r.start_ms DESC LIMIT 1`).pluck().get(CACHE_TAG, key) as RunId | undefined;
   if (existing) {
     const run = getRun(ctx.db, existing);

@@ -129,7 +129,10 @@ describe('params and metrics', () => {
     const path = join(fresh(), 'meter.db');
     const old = openDatabase(path, MIGRATIONS.slice(0, 5)).db;
     old.prepare("INSERT INTO experiments (experiment_id, name, created_ms, updated_ms) VALUES ('e1', 'x', 1, 1)").run();
-    const runId = createRun(old, { experimentId: asExperimentId('e1'), name: 'r', params: { model: 'ridge', feature_set: 'pu_do', alpha: '2' }, tags: {}, source: { type: 'API', name: 't' }, inputs: [] });
+    // written as the Meter of that schema wrote it (today's runs-repo writes only the current schema)
+    old.prepare("INSERT INTO runs (run_id, experiment_id, name, status, start_ms, source_type) VALUES ('r1', 'e1', 'r', 'FINISHED', 1, 'API')").run();
+    for (const [k, v] of Object.entries({ model: 'ridge', feature_set: 'pu_do', alpha: '2' })) old.prepare("INSERT INTO run_params (run_id, key, value) VALUES ('r1', ?, ?)").run(k, v);
+    const runId = asRunId('r1');
     old.close();
     const { db, backupPath } = openDatabase(path);
     expect(backupPath).not.toBeNull();
@@ -141,11 +144,21 @@ describe('params and metrics', () => {
     const path = join(fresh(), 'meter.db');
     const old = openDatabase(path, MIGRATIONS.filter((m) => m.version < 10)).db;
     old.prepare("INSERT INTO experiments (experiment_id, name, created_ms, updated_ms) VALUES ('e1', 'x', 1, 1)").run();
-    const run = (params: Record<string, string>) => createRun(old, { experimentId: asExperimentId('e1'), name: 'r', params, tags: {}, source: { type: 'API', name: 't' }, inputs: [] });
-    const gbt = run({ model: 'gbt', alpha: '0.5', lambda: '2', maxDepth: '6' });
-    const ridge = run({ model: 'ridge', alpha: '1' });
-    logMetrics(old, gbt, [{ key: 'train_rmse', value: 4.48, step: 1 }, { key: 'val_rmse', value: 4.96, step: 1 }, { key: 'rmse_val', value: 4.95, step: 0 }]);
-    logMetrics(old, ridge, [{ key: 'val_rmse', value: 7, step: 0 }]); // not gbt's: left alone
+    // written as the Meter of that schema wrote it (today's runs-repo writes only the current schema)
+    const run = (id: string, params: Record<string, string>) => {
+      old.prepare("INSERT INTO runs (run_id, experiment_id, name, status, start_ms, source_type) VALUES (?, 'e1', 'r', 'FINISHED', 1, 'API')").run(id);
+      for (const [k, v] of Object.entries(params)) old.prepare('INSERT INTO run_params (run_id, key, value) VALUES (?, ?, ?)').run(id, k, v);
+      return asRunId(id);
+    };
+    const metrics = (id: string, points: { key: string; value: number; step: number }[]) => {
+      for (const p of points) {
+        for (const t of ['run_metrics', 'latest_metrics']) old.prepare(`INSERT INTO ${t} (run_id, key, step, timestamp_ms, value) VALUES (?, ?, ?, 1, ?)`).run(id, p.key, p.step, p.value);
+      }
+    };
+    const gbt = run('g1', { model: 'gbt', alpha: '0.5', lambda: '2', maxDepth: '6' });
+    const ridge = run('r1', { model: 'ridge', alpha: '1' });
+    metrics(gbt, [{ key: 'train_rmse', value: 4.48, step: 1 }, { key: 'val_rmse', value: 4.96, step: 1 }, { key: 'rmse_val', value: 4.95, step: 0 }]);
+    metrics(ridge, [{ key: 'val_rmse', value: 7, step: 0 }]); // not gbt's: left alone
     old.prepare("INSERT INTO registered_models (name, name_key, created_ms, updated_ms) VALUES ('m', 'm', 1, 1)").run();
     const version = old.prepare(`INSERT INTO model_versions (name, version, status, description, run_id, run_name, experiment_name, model_file, model_sha256,
       model_bytes, signature_json, metrics_json, params_json, datasets_json, created_ms) VALUES ('m', ?, 'READY', '', ?, 'r', 'x', 'f', 's', 1, '{}', ?, ?, '[]', 1)`);
@@ -156,7 +169,7 @@ describe('params and metrics', () => {
     const g = getRun(db, gbt);
     expect(g.params).toEqual({ model: 'gbt', regAlpha: '0.5', regLambda: '2', maxDepth: '6' });
     expect(g.metrics).toEqual({ round_rmse_train: 4.48, round_rmse_val: 4.96, rmse_val: 4.95 });
-    expect(db.prepare("SELECT count(*) AS n FROM run_metrics WHERE key IN ('train_rmse', 'val_rmse')").get()).toEqual({ n: 1 });
+    expect(db.prepare("SELECT count(*) AS n FROM run_metrics m JOIN key_names k ON k.key_id = m.key_id WHERE k.key IN ('train_rmse', 'val_rmse')").get()).toEqual({ n: 1 });
     expect(getRun(db, ridge).params).toEqual({ model: 'ridge', alpha: '1' });
     const snapshots = db.prepare('SELECT params_json AS p, metrics_json AS m FROM model_versions ORDER BY version').all() as { p: string; m: string }[];
     expect(snapshots.map((r) => [JSON.parse(r.p), JSON.parse(r.m)])).toEqual([
@@ -166,30 +179,55 @@ describe('params and metrics', () => {
     db.close();
   });
 
-  it('0011 makes params and tags WITHOUT ROWID tables keeping every row, so runs, searches and deletes read as before', async () => {
+  it('0011 and 0012 carry every row over in order: runs get an integer key, params/tags/metrics name it and an interned key; runs, searches, writes and deletes work after', async () => {
     const path = join(fresh(), 'meter.db');
     const old = openDatabase(path, MIGRATIONS.filter((m) => m.version < 11)).db;
-    const { seedRuns } = await import('../../../test/fixtures/seed-runs');
-    const { searchRuns } = await import('./run-search');
-    const { setTag } = await import('./runs-repo');
-    const ids = seedRuns(old, { runs: 60, params: 6, metrics: 4, experiments: ['a', 'b'] });
-    setTag(old, ids[3], 'odd key', 'v');
-    const searches = [{ filter: "params.model = 'ridge' and tags.note LIKE '%pu_do%'", orderBy: 'params.p3 DESC' }, { orderBy: 'metrics.m2 DESC' },
-      { filter: 'params.alpha < 0.5', orderBy: 'tags.note' }, { filter: "tags.`odd key` = 'v'" }, {}];
-    const before = { runs: ids.map((id) => getRun(old, id)), searches: searches.map((q) => searchRuns(old, { ...q, limit: 1000 })),
-      counts: ['run_params', 'run_tags'].map((t) => old.prepare(`SELECT count(*) FROM ${t}`).pluck().get()) };
+    const { legacySeed, trackingSnapshot } = await import('../../../test/fixtures/legacy-tracking');
+    const { searchRuns, countRuns } = await import('./run-search');
+    old.prepare("INSERT INTO datasets (dataset_id, path, file_name, sha256, size_bytes, kind, rows, report_json, created_ms) VALUES ('d1', '/g.parquet', 'g.parquet', 's', 1, 'green', 10, '{}', 1)").run();
+    const ids = legacySeed(old, { runs: 60, params: 6, metrics: 4, experiments: ['a', 'b'], historySteps: 3, datasetId: 'd1' });
+    old.prepare("INSERT INTO run_tags (run_id, key, value) VALUES (?, 'odd key', 'v')").run(ids[3]);
+    old.prepare("INSERT INTO latest_metrics (run_id, key, step, timestamp_ms, value, is_nan) VALUES (?, 'nan_metric', 0, 1, NULL, 1)").run(ids[4]);
+    old.prepare("INSERT INTO artifacts (run_id, path, size_bytes, created_ms) VALUES (?, 'model/model.json', 10, 1), (?, 'a.txt', 1, 2)").run(ids[2], ids[2]);
+    old.prepare("INSERT INTO mlflow_run_inputs (run_id, name, digest, source_type, source, tags_json) VALUES (?, 'ds-b', 'x', 'local', 'f', '{}'), (?, 'ds-a', 'y', 'local', 'f', '{}')").run(ids[5], ids[5]);
+    old.prepare("INSERT INTO mlflow_run_outputs (run_id, model_id, step) VALUES (?, 'm-2', 0), (?, 'm-1', 1)").run(ids[5], ids[5]);
     old.close();
+    const v11 = openDatabase(path, MIGRATIONS.filter((m) => m.version <= 11)).db; // the store as 0011 leaves it
+    const before = trackingSnapshot(v11);
+    v11.close();
+    expect(before.run_metrics.rows).toBe(60 * 4 * 3);
+
     const { db, backupPath } = openDatabase(path);
     expect(backupPath).not.toBeNull();
+    expect(trackingSnapshot(db)).toEqual(before); // every row, in the same order
     for (const t of ['run_params', 'run_tags']) {
       expect(db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(t)).toMatch(/WITHOUT ROWID/);
-      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(`${t}_by_key`)).toBe(1);
     }
-    expect({ runs: ids.map((id) => getRun(db, id)), searches: searches.map((q) => searchRuns(db, { ...q, limit: 1000 })),
-      counts: ['run_params', 'run_tags'].map((t) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()) }).toEqual(before);
-    expect(() => logParams(db, ids[0], { model: 'other' })).toThrow(/already/);
-    db.prepare('DELETE FROM runs WHERE run_id = ?').run(ids[1]); // ON DELETE CASCADE still holds
-    expect(db.prepare('SELECT count(*) FROM run_params WHERE run_id = ?').pluck().get(ids[1])).toBe(0);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'runs'").pluck().get()).toMatch(/run_key INTEGER PRIMARY KEY/);
+    for (const ix of ['run_params_by_key', 'run_tags_by_key', 'latest_metrics_by_key', 'run_metrics_by_key', 'runs_by_start', 'runs_by_lifecycle', 'runs_by_experiment', 'run_inputs_by_dataset']) {
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(ix), ix).toBe(1);
+    }
+    // read back through today's code: the seed's values (legacySeed: rmse_val = 5 + (i % 50) / 10, model by i % 3, a note every 5th)
+    const r7 = getRun(db, asRunId(ids[7]));
+    expect(r7.params).toMatchObject({ model: 'ridge', featureSet: 'pu_do', alpha: '10' });
+    expect(r7.metrics.rmse_val).toBeCloseTo(5.7 + 2); // its third step
+    expect(r7.historyKeys).toEqual(['m2', 'm3', 'rmse_train', 'rmse_val']);
+    expect(r7.inputs.map((i) => [i.role, i.dataset.datasetId])).toEqual([['train', 'd1']]);
+    expect(getRun(db, asRunId(ids[2])).artifacts.map((a) => a.path)).toEqual(['a.txt', 'model/model.json']);
+    expect(Number.isNaN(getRun(db, asRunId(ids[4])).metrics.nan_metric)).toBe(true);
+    const names = (q: object) => searchRuns(db, { limit: 1000, ...q }).runs.map((r) => r.name);
+    expect(names({ filter: "params.model = 'ridge' and tags.note LIKE '%pu_do%'", orderBy: 'attributes.start_time' })).toEqual(['run-10', 'run-25', 'run-40', 'run-55']);
+    expect(names({ filter: "tags.`odd key` = 'v'" })).toEqual(['run-3']);
+    expect(countRuns(db, { filter: 'metrics.rmse_val < 7.45' })).toBe(ids.filter((_, i) => 7 + (i % 50) / 10 < 7.45).length);
+    expect(names({ orderBy: 'metrics.m2 DESC', limit: 3 })).toHaveLength(3);
+    // writes work, and params stay write-once
+    expect(() => logParams(db, asRunId(ids[0]), { model: 'other' })).toThrow(/already/);
+    logMetrics(db, asRunId(ids[0]), [{ key: 'brand_new', value: 1, step: 0 }]);
+    expect(getRun(db, asRunId(ids[0])).metrics.brand_new).toBe(1);
+    const key2 = db.prepare('SELECT run_key FROM runs WHERE run_id = ?').pluck().get(ids[2]);
+    db.prepare('DELETE FROM runs WHERE run_id = ?').run(ids[2]); // ON DELETE CASCADE still holds, for the rebuilt and the put-back tables
+    expect(db.prepare('SELECT count(*) FROM run_params WHERE run_key = ?').pluck().get(key2)).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM artifacts WHERE run_id = ?').pluck().get(ids[2])).toBe(0);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();

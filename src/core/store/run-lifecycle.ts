@@ -17,7 +17,9 @@ export function renameRun(db: Db, runId: RunId, name: string): void {
 export function deleteTag(db: Db, runId: RunId, key: string): void {
   inTransaction(db, () => {
     getRun(db, runId);
-    if (db.prepare('DELETE FROM run_tags WHERE run_id = ? AND key = ?').run(runId, key).changes === 0) {
+    const removed = db.prepare(`DELETE FROM run_tags WHERE run_key = (SELECT run_key FROM runs WHERE run_id = ?)
+      AND key_id = (SELECT key_id FROM key_names WHERE key = ?)`).run(runId, key).changes;
+    if (removed === 0) {
       throw new MeterError('NOT_FOUND', `Run ${runId} has no tag "${key}".`);
     }
   });

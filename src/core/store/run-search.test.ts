@@ -6,6 +6,7 @@ import { seedRuns } from '../../../test/fixtures/seed-runs';
 import { MeterError } from '../../shared/errors';
 import type { RunId, RunRow } from '../../shared/domain';
 import { compileFilter } from './search-sql';
+import { countRuns } from './run-search';
 import { parseFilter } from '../../shared/search/parser';
 
 describe('run search', () => {
@@ -100,6 +101,38 @@ describe('run search', () => {
     await h.client.call('runs.setDeleted', { runIds: [ids[8]], deleted: false });
   });
 
+  it('a filter read as sets of run keys matches its one-statement SQL form row for row (NOT, OR, missing keys, NaN, attributes, datasets; both ways of paging)', async () => {
+    // State from the tests above: NaN and missing metrics (m2, only_some), a tag on one run only.
+    const { compileOrder } = await import('./search-sql');
+    const { parseOrderBy } = await import('../../shared/search/parser');
+    await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: true });
+    const db = h.ctx.db;
+    const reference = (filter: string, orderBy: string): string[] => {
+      const where = compileFilter(db, parseFilter(filter));
+      const order = compileOrder(db, parseOrderBy(orderBy));
+      return db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+        WHERE r.deleted_ms IS NULL AND r.experiment_id IN (SELECT experiment_id FROM experiments WHERE deleted_ms IS NULL) AND ${where.sql}
+        ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...where.params) as string[];
+    };
+    const filters = ['metrics.m2 < 50', 'not metrics.m2 < 50', 'metrics.m2 IS NULL', 'metrics.only_some IS NOT NULL', 'not (metrics.only_some = 3 or tags.reviewed = \'yes\')',
+      "params.model != 'ridge' and not tags.note LIKE '%pu_do%'", "params.alpha < 0.5 or attributes.status = 'FAILED'", "datasets.kind = 'green' and metrics.rmse_val >= 6",
+      "attributes.run_name LIKE 'run-1%' or params.model NOT IN ('lasso')", 'not (not metrics.m3 > 10)', "tags.reviewed IS NULL and metrics.rmse_val < 5.3",
+      'attributes.end_time IS NULL', "not attributes.run_name ILIKE 'RUN-2%'"];
+    const orders = ['', 'metrics.rmse_val ASC', 'metrics.m2 DESC', 'params.alpha DESC, attributes.run_name'];
+    for (const filter of filters) {
+      for (const orderBy of orders) {
+        const all = reference(filter, orderBy);
+        for (const [offset, limit] of [[0, 3], [2, 5], [0, 100], [7, 4]]) {
+          const got = await h.client.call('runs.search', { filter, orderBy, offset, limit });
+          expect({ filter, orderBy, offset, ids: got.runs.map((r) => r.runId), total: got.total })
+            .toEqual({ filter, orderBy, offset, ids: all.slice(offset, offset + limit), total: all.length });
+        }
+        expect(countRuns(db, { filter })).toBe(all.length);
+      }
+    }
+    await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: false });
+  });
+
   it('searches chosen experiments, and the trash', async () => {
     const exps = await h.client.call('experiments.list', {});
     const alpha = exps.find((e) => e.name === 'alpha')!;
@@ -179,7 +212,7 @@ describe('run search', () => {
     expect(out.purged).toBe(1);
     expect(existsSync(dir)).toBe(false);
     await expect(h.client.call('runs.get', { runId: a })).rejects.toThrow(/No run with id/);
-    expect((h.ctx.db.prepare('SELECT COUNT(*) AS n FROM run_params WHERE run_id = ?').get(a) as { n: number }).n).toBe(0);
+    expect(h.ctx.db.prepare('SELECT COUNT(*) FROM run_params WHERE run_key NOT IN (SELECT run_key FROM runs)').pluck().get()).toBe(0);
     await expect(h.client.call('runs.purge', { runIds: [b, 'missing' as RunId] })).rejects.toThrow(/No run with id missing/);
     expect((await h.client.call('runs.get', { runId: b })).runId).toBe(b); // all or nothing
   });

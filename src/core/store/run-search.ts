@@ -4,7 +4,8 @@ import { MeterError } from '../../shared/errors';
 import type { RunKeys, RunSearchQuery, RunSearchResult } from '../../shared/contract';
 import { FilterSyntaxError, parseFilter, parseOrderBy } from '../../shared/search/parser';
 import type { Db } from './db';
-import { compileFilter, compileOrder, type SqlPart } from './search-sql';
+import { compileOrder, keysOf, type OrderSql, type SqlPart } from './search-sql';
+import { keyIn, matchingKeys } from './filter-sets';
 import { RUN_SELECT, toRows, type RunDbRow } from './runs-repo';
 
 export const MAX_PAGE = 5000;
@@ -48,35 +49,76 @@ function scope(q: Pick<RunSearchQuery, 'experimentIds' | 'lifecycle'>, counting 
 }
 
 // MLflow's nested runs: a child run (a search's trial) carries the tag mlflow.parentRunId.
-const CHILD_IDS = "SELECT run_id FROM run_tags WHERE key = 'mlflow.parentRunId'";
+const PARENT_KEY = "(SELECT key_id FROM key_names WHERE key = 'mlflow.parentRunId')";
+const CHILD_KEYS = `SELECT run_key FROM run_tags WHERE key_id = ${PARENT_KEY}`;
 const and = (a: SqlPart, b: SqlPart): SqlPart => ({ sql: `${a.sql} AND ${b.sql}`, params: [...a.params, ...b.params] });
 
 /** The scope narrowed to top-level runs (no parent) or to one run's children. */
 function nestedScope(q: RunSearchQuery, base: SqlPart): SqlPart {
-  if (q.parentRunId) return and(base, { sql: `r.run_id IN (${CHILD_IDS} AND value = ?)`, params: [q.parentRunId] });
-  if (q.topLevel) return and(base, { sql: `r.run_id NOT IN (${CHILD_IDS})`, params: [] });
+  if (q.parentRunId) return and(base, { sql: `r.run_key IN (${CHILD_KEYS} AND value = ?)`, params: [q.parentRunId] });
+  if (q.topLevel) return and(base, { sql: `r.run_key NOT IN (${CHILD_KEYS})`, params: [] });
   return base;
 }
 
-/** The run ids in scope that match the filter, as a subquery (for "has a matching child"). */
+/** The run keys in scope that match the filter, as a subquery (for "has a matching child"). */
 const matching = (base: SqlPart, where: SqlPart): SqlPart => ({
-  sql: `SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${base.sql} AND ${where.sql}`,
+  sql: `SELECT r.run_key FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${base.sql} AND ${where.sql}`,
   params: [...base.params, ...where.params],
 });
 
 /** Top level with a filter: a parent shows when it matches or one of its children does (the child shows under it). */
 function topLevelWhere(base: SqlPart, where: SqlPart): SqlPart {
   const m = matching(base, where);
-  return { sql: `(${where.sql} OR r.run_id IN (SELECT value FROM run_tags WHERE key = 'mlflow.parentRunId' AND run_id IN (${m.sql})))`, params: [...where.params, ...m.params] };
+  return { sql: `(${where.sql} OR r.run_id IN (SELECT value FROM run_tags WHERE key_id = ${PARENT_KEY} AND run_key IN (${m.sql})))`, params: [...where.params, ...m.params] };
 }
 
 /** How many children of each of these runs are in scope and match the filter (runs without any left out). */
 function childCounts(db: Db, parentIds: string[], base: SqlPart, where: SqlPart): Record<string, number> {
   if (parentIds.length === 0) return {};
   const m = matching(base, where);
-  const rows = db.prepare(`SELECT value AS parent, count(*) AS n FROM run_tags WHERE key = 'mlflow.parentRunId'
-    AND value IN (SELECT value FROM json_each(?)) AND run_id IN (${m.sql}) GROUP BY value`).all(JSON.stringify(parentIds), ...m.params) as { parent: string; n: number }[];
+  const rows = db.prepare(`SELECT value AS parent, count(*) AS n FROM run_tags WHERE key_id = ${PARENT_KEY}
+    AND value IN (SELECT value FROM json_each(?)) AND run_key IN (${m.sql}) GROUP BY value`).all(JSON.stringify(parentIds), ...m.params) as { parent: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.parent, r.n]));
+}
+
+/** A filtered search's page and total: the one-pass SQL form, for top-level searches (a parent shows when a child matches). */
+function topLevelPage(db: Db, q: RunSearchQuery, base: SqlPart, sc: SqlPart, filtered: SqlPart, order: OrderSql): { pageIds: string[]; total: number } {
+  const where = topLevelWhere(base, filtered);
+  const ids = db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+    WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params) as string[];
+  return { pageIds: ids.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100)), total: ids.length };
+}
+
+/**
+ * One page of the runs `inScope(col)` holds for (a condition on the run key column col), read with LIMIT, so
+ * nothing sorts every run. Ordered by a metric, the runs holding a value come first, read from the metric's
+ * (key_id, value, run_key) index in order (SQLite sorts only ties by the other terms and stops after the
+ * page); the runs without one (or NaN) follow, in the other terms' order. Ordered otherwise, runs are the
+ * outer loop (by start time: runs_by_start, stopping early).
+ */
+function walkPage(db: Db, inScope: (col: string) => SqlPart, order: OrderSql, offset: number, limit: number): string[] {
+  const page = (sql: string, params: unknown[], skip: number, take: number): string[] =>
+    db.prepare(`${sql} LIMIT ? OFFSET ?`).pluck().all(...params, take, skip) as string[];
+  const from = 'FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id';
+  const lead = order.lead;
+  const sr = inScope('r.run_key');
+  if (!lead) {
+    // CROSS JOIN keeps runs the outer loop, so an order by start time walks runs_by_start and stops early.
+    return page(`SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins} WHERE ${sr.sql} ORDER BY ${order.sql}`,
+      [...order.joinParams, ...sr.params], offset, limit);
+  }
+  const so = inScope('o0.run_key');
+  const valued = `FROM latest_metrics o0 CROSS JOIN runs r JOIN experiments e ON e.experiment_id = r.experiment_id`;
+  const withValue = `SELECT r.run_id ${valued} ${lead.joins} WHERE o0.key_id = ? AND o0.value IS NOT NULL AND r.run_key = o0.run_key AND ${so.sql}
+    ORDER BY o0.value ${lead.dir}, ${lead.sql}`;
+  let ids = page(withValue, [...lead.joinParams, lead.keyId, ...so.params], offset, limit);
+  if (ids.length < limit) {
+    const before = ids.length > 0 ? offset + ids.length
+      : db.prepare(`SELECT count(*) ${valued} WHERE o0.key_id = ? AND o0.value IS NOT NULL AND r.run_key = o0.run_key AND ${so.sql}`).pluck().get(lead.keyId, ...so.params) as number;
+    const without = `SELECT r.run_id ${from} ${order.joins} WHERE ${sr.sql} AND o0.value IS NULL ORDER BY ${order.sql}`;
+    ids = ids.concat(page(without, [...order.joinParams, ...sr.params], Math.max(0, offset - before), limit - ids.length));
+  }
+  return ids;
 }
 
 export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
@@ -86,65 +128,54 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   if (!Number.isInteger(offset) || offset < 0) throw new MeterError('INVALID_ARGUMENT', `offset must be a non-negative integer; got ${String(q.offset)}.`);
   const filterText = q.filter ?? '';
   const orderText = q.orderBy ?? '';
-  const filtered = syntax('filter', filterText, () => compileFilter(db, parseFilter(filterText)));
+  const node = syntax('filter', filterText, () => parseFilter(filterText));
   const order = syntax('order', orderText, () => compileOrder(db, parseOrderBy(orderText)));
   const base = scope(q);
   const sc = nestedScope(q, base);
-  const where = q.topLevel && filtered.sql !== '1' ? topLevelWhere(base, filtered) : filtered;
-  const from = 'FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id';
+  // the scope as a condition runs_by_lifecycle serves (for counting it, or listing its keys)
+  const all = nestedScope(q, scope(q, true));
   let pageIds: string[];
   let total: number;
-  if (where.sql === '1') {
-    // No filter: the total is a count over the scope, and the page is read with LIMIT, so nothing sorts
-    // every run. Ordered by a metric, the runs holding a value come first, read from the metric's
-    // (key, value, run_id) index in order (SQLite sorts only ties by the other terms and stops after the
-    // page); the runs without one (or NaN) follow, in the other terms' order.
-    const all = nestedScope(q, scope(q, true));
+  let keys: number[] | null = null;
+  if (!node) {
     total = db.prepare(`SELECT count(*) FROM runs r WHERE ${all.sql}`).pluck().get(...all.params) as number;
-    const page = (sql: string, params: unknown[], skip: number, take: number): string[] =>
-      db.prepare(`${sql} LIMIT ? OFFSET ?`).pluck().all(...params, take, skip) as string[];
-    const lead = order.lead;
-    if (lead) {
-      const withValue = `SELECT r.run_id FROM latest_metrics o0 CROSS JOIN runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${lead.joins}
-        WHERE o0.key = ? AND o0.value IS NOT NULL AND r.run_id = o0.run_id AND ${sc.sql} ORDER BY o0.value ${lead.dir}, ${lead.sql}`;
-      const params = [...lead.joinParams, lead.key, ...sc.params];
-      pageIds = page(withValue, params, offset, limit);
-      if (pageIds.length < limit) {
-        const valued = pageIds.length > 0 ? offset + pageIds.length
-          : db.prepare(`SELECT count(*) FROM latest_metrics o0 CROSS JOIN runs r JOIN experiments e ON e.experiment_id = r.experiment_id
-            WHERE o0.key = ? AND o0.value IS NOT NULL AND r.run_id = o0.run_id AND ${sc.sql}`).pluck().get(lead.key, ...sc.params) as number;
-        const without = `SELECT r.run_id ${from} ${order.joins} WHERE ${sc.sql} AND o0.value IS NULL ORDER BY ${order.sql}`;
-        pageIds = pageIds.concat(page(without, [...order.joinParams, ...sc.params], Math.max(0, offset - valued), limit - pageIds.length));
-      }
-    } else {
-      // CROSS JOIN keeps runs the outer loop, so an order by start time walks runs_by_start and stops early.
-      pageIds = page(`SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins} WHERE ${sc.sql} ORDER BY ${order.sql}`,
-        [...order.joinParams, ...sc.params], offset, limit);
-    }
+    pageIds = walkPage(db, () => sc, order, offset, limit);
+  } else if (q.topLevel) {
+    keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: base, listed: scope(q, true) }));
+    ({ pageIds, total } = topLevelPage(db, q, base, sc, keyIn('r.run_key', keys), order));
   } else {
-    // One pass: every matching id in order, so the filter is evaluated once for both the total and the
-    // page; then the page's rows are read by id.
-    const ids = db.prepare(`SELECT r.run_id ${from} ${order.joins}
-      WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params) as string[];
-    pageIds = ids.slice(offset, offset + limit);
-    total = ids.length;
+    // The matching runs' keys (filter-sets.ts): the total is their number; the page is read either by
+    // walking the order (as without a filter) until it is full, when matches are common enough for that to
+    // stop early, or else by sorting just the matches.
+    keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: sc, listed: all }));
+    total = keys.length;
+    const runs = db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+    const matched = keys;
+    if ((offset + limit) * runs < total * total) {
+      // `+col`: the list is a filter on the walk, not a way in (else SQLite reads every match and sorts them)
+      pageIds = walkPage(db, (col) => keyIn(`+${col}`, matched), order, offset, limit);
+    } else {
+      const k = keyIn('r.run_key', matched);
+      pageIds = db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+        WHERE ${k.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`).pluck().all(...order.joinParams, ...k.params, limit, offset) as string[];
+    }
   }
   const byId = new Map((db.prepare(`${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
     .map((r) => [r.run_id, r]));
   const runs = toRows(db, pageIds.map((id) => byId.get(id)!));
   if (!q.topLevel) return { runs, total, offset, limit };
+  const filtered = keys ? keyIn('r.run_key', keys) : { sql: '1', params: [] };
   return { runs, total, offset, limit, childCounts: childCounts(db, pageIds, base, filtered) };
 }
 
 export function countRuns(db: Db, q: Pick<RunSearchQuery, 'filter' | 'experimentIds' | 'lifecycle'>): number {
   const filterText = q.filter ?? '';
-  const where = syntax('filter', filterText, () => compileFilter(db, parseFilter(filterText)));
-  const sc = scope(q);
-  return db.prepare(`SELECT count(*) FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${sc.sql} AND ${where.sql}`)
-    .pluck().get(...sc.params, ...where.params) as number;
+  const node = syntax('filter', filterText, () => parseFilter(filterText));
+  const all = scope(q, true);
+  if (!node) return db.prepare(`SELECT count(*) FROM runs r WHERE ${all.sql}`).pluck().get(...all.params) as number;
+  return syntax('filter', filterText, () => matchingKeys(db, node, { perRun: scope(q), listed: all })).length;
 }
 
 export function runKeys(db: Db): RunKeys {
-  const keys = (table: string) => (db.prepare(`SELECT DISTINCT key FROM ${table} ORDER BY key`).all() as { key: string }[]).map((k) => k.key);
-  return { metrics: keys('latest_metrics'), params: keys('run_params'), tags: keys('run_tags') };
+  return { metrics: keysOf(db, 'latest_metrics'), params: keysOf(db, 'run_params'), tags: keysOf(db, 'run_tags') };
 }

@@ -13,8 +13,8 @@ export interface Field {
   values?: readonly string[];
   /** datasets: the expression is over datasets d / run_inputs ri and is wrapped in EXISTS */
   dataset?: boolean;
-  /** metrics, params, tags: the table holding (run_id, key, value); filters become run_id IN (…) */
-  keyed?: { table: string; key: string };
+  /** metrics, params, tags: the table holding (run_key, key_id, value) and the key's id; filters become run_key IN (…) */
+  keyed?: { table: string; keyId: number };
   label: string;
 }
 
@@ -58,12 +58,12 @@ export function datasetField(key: string): Field | null {
   return own(DATASET_FIELDS, key) ?? own(DATASET_FIELDS, own(DATASET_ALIASES, key) ?? '') ?? null;
 }
 
-export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', key: string, label: string): Field {
+export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', keyId: number, label: string): Field {
   return {
     sql: 'value',
     type: table === 'latest_metrics' ? 'number' : 'text',
     label,
-    keyed: { table, key },
+    keyed: { table, keyId },
   };
 }
 

@@ -44,12 +44,18 @@ export function resolveField(db: Db, ref: KeyRef): Field {
     throw invalid(ref.start, `unknown dataset field "${shown(ref.key)}"; datasets have ${Object.keys(DATASET_FIELDS).join(', ')}.`);
   }
   const table = TABLES[ref.entity];
-  if (!db.prepare(`SELECT 1 FROM ${table} WHERE key = ? LIMIT 1`).get(ref.key)) {
-    const known = (db.prepare(`SELECT DISTINCT key FROM ${table}`).all() as { key: string }[]).map((k) => k.key);
+  const keyId = db.prepare('SELECT key_id FROM key_names WHERE key = ?').pluck().get(ref.key) as number | undefined;
+  if (keyId === undefined || !db.prepare(`SELECT 1 FROM ${table} WHERE key_id = ? LIMIT 1`).get(keyId)) {
+    const known = keysOf(db, table);
     const hint = closest(ref.key, known);
     throw invalid(ref.start, `no run has a ${ENTITY_WORD[ref.entity]} "${shown(ref.key)}"${hint ? `; did you mean ${ref.entity}s.${hint}?` : known.length ? `; known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}` : ''}.`);
   }
-  return keyedField(table, ref.key, `${ref.entity}s.${shown(ref.key)}`);
+  return keyedField(table, keyId, `${ref.entity}s.${shown(ref.key)}`);
+}
+
+/** The key names some run has in this table, sorted (each a lookup in the table's (key_id, …) index). */
+export function keysOf(db: Db, table: 'latest_metrics' | 'run_params' | 'run_tags'): string[] {
+  return db.prepare(`SELECT k.key FROM key_names k WHERE EXISTS (SELECT 1 FROM ${table} t WHERE t.key_id = k.key_id) ORDER BY k.key`).pluck().all() as string[];
 }
 
 function literalFor(field: Field, lit: Literal, op: string): { expr: (sql: string) => string; value: unknown } {
@@ -82,19 +88,76 @@ function likeToGlob(pattern: string): string {
   return pattern.replace(/[[*?\]]/g, (c) => `[${c}]`).replace(/%/g, '*').replace(/_/g, '?');
 }
 
+type LeafNode = Extract<FilterNode, { type: 'compare' | 'in' | 'null' }>;
+
 /**
- * A condition on one field as SQL. Metric, param and tag conditions become `r.run_id IN (SELECT run_id FROM
- * <table> WHERE key = ? AND <condition on value>)`: one pass over the (key, value, run_id) index instead of
- * a lookup per run. A run without the key never matches, as in MLflow.
+ * One comparison of the filter, as a condition on one field. `negate`: it matches the runs the condition
+ * does not ("has no value": no row for the key). A run without a metric, param or tag key never matches a
+ * comparison on it, as in MLflow.
  */
-function condition(field: Field, cond: (expr: string) => string, values: unknown[]): SqlPart {
-  if (field.keyed) {
-    return { sql: `r.run_id IN (SELECT run_id FROM ${field.keyed.table} WHERE key = ? AND ${cond(field.sql)})`, params: [field.keyed.key, ...values] };
+export interface Leaf { field: Field; cond: (expr: string) => string; values: unknown[]; negate: boolean }
+
+function leafOf(db: Db, node: LeafNode): Leaf {
+  const f = resolveField(db, node.key);
+  switch (node.type) {
+    case 'null':
+      // "has no value": no row for the key (metrics, params, tags, datasets) or a NULL column (attributes).
+      if (f.keyed || f.dataset) return { field: f, cond: (x) => `${x} IS NOT NULL`, values: [], negate: !node.negated };
+      return { field: f, cond: (x) => `${x} IS ${node.negated ? 'NOT ' : ''}NULL`, values: [], negate: false };
+    case 'in': {
+      const lits = node.values.map((v) => literalFor(f, v, 'IN'));
+      const numeric = lits[0].expr('x') !== 'x';
+      if (lits.some((l) => (l.expr('x') !== 'x') !== numeric)) throw invalid(node.values[0].start, 'an IN list holds values of one type: all quoted or all numbers.');
+      const list = lits.map(() => '?').join(', ');
+      // NOT IN on a key still needs the key to be there: runs without it don't match, as with !=.
+      return { field: f, cond: (x) => `${lits[0].expr(x)} ${node.negated ? 'NOT IN' : 'IN'} (${list})`, values: lits.map((l) => l.value), negate: false };
+    }
+    case 'compare': {
+      const lit = literalFor(f, node.value, node.op);
+      const like = node.op === 'LIKE' || node.op === 'NOT LIKE';
+      const sqlOp = { LIKE: 'GLOB', 'NOT LIKE': 'NOT GLOB', ILIKE: 'LIKE', 'NOT ILIKE': 'NOT LIKE' }[node.op as string] ?? node.op;
+      return { field: f, cond: (x) => `${lit.expr(x)} ${sqlOp} ?`, values: [like ? likeToGlob(String(lit.value)) : lit.value], negate: false };
+    }
   }
+}
+
+/**
+ * The run keys a leaf's condition holds for, as one query. Metric, param and tag conditions read only the
+ * (key_id, value, run_key) index of their table; attributes read runs, datasets the runs' inputs.
+ */
+export function leafQuery(l: Leaf): SqlPart {
+  const { field, cond, values } = l;
+  if (field.keyed) return { sql: `SELECT run_key FROM ${field.keyed.table} WHERE key_id = ? AND ${cond(field.sql)}`, params: [field.keyed.keyId, ...values] };
   if (field.dataset) {
-    return { sql: `EXISTS (SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id WHERE ri.run_id = r.run_id AND ${cond(field.sql)})`, params: values };
+    return { sql: `SELECT r.run_key FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id JOIN runs r ON r.run_id = ri.run_id WHERE ${cond(field.sql)}`, params: values };
   }
-  return { sql: cond(field.sql), params: values };
+  return { sql: `SELECT r.run_key FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${cond(field.sql)}`, params: values };
+}
+
+/** A leaf as a condition on the run r (and its experiment e) of the enclosing query. */
+function leafCondition(l: Leaf): SqlPart {
+  const { field, cond, values } = l;
+  let part: SqlPart;
+  if (field.keyed || field.dataset) {
+    const q = leafQuery(l);
+    part = { sql: `r.run_key IN (${q.sql})`, params: q.params };
+  } else {
+    part = { sql: cond(field.sql), params: values };
+  }
+  return l.negate ? { sql: `NOT ${part.sql}`, params: part.params } : part;
+}
+
+/** The filter as a tree of leaves, for evaluating it as sets of run keys (filter-sets.ts). */
+export type FilterPlan = { type: 'and' | 'or'; items: FilterPlan[] } | { type: 'not'; item: FilterPlan } | { type: 'leaf'; leaf: Leaf };
+
+export function planFilter(db: Db, node: FilterNode): FilterPlan {
+  ensureFunctions(db);
+  switch (node.type) {
+    case 'and':
+    case 'or': return { type: node.type, items: node.items.map((n) => planFilter(db, n)) };
+    case 'not': return { type: 'not', item: planFilter(db, node.item) };
+    default: return { type: 'leaf', leaf: leafOf(db, node) };
+  }
 }
 
 function compileNode(db: Db, node: FilterNode): SqlPart {
@@ -108,34 +171,7 @@ function compileNode(db: Db, node: FilterNode): SqlPart {
       const inner = compileNode(db, node.item);
       return { sql: `(NOT COALESCE(${inner.sql}, 0))`, params: inner.params };
     }
-    case 'null': {
-      const f = resolveField(db, node.key);
-      // "has no value": no row for the key (metrics, params, tags, datasets) or a NULL column (attributes).
-      if (f.keyed || f.dataset) {
-        const has = condition(f, (x) => `${x} IS NOT NULL`, []);
-        return node.negated ? has : { sql: `NOT ${has.sql}`, params: has.params };
-      }
-      return { sql: `${f.sql} IS ${node.negated ? 'NOT ' : ''}NULL`, params: [] };
-    }
-    case 'in': {
-      const f = resolveField(db, node.key);
-      const lits = node.values.map((v) => literalFor(f, v, 'IN'));
-      const numeric = lits[0].expr('x') !== 'x';
-      if (lits.some((l) => (l.expr('x') !== 'x') !== numeric)) throw invalid(node.values[0].start, 'an IN list holds values of one type: all quoted or all numbers.');
-      const list = lits.map(() => '?').join(', ');
-      if (node.negated && (f.keyed || f.dataset)) {
-        // NOT IN still needs the key to be there: runs without it don't match, as with !=.
-        return condition(f, (x) => `${lits[0].expr(x)} NOT IN (${list})`, lits.map((l) => l.value));
-      }
-      return condition(f, (x) => `${lits[0].expr(x)} ${node.negated ? 'NOT IN' : 'IN'} (${list})`, lits.map((l) => l.value));
-    }
-    case 'compare': {
-      const f = resolveField(db, node.key);
-      const lit = literalFor(f, node.value, node.op);
-      const like = node.op === 'LIKE' || node.op === 'NOT LIKE';
-      const sqlOp = { LIKE: 'GLOB', 'NOT LIKE': 'NOT GLOB', ILIKE: 'LIKE', 'NOT ILIKE': 'NOT LIKE' }[node.op as string] ?? node.op;
-      return condition(f, (x) => `${lit.expr(x)} ${sqlOp} ?`, [like ? likeToGlob(String(lit.value)) : lit.value]);
-    }
+    default: return leafCondition(leafOf(db, node));
   }
 }
 
@@ -153,7 +189,7 @@ export interface OrderSql {
    * When the first term is a metric: its key and direction, and the other terms' joins and ORDER BY, so a
    * page can be read from the (key, value, run_id) index in order and stop after LIMIT (see run-search.ts).
    */
-  lead?: { key: string; dir: 'ASC' | 'DESC'; joins: string; joinParams: unknown[]; sql: string };
+  lead?: { keyId: number; dir: 'ASC' | 'DESC'; joins: string; joinParams: unknown[]; sql: string };
 }
 
 /**
@@ -170,8 +206,8 @@ export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
     if (f.dataset) throw invalid(t.key.start, 'runs can\'t be ordered by a dataset field (a run has several datasets).');
     const dir = t.descending ? 'DESC' : 'ASC';
     if (f.keyed) {
-      joins.push(`LEFT JOIN ${f.keyed.table} o${i} ON o${i}.run_id = r.run_id AND o${i}.key = ?`);
-      joinParams.push(f.keyed.key);
+      joins.push(`LEFT JOIN ${f.keyed.table} o${i} ON o${i}.run_key = r.run_key AND o${i}.key_id = ?`);
+      joinParams.push(f.keyed.keyId);
       const v = `o${i}.value`;
       sql.push(...(f.type === 'text' ? [`${v} IS NULL`, `meter_num(${v}) IS NULL`, `meter_num(${v}) ${dir}`, `${v} ${dir}`] : [`${v} IS NULL`, `${v} ${dir}`]));
     } else {
@@ -183,7 +219,7 @@ export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
   const first = terms.length ? resolveField(db, terms[0].key) : null;
   if (first?.keyed && first.type === 'number') {
     // sql[0] is "o0.value IS NULL": the index path reads only runs with a value, so it starts at sql[1].
-    out.lead = { key: first.keyed.key, dir: terms[0].descending ? 'DESC' : 'ASC', joins: joins.slice(1).join(' '), joinParams: joinParams.slice(1), sql: sql.slice(1).join(', ') };
+    out.lead = { keyId: first.keyed.keyId, dir: terms[0].descending ? 'DESC' : 'ASC', joins: joins.slice(1).join(' '), joinParams: joinParams.slice(1), sql: sql.slice(1).join(', ') };
   }
   return out;
 }

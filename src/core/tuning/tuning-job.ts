@@ -15,7 +15,7 @@ import type { CoreContext } from '../context';
 import { seededRandom as rng } from '../../shared/random';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, endRun, getRun, metricHistory, OWNER, recordArtifact, setTag } from '../store/runs-repo';
+import { createRun, endRun, getRun, metricHistory, OWNER, recordArtifact, runIdsTagged, setTag } from '../store/runs-repo';
 import { getDataset } from '../store/datasets-repo';
 import { checkTripCounts } from '../engine/training-limits';
 import { paramImportance } from './importance';
@@ -141,7 +141,7 @@ export function cancelTuning(ctx: CoreContext, tuningId: RunId): { cancelled: bo
 export function tuningStatus(ctx: CoreContext, tuningId: RunId): TuningStatus {
   const parent = getRun(ctx.db, tuningId);
   if (parent.tags['meter.search'] !== 'parent') throw new MeterError('INVALID_ARGUMENT', `Run ${parent.name} is not a search.`);
-  const ids = ctx.db.prepare("SELECT run_id FROM run_tags WHERE key = 'mlflow.parentRunId' AND value = ?").pluck().all(tuningId) as RunId[];
+  const ids = runIdsTagged(ctx.db, 'mlflow.parentRunId', tuningId);
   const trials: TrialInfo[] = ids.map((id) => {
     const r = getRun(ctx.db, id);
     const params = Object.fromEntries(Object.entries(r.params));

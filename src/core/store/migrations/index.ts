@@ -11,6 +11,7 @@ import m0008 from './0008_pipelines';
 import m0009 from './0009_mlflow';
 import m0010 from './0010_gbt_names';
 import m0011 from './0011_compact_tracking';
+import m0012 from './0012_run_keys';
 import m0013 from './0013_run_inputs_many';
 import m0014 from './0014_mlflow_push';
 
@@ -18,6 +19,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** rebuilds big tables: compact the file (VACUUM) once the upgrade is committed */
+  vacuum?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: '0009_mlflow', sql: m0009 },
   { version: 10, name: '0010_gbt_names', sql: m0010 },
   { version: 11, name: '0011_compact_tracking', sql: m0011 },
+  { version: 12, name: '0012_run_keys', sql: m0012, vacuum: true },
   { version: 13, name: '0013_run_inputs_many', sql: m0013 },
   { version: 14, name: '0014_mlflow_push', sql: m0014 },
 ];
