@@ -69,7 +69,9 @@ function committedOutput(db: Db, t: TempOutput): boolean {
 function findModelFolders(db: Db, home: string): string[] {
   const runs = db.prepare(`SELECT run_id FROM runs r WHERE status != 'RUNNING'
     AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.run_id = r.run_id AND (a.path = ? OR a.path LIKE 'model/%'))`).pluck().all(MODEL_ARTIFACT) as string[];
-  return runs.filter((id) => isDir(join(home, 'artifacts', id, dirname(MODEL_ARTIFACT))));
+  // A stat per run cost seconds at start-up with 100,000 runs without artifacts: past a few, list the run folders once.
+  const present = runs.length > 256 ? new Set(list(join(home, 'artifacts'))) : null;
+  return runs.filter((id) => (present === null || present.has(id)) && isDir(join(home, 'artifacts', id, dirname(MODEL_ARTIFACT))));
 }
 
 function modelFolderUnrecorded(db: Db, home: string, runId: string): boolean {
