@@ -43,9 +43,12 @@ describe('study plots', () => {
     const [a, b] = varyingParams(t);
     expect(a.log).toBe(true);
     const g = contourGrid(t, a, b, 4)!;
-    expect(g.xEdges[0]).toBeCloseTo(0.001);
+    // 5% past the extreme trials, in log: 0.001 / 100^0.05 … 0.1 · 100^0.05
+    expect(g.xEdges[0]).toBeCloseTo(0.001 / 100 ** 0.05, 6);
     expect(g.xEdges[2]).toBeCloseTo(0.01); // the middle edge is the geometric mean
-    expect(g.xEdges[4]).toBeCloseTo(0.1);
+    expect(g.xEdges[4]).toBeCloseTo(0.1 * 100 ** 0.05, 6);
+    expect(g.yEdges[0]).toBeCloseTo(-0.05);
+    expect(g.yEdges[4]).toBeCloseTo(1.05);
     expect(g.z).toHaveLength(4);
     // low `a` is bad, high `a` good, and `b` doesn't matter: each row falls from left to right
     for (const row of g.z) {

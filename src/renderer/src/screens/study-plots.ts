@@ -90,7 +90,14 @@ export function contourGrid(trials: TrialInfo[], xAxis: ParamAxis, yAxis: ParamA
     return x === null || y === null ? [] : [{ x, y, z: t.rmseVal! }];
   });
   if (pts.length < 3) return null;
-  const range = (axis: ParamAxis, vs: number[]): [number, number] => (axis.numeric ? [Math.min(...vs), Math.max(...vs)] : [-0.5, axis.categories.length - 0.5]);
+  // Numeric axes reach 5% past the extreme trials (in log for a log axis), so the trials at the edges are drawn whole.
+  const range = (axis: ParamAxis, vs: number[]): [number, number] => {
+    if (!axis.numeric) return [-0.5, axis.categories.length - 0.5];
+    const [lo, hi] = [Math.min(...vs), Math.max(...vs)];
+    if (axis.log) { const pad = 0.05 * Math.log(hi / lo); return [lo * Math.exp(-pad), hi * Math.exp(pad)]; }
+    const pad = 0.05 * (hi - lo);
+    return [lo - pad, hi + pad];
+  };
   const [x0, x1] = range(xAxis, pts.map((p) => p.x));
   const [y0, y1] = range(yAxis, pts.map((p) => p.y));
   const ux = toUnit(xAxis, x0, x1);
