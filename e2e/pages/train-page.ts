@@ -28,6 +28,10 @@ export class TrainPage extends Screen {
     await this.page.locator(select).selectOption({ index: i });
   }
   async chosenVal(): Promise<string | null> { return this.page.locator('#f-val option:checked').textContent(); }
+  /** every option chosen in a role's list (several files per role) */
+  async chosenAll(role: 'train' | 'val'): Promise<string[]> { return this.page.locator(`#f-${role} option:checked`).allTextContents(); }
+  /** "2 files · 130,000 trips" under a role's list */
+  setSummary(role: 'train' | 'val') { return this.page.getByTestId(`${role}-set`); }
   /** a radio by its label: the model ("lasso") or the features ("PU_DO pair") */
   async choose(label: string): Promise<void> { await this.page.getByLabel(label).check(); }
   /** a field by its label: "Run name", "alpha", "max sweeps", "tolerance"… */

@@ -65,9 +65,11 @@ export function TrainScreen() {
     e.preventDefault();
     if (error || f.train.length === 0 || f.val.length === 0) return;
     rememberSets('train', { train: f.train, val: f.val });
+    // The list shows the newest imports first; a run reads (and lists) its files in month order.
+    const inMonthOrder = (ids: string[]): string[] => [...chosen(ids)].sort((x, y) => (x.pickupMonth ?? '').localeCompare(y.pickupMonth ?? '') || x.fileName.localeCompare(y.fileName)).map((d) => d.datasetId);
     void train({
       experiment: f.experiment.trim() || 'Default', runName: f.runName.trim() || undefined, model: f.model, params,
-      featureSet: f.featureSet, train: idOrList(f.train), val: idOrList(f.val),
+      featureSet: f.featureSet, train: idOrList(inMonthOrder(f.train)), val: idOrList(inMonthOrder(f.val)),
       test: f.test ? asDatasetId(f.test) : undefined, source: { type: 'UI', name: 'train screen' },
     }, `Training ${f.model} (${f.featureSet})`);
   };
