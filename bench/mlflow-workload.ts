@@ -182,6 +182,9 @@ export async function mlflowBench(): Promise<void> {
       console.log(sameResults(`search, ${label}`, a['10'].names, b['10'].names));
     }
     console.log(sameResults(`search, a page of 100 over ${ALL_RUNS.toLocaleString('en-US')} runs`, searched.mlflow.search['100'].names, searched.meter.search['100'].names));
+  } catch (err) {
+    // One failed part must not cost the rest of the bench its figures: say what failed and go on.
+    console.log(`\nMLflow workload failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     if (meter && meter.exitCode === null) {
       const child = meter;
