@@ -200,6 +200,7 @@ describe('params and metrics', () => {
     const { db, backupPath } = openDatabase(path);
     expect(backupPath).not.toBeNull();
     expect(trackingSnapshot(db)).toEqual(before); // every row, in the same order
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0); // compacted after the rebuild
     for (const t of ['run_params', 'run_tags']) {
       expect(db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(t)).toMatch(/WITHOUT ROWID/);
     }
