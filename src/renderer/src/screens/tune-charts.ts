@@ -18,9 +18,10 @@ export function lossOption(s: TuningStatus, log = false) {
     tooltip: { trigger: 'item', formatter: (p: { seriesName: string; value: number[] }) => (p.seriesName.startsWith('pruned')
       ? `trial ${p.value[0]}: pruned at round ${p.value[2]}, rmse_val ${shown(p.value[1])}`
       : `trial ${p.value[0]}: ${p.seriesName} ${shown(p.value[1])}`) },
-    legend: { top: 0, data: names }, grid: { left: 56, right: 16, top: 36, bottom: 36 },
+    // the axis name sits along the axis, clear of the legend above the plot
+    legend: { top: 0, data: names }, grid: { left: 64, right: 16, top: 36, bottom: 36 },
     xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 24, min: 1, max: Math.max(s.maxTrials, s.trials.length, 2), minInterval: 1 },
-    yAxis: { type: 'value', name: log ? 'rmse_val (log scale)' : 'rmse_val', scale: true, axisLabel: { formatter: (v: number) => String(Number(shown(v, 3))) } },
+    yAxis: { type: 'value', name: log ? 'rmse_val (log scale)' : 'rmse_val', nameLocation: 'middle', nameGap: 46, scale: true, axisLabel: { formatter: (v: number) => String(Number(shown(v, 3))) } },
     series: [
       { name: 'trial rmse_val', type: 'scatter', symbolSize: 9, data: done.map((t) => [t.trial, y(t.rmseVal!)]) },
       { name: 'best so far', type: 'line', step: 'end', showSymbol: false, data: bestLine },
