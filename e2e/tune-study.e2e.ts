@@ -1,6 +1,6 @@
 // What Optuna's dashboard users look for, in Chromium: a gbt search with pruning (pruned trials shown apart in
 // the history chart and the table), slice / contour / EDF plots, a log axis on the history, and a finished
-// search extended with more trials on the same search run.
+// search extended with more trials on the same search run (an extension survives a reload and cancels).
 import { describe, expect, it } from 'vitest';
 import { asRunId } from '../src/shared/domain';
 import { useMeter } from './fixtures';
@@ -8,7 +8,7 @@ import { useMeter } from './fixtures';
 describe('a study: pruning, plots, extending (Chromium)', () => {
   const meter = useMeter({ importSample: true, viewport: { width: 1440, height: 900 } });
 
-  it('prunes unpromising gbt trials, draws the study plots, then runs 3 more trials', async () => {
+  it('prunes unpromising gbt trials, draws the study plots, then extends the search (reload, cancel, 3 more)', async () => {
     const { tune, page } = meter;
     await tune.open();
     await tune.editJson({ model: 'gbt', nRounds: 60, earlyStopping: 60, maxDepth: { quniform: [2, 4, 1] }, learningRate: { loguniform: [-5.5, -1] } });
@@ -41,16 +41,28 @@ describe('a study: pruning, plots, extending (Chromium)', () => {
     expect(await tune.scrollsSideways()).toBe(false);
     await tune.shotSizes('18-21-study-plots');
 
-    // extend the finished search: same run, numbering goes on
-    await tune.runMore(3);
+    // extend the finished search by 20: a job like any other — after a reload it still runs, with Cancel
+    await tune.runMore(20);
     await tune.title.filter({ hasText: 'RUNNING' }).waitFor();
+    await page.reload();
+    await tune.title.filter({ hasText: 'RUNNING' }).waitFor();
+    await tune.progress.filter({ hasText: /of 30 trials done/ }).waitFor();
+    await tune.cancel();
+    await tune.title.filter({ hasText: 'KILLED' }).waitFor({ timeout: 60_000 });
+    const cancelled = await meter.api('tuning.get', { tuningId: s.tuningId });
+    expect(cancelled.trials.length).toBeGreaterThan(10);
+    expect(cancelled.trials.length).toBeLessThan(30);
+    // then 3 more on the cancelled search: same run, numbering goes on
+    await tune.runMore(3);
     await tune.title.filter({ hasText: 'FINISHED' }).waitFor({ timeout: 120_000 });
     const after = await meter.api('tuning.get', { tuningId: s.tuningId });
-    expect(after.trials.map((t) => t.trial)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
-    expect(after.maxTrials).toBe(13);
+    const total = cancelled.trials.length + 3;
+    expect(after.trials.map((t) => t.trial)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(after.maxTrials).toBe(total);
     expect(after.trials.slice(0, 10).map((t) => t.runId)).toEqual(s.trials.map((t) => t.runId));
-    expect(await tune.progress.textContent()).toMatch(/of 13 trials done/);
-    expect(await tune.trialRows()).toHaveLength(13);
+    expect(after.trials.slice(-3).every((t) => t.status === 'FINISHED' || t.pruned)).toBe(true);
+    expect(await tune.progress.textContent()).toContain(`of ${total} trials done`);
+    expect(await tune.trialRows()).toHaveLength(total);
     await tune.shotSizes('18-22-study-extended');
   });
 });
