@@ -48,15 +48,24 @@ export function mlflowHandlers(ctx: CoreContext): Handlers<'mlflow.startPush' | 
     for (const old of [...results.keys()].slice(0, Math.max(0, results.size - KEEP_RESULTS))) results.delete(old);
   };
   const asMetrics = (c: TransferCounts): Record<string, number> => ({ ...c });
+  // Two pushes to one server at once would each create the runs the other has not recorded yet: one at a time.
+  const pushing = new Map<string, JobId>();
   return {
     'mlflow.startPush': (a) => {
       const req = { trackingUri: a.to, token: a.token, user: a.user, password: a.password, experiments: a.experiments ?? [], runIds: a.runIds ?? [], models: a.models ?? [], dryRun: a.dryRun };
-      preparePush(ctx, req);
+      const { remote } = preparePush(ctx, req);
+      const running = pushing.get(remote.base);
+      if (running && !a.dryRun) throw new MeterError('INVALID_STATE', `A push to ${remote.base} is running (job ${running}); wait for it or cancel it.`);
       const jobId = ctx.jobs.startTask('mlflow-push', async (control) => {
-        const out = await pushCounted(ctx, req, hooksOf(control));
-        keep(control.jobId, { direction: 'push', dryRun: a.dryRun === true, cancelled: out.cancelled, counts: out.counts, problems: pushProblems(out.report) });
-        return out.counts;
+        try {
+          const out = await pushCounted(ctx, req, hooksOf(control));
+          keep(control.jobId, { direction: 'push', dryRun: a.dryRun === true, cancelled: out.cancelled, counts: out.counts, problems: pushProblems(out.report) });
+          return out.counts;
+        } finally {
+          if (pushing.get(remote.base) === control.jobId) pushing.delete(remote.base);
+        }
       }, { runId: null, onSuccess: asMetrics });
+      if (!a.dryRun) pushing.set(remote.base, jobId);
       return { jobId };
     },
     'mlflow.startImport': (a) => {

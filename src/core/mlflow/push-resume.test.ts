@@ -124,6 +124,7 @@ describe.skipIf(missing !== null)('push to a real MLflow server through a flaky 
     };
     const started = await h.client.call('mlflow.startPush', { to: proxy.uri, ...AUTH, experiments: ['cancel-me'] });
     jobId = started.jobId;
+    await expect(h.client.call('mlflow.startPush', { to: `${proxy.uri}/`, ...AUTH, experiments: ['cancel-me'] })).rejects.toThrow(`A push to ${proxy.uri} is running (job ${jobId})`);
     expect((await h.client.call('jobs.list', {})).find((j) => j.jobId === jobId)).toMatchObject({ kind: 'mlflow-push', state: 'running' });
     const outcome = await h.client.call('jobs.wait', { jobId: started.jobId });
     off();
@@ -188,6 +189,13 @@ describe.skipIf(missing !== null)('push to a real MLflow server through a flaky 
     expect(dry.counts).toMatchObject({ experiments: 1, runs: 1, metrics: POINTS + 1, artifacts: 2 });
     expect(proxy.log.filter((l) => l.method !== 'GET' && l.path !== 'runs/search')).toEqual([]);
     expect((await get('experiments/get-by-name', { experiment_name: 'dry' })).error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    // the CLI's --dry-run --json prints the same counts (spawned, not spawnSync: the proxy answers from this process)
+    const cli = spawn(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', h.home, 'mlflow', 'push', '--to', proxy.uri, '--experiment', 'dry', '--dry-run', '--json'], { env: { ...process.env, METER_HOME: '' } });
+    let out = '';
+    cli.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    expect(await new Promise((resolve) => cli.once('exit', resolve))).toBe(0);
+    expect(JSON.parse(out)).toEqual(dry.counts);
+    expect(proxy.log.filter((l) => l.method !== 'GET' && l.path !== 'runs/search')).toEqual([]);
 
     // Another Meter imports what the pushes above left on the server: every experiment, as one job
     const other = openHarness();
