@@ -2,6 +2,8 @@
 // each file's kept trips (the import report's filter) chunk by chunk into whatever it accumulates. The schema
 // is checked from every footer before any data is decoded, so a bad file among many fails the job at once.
 import { basename } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pl from 'nodejs-polars';
 import { MeterError } from '../../shared/errors';
 import { checkLocationIds, checkParquetFile, keptTrips, noTripsError, readFrame, readSchema, roleColumns, type TripColumns } from './tlc-reader';
@@ -72,3 +74,27 @@ export function concatTrips(parts: readonly TripColumns[], fileName: string): Tr
   }
   return { kind: parts[0].kind, fileName, n, duration, pu, do: dropoff, distance };
 }
+
+/**
+ * Frees the native memory of the polars frames read so far. A frame's decoded columns live outside the JS heap
+ * and are released only when V8 collects its small wrapper object and the finalizer then runs on the event
+ * loop: in a synchronous loop over twelve files neither happens, and reading alone grew by ~150 MB per 3.1M-row
+ * file (measured). So the readers collect (V8 can't know how much native memory the wrappers hold) and yield
+ * after each chunk; with that, reading four such files stays at ~200 MB.
+ */
+export async function releaseChunkMemory(): Promise<void> {
+  collect();
+  await new Promise<void>((done) => setImmediate(done));
+}
+
+const collect: () => void = (() => {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  try {
+    // --expose-gc at run time: gc() is then reachable from a new context (flags are process-wide).
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return () => {};
+  }
+})();

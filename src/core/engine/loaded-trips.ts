@@ -7,7 +7,7 @@ import { MeterError } from '../../shared/errors';
 import { checkSameFeatureFamily, type FeatureSet, type FeatureSpec } from '../../shared/domain';
 import type { ProgressFn, TrainJobSpec } from '../../shared/jobs';
 import type { TripColumns } from '../data/tlc-reader';
-import { chunkCount, openTripFile, tripChunks, type TripFile } from '../data/trip-chunks';
+import { chunkCount, openTripFile, releaseChunkMemory, tripChunks, type TripFile } from '../data/trip-chunks';
 import { checkOneKind, checkTripCounts } from './training-limits';
 import { featureSpecFor } from './features';
 
@@ -49,9 +49,12 @@ export function openSources(spec: TrainJobSpec, featureSet: FeatureSet): Sources
   return { roles: [...roles], files, featureSpec: featureSpecFor(featureSet, train.family.distance !== null), kind: train.family.kind };
 }
 
-/** Streams `role`'s files chunk by chunk into `onChunk`; returns each file's kept rows. Progress counts chunks. */
-export function streamRole(src: Sources, role: Role, onChunk: (trips: TripColumns, file: TripFile) => void,
-  progress: { phase: string; done: number; total: number; fn: ProgressFn }, cancel: CancelToken): FileRows[] {
+/**
+ * Streams `role`'s files chunk by chunk into `onChunk`; returns each file's kept rows. Progress counts chunks.
+ * Async: after each chunk the native memory of the frame just read is released (releaseChunkMemory).
+ */
+export async function streamRole(src: Sources, role: Role, onChunk: (trips: TripColumns, file: TripFile) => void,
+  progress: { phase: string; done: number; total: number; fn: ProgressFn }, cancel: CancelToken): Promise<FileRows[]> {
   const out: FileRows[] = [];
   for (const file of src.files[role] ?? []) {
     let rows = 0;
@@ -60,6 +63,7 @@ export function streamRole(src: Sources, role: Role, onChunk: (trips: TripColumn
       onChunk(chunk, file);
       rows += chunk.n;
       progress.fn(progress.phase, ++progress.done, progress.total);
+      await releaseChunkMemory();
     }
     out.push({ role, path: file.path, fileName: file.fileName, rows });
   }

@@ -19,14 +19,14 @@ import { checkRoleCounts, chunksIn, streamRole, type FileRows, type Sources } fr
 const KEEP_TRAIN_ROWS = 4_000_000;
 
 /** `report`: lasso posts its validation RMSE every `every` sweeps (a search's pruner may then cancel the job). */
-export function trainLinear(model: LinearModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken,
-  report: { every: number; post: PartialFn<'train'> } | null = null): TrainJobResult {
+export async function trainLinear(model: LinearModelKind, params: Record<string, number>, src: Sources, progress: ProgressFn, cancel: CancelToken,
+  report: { every: number; post: PartialFn<'train'> } | null = null): Promise<TrainJobResult> {
   let t = performance.now();
   let vectorize = 0;
   const builder = new LinearStatsBuilder(src.featureSpec);
   let kept: TripColumns[] | null = [];
   let keptRows = 0;
-  const fileRows: FileRows[] = streamRole(src, 'train', (chunk) => {
+  const fileRows: FileRows[] = await streamRole(src, 'train', (chunk) => {
     const ta = performance.now();
     builder.add(chunk);
     vectorize += performance.now() - ta;
@@ -79,7 +79,7 @@ export function trainLinear(model: LinearModelKind, params: Record<string, numbe
     };
     if (role === 'train' && kept) for (const chunk of kept) { score(chunk); progress('evaluate', ++bar.done, bar.total); }
     else {
-      const rows = streamRole(src, role, score, bar, cancel);
+      const rows = await streamRole(src, role, score, bar, cancel);
       if (role !== 'train') fileRows.push(...rows);
     }
     const m = acc.result();

@@ -22,7 +22,7 @@ export async function trainTrees(model: TreeModelKind, params: Record<string, nu
   report: { every: number; post: PartialFn<'train'> } | null = null): Promise<TrainJobResult> {
   // The training rows arrive binned, chunk by chunk (binning is part of vectorizing, as building XGBoost's
   // DMatrix is); raws.train holds columns only for rf_ml.
-  const inputs = readTreeInputs(model, src, progress, cancel);
+  const inputs = await readTreeInputs(model, src, progress, cancel);
   const { data, roles, raws, binned, featureSpec } = inputs;
   const train = { n: data.train!.n, duration: data.train!.duration, kind: src.kind };
   const isCat = categoryMask(raws.train);

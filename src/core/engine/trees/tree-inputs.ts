@@ -24,7 +24,7 @@ export interface TreeInputs {
   vectorizeMs: number;
 }
 
-export function readTreeInputs(model: TreeModelKind, src: Sources, progress: ProgressFn, cancel: CancelToken): TreeInputs {
+export async function readTreeInputs(model: TreeModelKind, src: Sources, progress: ProgressFn, cancel: CancelToken): Promise<TreeInputs> {
   const t0 = performance.now();
   let vectorizeMs = 0;
   const bar = { phase: 'load', done: 0, total: chunksIn(src, src.roles), fn: progress };
@@ -36,7 +36,7 @@ export function readTreeInputs(model: TreeModelKind, src: Sources, progress: Pro
   for (const role of src.roles) {
     if (role === 'train' && model !== 'rf_ml') {
       const builder = new BinnedBuilder(src.featureSpec);
-      fileRows.push(...streamRole(src, role, (chunk) => { const t = performance.now(); builder.add(chunk); vectorizeMs += performance.now() - t; }, bar, cancel));
+      fileRows.push(...await streamRole(src, role, (chunk) => { const t = performance.now(); builder.add(chunk); vectorizeMs += performance.now() - t; }, bar, cancel));
       checkRoleCounts({ ...src, roles: ['train'] }, fileRows);
       progress('prepare', 0, 1);
       const t = performance.now();
@@ -49,7 +49,7 @@ export function readTreeInputs(model: TreeModelKind, src: Sources, progress: Pro
       continue;
     }
     const parts: TripColumns[] = [];
-    const rows = streamRole(src, role, (chunk) => parts.push(chunk), bar, cancel);
+    const rows = await streamRole(src, role, (chunk) => parts.push(chunk), bar, cancel);
     fileRows.push(...rows);
     const trips = concatTrips(parts, roleLabel(rows));
     parts.length = 0;
