@@ -56,7 +56,7 @@ function JobCard({ job }: { job: MlflowJob }) {
       {job.state !== 'running' && (<>
         {r && <Counts counts={r.counts} />}
         {r && r.problems.length > 0 && (
-          <details style={{ marginTop: 8 }}><summary>{r.problems.length} did not go</summary><ul>{r.problems.map((x) => <li key={x} style={{ overflowWrap: 'anywhere' }}>{x}</li>)}</ul></details>
+          <details style={{ marginTop: 8 }}><summary>{r.problems.length} not transferred in full: why</summary><ul>{r.problems.map((x) => <li key={x} style={{ overflowWrap: 'anywhere' }}>{x}</li>)}</ul></details>
         )}
         <ErrorNotice variant="block" error={job.error} />
         <button className="btn" style={{ marginTop: 8 }} onClick={() => dismiss(job.jobId)}>Dismiss</button>
