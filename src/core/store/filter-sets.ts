@@ -27,6 +27,9 @@ function complement(bits: Bits): Bits {
   return bits;
 }
 
+const complements = (plan: FilterPlan): boolean =>
+  plan.type === 'not' || (plan.type === 'leaf' ? plan.leaf.negate : plan.items.some(complements));
+
 function evaluate(db: Db, plan: FilterPlan, size: number): Bits {
   switch (plan.type) {
     case 'leaf': {
@@ -46,8 +49,12 @@ function evaluate(db: Db, plan: FilterPlan, size: number): Bits {
   }
 }
 
-/** Which runs to look at, as conditions on runs r: written for checking runs one by one, and for an index to list. */
-export interface Scope { perRun: SqlPart; listed: SqlPart }
+/**
+ * Which runs to look at, as conditions on runs r: written for checking runs one by one, and for an index to
+ * list. `excluded`, when the scope is "all runs but a few" (the default: not trashed, experiment not
+ * archived): a query listing the few, cheaper than either.
+ */
+export interface Scope { perRun: SqlPart; listed: SqlPart; excluded?: SqlPart }
 
 /**
  * The keys of the runs in scope that match the filter, ascending. Complements cover every key up to the
@@ -58,6 +65,14 @@ export function matchingKeys(db: Db, node: FilterNode, scope: Scope): number[] {
   const plan = planFilter(db, node);
   const size = ((db.prepare('SELECT max(run_key) FROM runs').pluck().get() as number | null) ?? 0) + 1;
   const bits = evaluate(db, plan, size);
+  if (scope.excluded && !complements(plan)) {
+    // Without a complement every key set was read from a row of an existing run (child rows go with their
+    // run), so dropping the few out of scope is all that is left.
+    for (const k of JSON.parse(db.prepare(`SELECT json_group_array(run_key) FROM (${scope.excluded.sql})`).pluck().get(...scope.excluded.params) as string) as number[]) bits[k] = 0;
+    const keys: number[] = [];
+    for (let i = 0; i < size; i++) if (bits[i]) keys.push(i);
+    return keys;
+  }
   const matched: number[] = [];
   for (let i = 0; i < size; i++) if (bits[i]) matched.push(i);
   if (matched.length * 4 < size) {

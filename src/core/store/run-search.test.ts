@@ -119,17 +119,20 @@ describe('run search', () => {
       "attributes.run_name LIKE 'run-1%' or params.model NOT IN ('lasso')", 'not (not metrics.m3 > 10)', "tags.reviewed IS NULL and metrics.rmse_val < 5.3",
       'attributes.end_time IS NULL', "not attributes.run_name ILIKE 'RUN-2%'"];
     const orders = ['', 'metrics.rmse_val ASC', 'metrics.m2 DESC', 'params.alpha DESC, attributes.run_name'];
-    for (const filter of filters) {
+    const beta = (await h.client.call('experiments.list', {})).find((e) => e.name === 'beta')!;
+    for (const [filter, archived] of filters.flatMap((f, i) => [[f, false], ...(i % 3 === 0 ? [[f, true]] : [])] as [string, boolean][])) {
+      await h.client.call('experiments.setArchived', { experimentId: beta.experimentId, archived });
       for (const orderBy of orders) {
         const all = reference(filter, orderBy);
         for (const [offset, limit] of [[0, 3], [2, 5], [0, 100], [7, 4]]) {
           const got = await h.client.call('runs.search', { filter, orderBy, offset, limit });
-          expect({ filter, orderBy, offset, ids: got.runs.map((r) => r.runId), total: got.total })
-            .toEqual({ filter, orderBy, offset, ids: all.slice(offset, offset + limit), total: all.length });
+          expect({ filter, archived, orderBy, offset, ids: got.runs.map((r) => r.runId), total: got.total })
+            .toEqual({ filter, archived, orderBy, offset, ids: all.slice(offset, offset + limit), total: all.length });
         }
         expect(countRuns(db, { filter })).toBe(all.length);
       }
     }
+    await h.client.call('experiments.setArchived', { experimentId: beta.experimentId, archived: false });
     await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: false });
   });
 

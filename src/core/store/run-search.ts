@@ -48,6 +48,13 @@ function scope(q: Pick<RunSearchQuery, 'experimentIds' | 'lifecycle'>, counting 
   return { sql: parts.join(' AND ') || '1', params };
 }
 
+/** The default scope (not trashed, experiment not archived) as the few runs outside it, read from indexes. */
+function outsideDefault(q: Pick<RunSearchQuery, 'experimentIds' | 'lifecycle'>): SqlPart | undefined {
+  if ((q.lifecycle ?? 'active') !== 'active' || (q.experimentIds && q.experimentIds.length > 0)) return undefined;
+  return { sql: `SELECT run_key FROM runs WHERE deleted_ms IS NOT NULL
+    UNION ALL SELECT run_key FROM runs WHERE experiment_id IN (SELECT experiment_id FROM experiments WHERE deleted_ms IS NOT NULL)`, params: [] };
+}
+
 // MLflow's nested runs: a child run (a search's trial) carries the tag mlflow.parentRunId.
 const PARENT_KEY = "(SELECT key_id FROM key_names WHERE key = 'mlflow.parentRunId')";
 const CHILD_KEYS = `SELECT run_key FROM run_tags WHERE key_id = ${PARENT_KEY}`;
@@ -147,7 +154,8 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
     // The matching runs' keys (filter-sets.ts): the total is their number; the page is read either by
     // walking the order (as without a filter) until it is full, when matches are common enough for that to
     // stop early, or else by sorting just the matches.
-    keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: sc, listed: all }));
+    const excluded = q.parentRunId ? undefined : outsideDefault(q);
+    keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: sc, listed: all, excluded }));
     total = keys.length;
     const runs = db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
     const matched = keys;
@@ -173,7 +181,7 @@ export function countRuns(db: Db, q: Pick<RunSearchQuery, 'filter' | 'experiment
   const node = syntax('filter', filterText, () => parseFilter(filterText));
   const all = scope(q, true);
   if (!node) return db.prepare(`SELECT count(*) FROM runs r WHERE ${all.sql}`).pluck().get(...all.params) as number;
-  return syntax('filter', filterText, () => matchingKeys(db, node, { perRun: scope(q), listed: all })).length;
+  return syntax('filter', filterText, () => matchingKeys(db, node, { perRun: scope(q), listed: all, excluded: outsideDefault(q) })).length;
 }
 
 export function runKeys(db: Db): RunKeys {
