@@ -10,9 +10,11 @@ import { numberFlag, one, parseArgs } from './args';
 import { fmt } from './print';
 import type { Io } from './io';
 import { defaultSpace } from '../shared/tuning/default-spaces';
+import { filesForFlag, spreadFileFlags } from './file-args';
 
 export async function tuneCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { switches: ['json', 'prune'], values: ['train', 'val', 'model', 'algo', 'trials', 'parallel', 'space', 'seed', 'time-budget', 'experiment', 'name', 'resume'] });
+  // --train/--val take several files or globs each, as meter train's do
+  const p = parseArgs(spreadFileFlags(args, ['train', 'val']), { switches: ['json', 'prune'], values: ['train', 'val', 'model', 'algo', 'trials', 'parallel', 'space', 'seed', 'time-budget', 'experiment', 'name', 'resume'] });
   const resume = one(p, 'resume');
   const tuningId = resume ? await resumeSearch(client, resume, p) : await startSearch(client, p, io);
   return followSearch(client, tuningId, p.switches.has('json'), io);
@@ -21,15 +23,15 @@ export async function tuneCommand(client: MeterClient, args: string[], io: Io): 
 async function resumeSearch(client: MeterClient, searchRunId: string, p: ReturnType<typeof parseArgs>): Promise<RunId> {
   const trials = numberFlag(p, 'trials');
   if (trials === undefined) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter tune --resume SEARCH_RUN_ID --trials N (the search keeps its space, data, algorithm and pruning).');
-  const ignored = ['train', 'val', 'model', 'algo', 'space', 'seed', 'parallel'].filter((k) => one(p, k) !== undefined);
+  const ignored = ['train', 'val', 'model', 'algo', 'space', 'seed', 'parallel'].filter((k) => p.flags.has(k));
   if (ignored.length || p.switches.has('prune')) throw new MeterError('INVALID_ARGUMENT', `--resume continues the search as it was set up; drop ${[...ignored.map((k) => `--${k}`), ...(p.switches.has('prune') ? ['--prune'] : [])].join(', ')}.`);
   return (await client.call('tuning.extend', { tuningId: asRunId(searchRunId), trials })).tuningId;
 }
 
 async function startSearch(client: MeterClient, p: ReturnType<typeof parseArgs>, io: Io): Promise<RunId> {
-  const trainPath = one(p, 'train');
-  const valPath = one(p, 'val');
-  if (!trainPath || !valPath) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter tune --train F --val F --model gbt|rf|ridge|lasso --algo tpe|random --trials N [--parallel K] [--space space.json]');
+  const trainPats = p.flags.get('train') ?? [];
+  const valPats = p.flags.get('val') ?? [];
+  if (!trainPats.length || !valPats.length) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter tune --train F --val F --model gbt|rf|ridge|lasso --algo tpe|random --trials N [--parallel K] [--space space.json]');
   let space: Record<string, unknown>;
   const spaceFile = one(p, 'space');
   if (spaceFile) {
@@ -38,10 +40,13 @@ async function startSearch(client: MeterClient, p: ReturnType<typeof parseArgs>,
   } else {
     space = defaultSpace(one(p, 'model') ?? 'gbt');
   }
-  const train = await client.call('data.import', { path: resolve(io.cwd, trainPath) });
-  const val = await client.call('data.import', { path: resolve(io.cwd, valPath) });
+  const trainFiles = filesForFlag('train', trainPats, io.cwd);
+  const valFiles = filesForFlag('val', valPats, io.cwd);
+  // All files checked before any is recorded (a bad file or a role mixing kinds records nothing).
+  const ids = (await client.call('data.importMany', { paths: [...trainFiles, ...valFiles], roles: [...trainFiles.map(() => 'train' as const), ...valFiles.map(() => 'val' as const)] })).map((d) => d.datasetId);
+  const idOrList = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
   const { tuningId } = await client.call('tuning.start', {
-    experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), train: train.datasetId, val: val.datasetId, space,
+    experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), train: idOrList(ids.slice(0, trainFiles.length)), val: idOrList(ids.slice(trainFiles.length)), space,
     algo: (one(p, 'algo') ?? 'tpe') as TuningAlgo, maxTrials: numberFlag(p, 'trials') ?? 20, parallel: numberFlag(p, 'parallel'),
     seed: numberFlag(p, 'seed'), timeBudgetSec: numberFlag(p, 'time-budget'), ...(p.switches.has('prune') ? { prune: {} } : {}),
   });

@@ -122,8 +122,8 @@ const trainingRequest = s.custom<TrainingRequest>(trainingBase.doc, (v, at) => {
 const tuningRequest = s.object({
   experiment: s.string({ max: 256 }),
   runName: s.optional(s.string({ max: 256 })),
-  train: datasetId,
-  val: datasetId,
+  train: datasetIds,
+  val: datasetIds,
   /** hyperopt-style space (src/shared/tuning/space.ts); must set "model", may set "featureSet" */
   space: s.jsonObject(),
   algo: s.optional(s.oneOf(['tpe', 'random'] as const)),

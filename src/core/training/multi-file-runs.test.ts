@@ -6,7 +6,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import type { Dataset } from '../../shared/domain';
-import { asDatasetId } from '../../shared/domain';
+import { asDatasetId, asRunId } from '../../shared/domain';
 import { loadTrips } from '../data/tlc-reader';
 import { openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
 
@@ -60,5 +60,17 @@ describe('training on several files', () => {
     expect((await h.client.call('data.list', {})).length).toBe(before);
     // the same files in different roles are fine
     expect((await h.client.call('data.importMany', { paths: [janCopy, yellow], roles: ['train', 'val'] })).map((d) => d.kind)).toEqual(['green', 'yellow']);
+  });
+
+  it('tunes on several train files: the search and every trial read both, listed per file', async () => {
+    const space = { model: 'ridge', featureSet: 'basic', alpha: { loguniform: [-3, 1] } };
+    const { tuningId } = await h.client.call('tuning.start', { experiment: 'year-tune', train: [jan.datasetId, feb.datasetId], val: feb.datasetId, space, algo: 'random', maxTrials: 2, parallel: 1, seed: 3 });
+    let status = await h.client.call('tuning.get', { tuningId });
+    while (status.status === 'RUNNING') { await new Promise((r) => setTimeout(r, 100)); status = await h.client.call('tuning.get', { tuningId }); }
+    expect(status.trials.map((t) => t.status)).toEqual(['FINISHED', 'FINISHED']);
+    const files = async (runId: string) => (await h.client.call('runs.get', { runId: asRunId(runId) })).inputs.map((i) => `${i.role} ${i.dataset.fileName}`);
+    const expected = [`train ${jan.fileName}`, `train ${feb.fileName}`, `val ${feb.fileName}`];
+    expect(await files(tuningId)).toEqual(expected);
+    for (const t of status.trials) expect(await files(t.runId)).toEqual(expected);
   });
 });

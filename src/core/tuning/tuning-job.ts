@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
-import { checkSameFeatureFamily, type Dataset, type RunId, type TuningRequest, type TuningStatus, type TrialInfo } from '../../shared/domain';
+import type { DatasetId, RunId, TuningRequest, TuningStatus, TrialInfo } from '../../shared/domain';
 import type { TuningStart } from '../../shared/contract';
 import type { SearchSpace } from '../../shared/tuning/space';
 import type { CoreContext } from '../context';
@@ -16,8 +16,7 @@ import { seededRandom as rng } from '../../shared/random';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
 import { createRun, endRun, getRun, metricHistory, OWNER, recordArtifact, runIdsTagged, setTag } from '../store/runs-repo';
-import { getDataset } from '../store/datasets-repo';
-import { checkTripCounts } from '../engine/training-limits';
+import { resolveRoleDatasets } from '../training/role-datasets';
 import { paramImportance } from './importance';
 import { DEFAULT_REPORT_EVERY, INTERMEDIATE_KEY, runTrials, writeBest, type SearchPlan, type StudyState } from './run-trials';
 import { flattenSpace, sampleRandom } from './space';
@@ -25,10 +24,8 @@ import { drawsOf, toTrial } from './trial-point';
 
 const SPACE_ARTIFACT = 'search/space.json';
 
-function checkData(train: Dataset, val: Dataset): void {
-  checkSameFeatureFamily('val', val.fileName, val.kind, train);
-  checkTripCounts([{ role: 'train', fileName: train.fileName, trips: train.report.filter.kept }, { role: 'val', fileName: val.fileName, trips: val.report.filter.kept }]);
-}
+/** One id as itself, several as a list (the contract takes either). */
+const idOrList = (ids: DatasetId[]): DatasetId | DatasetId[] => (ids.length === 1 ? ids[0] : ids);
 
 const parallelOf = (asked: number | undefined): number => Math.max(1, Math.min(asked ?? 1, availableParallelism(), 16));
 
@@ -41,9 +38,8 @@ export function startTuning(ctx: CoreContext, start: TuningStart): { tuningId: R
   // Catch a bad space now, not at trial 37: draw points from every corner of it and check each.
   const probe = rng(seed + 99);
   for (let i = 0; i < 32; i++) toTrial(space, nodes, sampleRandom(nodes, probe));
-  const train = getDataset(ctx.db, req.train);
-  const val = getDataset(ctx.db, req.val);
-  checkData(train, val);
+  // One dataset or several per role (a year of months to tune on), checked as training checks them.
+  const datasets = resolveRoleDatasets(ctx, { train: req.train, val: req.val });
   const name = req.runName ?? `search-${req.algo}-${randomBytes(2).toString('hex')}`;
   const prune = req.prune ? {
     prune_every: String(req.prune.everySteps ?? DEFAULT_REPORT_EVERY),
@@ -54,7 +50,7 @@ export function startTuning(ctx: CoreContext, start: TuningStart): { tuningId: R
     experimentId: ensureExperiment(ctx.db, req.experiment).experimentId, name,
     params: { algo: req.algo, max_trials: String(req.maxTrials), parallel: String(parallel), seed: String(seed), ...(req.timeBudgetSec ? { time_budget_s: String(req.timeBudgetSec) } : {}), ...prune },
     tags: { 'meter.search': 'parent', 'meter.version': ctx.version }, source: { type: 'API', name: 'search' },
-    inputs: [{ role: 'train', datasetId: train.datasetId }, { role: 'val', datasetId: val.datasetId }],
+    inputs: [...datasets].flatMap(([role, ds]) => ds.map((d) => ({ role, datasetId: d.datasetId }))),
   }));
   const dir = join(ctx.artifactsDir(parentId), 'search');
   mkdirSync(dir, { recursive: true });
@@ -76,15 +72,15 @@ export function extendTuning(ctx: CoreContext, tuningId: RunId, trials: number):
   try { space = JSON.parse(readFileSync(join(ctx.artifactsDir(tuningId), SPACE_ARTIFACT), 'utf8')) as SearchSpace; }
   catch { throw new MeterError('INVALID_STATE', `Search ${parent.name} has no readable ${SPACE_ARTIFACT}, so it cannot be continued.`); }
   const nodes = flattenSpace(space);
-  const input = (role: string) => parent.inputs.find((i) => i.role === role)?.dataset;
+  const input = (role: string): DatasetId[] => parent.inputs.filter((i) => i.role === role).map((i) => i.dataset.datasetId);
   const train = input('train');
   const val = input('val');
-  if (!train || !val) throw new MeterError('INVALID_STATE', `Search ${parent.name} has lost its train or validation dataset, so it cannot be continued.`);
-  checkData(train, val);
+  if (!train.length || !val.length) throw new MeterError('INVALID_STATE', `Search ${parent.name} has lost its train or validation dataset, so it cannot be continued.`);
+  resolveRoleDatasets(ctx, { train, val });
   const p = parent.params;
   const num = (k: string): number | undefined => (p[k] === undefined ? undefined : Number(p[k]));
   const req: TuningRequest = {
-    experiment: parent.experimentName, train: train.datasetId, val: val.datasetId, space, algo: status.algo, maxTrials: trials,
+    experiment: parent.experimentName, train: idOrList(train), val: idOrList(val), space, algo: status.algo, maxTrials: trials,
     ...(p.prune_every ? { prune: { everySteps: num('prune_every'), startupTrials: num('prune_startup_trials'), warmupSteps: num('prune_warmup_steps') } } : {}),
   };
   const state = studyState(ctx, status, nodes);

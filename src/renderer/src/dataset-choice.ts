@@ -122,3 +122,9 @@ export function setWarnings(train: readonly Dataset[], val: readonly Dataset[], 
   if (both.length === 0 || (train.length === 1 && val.length === 1)) out.push(...pairWarnings(latestTrain, firstVal, role));
   return out;
 }
+
+/** `ids` in month order (then by file name): a role's files as a run reads and lists them. */
+export function inMonthOrder(ids: readonly string[], datasets: readonly Dataset[]): string[] {
+  const chosen = ids.map((id) => datasets.find((d) => d.datasetId === id)).filter((d): d is Dataset => d !== undefined);
+  return chosen.sort((x, y) => (x.pickupMonth ?? '').localeCompare(y.pickupMonth ?? '') || x.fileName.localeCompare(y.fileName)).map((d) => d.datasetId);
+}

@@ -8,8 +8,9 @@ export type TuningAlgo = 'tpe' | 'random';
 export interface TuningRequest {
   experiment: string;
   runName?: string;
-  train: DatasetId;
-  val: DatasetId;
+  /** one dataset, or several of one kind read as one set */
+  train: DatasetId | DatasetId[];
+  val: DatasetId | DatasetId[];
   /** hyperopt-style space (src/shared/tuning/space.ts); must set "model", may set "featureSet" */
   space: Record<string, unknown>;
   algo: TuningAlgo;

@@ -1,6 +1,6 @@
 // Train: datasets, model and its parameters, feature set, experiment. The job runs in a worker; progress and
 // Cancel show below, and the finished run opens by itself.
-import { Fragment, useEffect, useMemo, useState, type ChangeEvent, type FormEvent } from 'react';
+import { Fragment, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { Dataset, DatasetId, FeatureSet, ModelKind } from '../../../shared/domain';
 import { asDatasetId } from '../../../shared/domain';
 import { paramRules } from '../../../shared/model-params';
@@ -8,8 +8,8 @@ import { useAppState } from '../store/app-store';
 import { JobProgress } from '../components/JobProgress';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PairWarnings } from '../components/PairWarnings';
-import { initialSets, pairWarnings, rememberSets, setWarnings } from '../dataset-choice';
-import { fmtInt } from '../format';
+import { initialSets, inMonthOrder, pairWarnings, rememberSets, setWarnings } from '../dataset-choice';
+import { DatasetSetField, DatasetSetHint } from '../components/DatasetSetField';
 
 interface Form {
   /** several datasets per role: a year of months reads as one train set */
@@ -30,13 +30,8 @@ function paramsOf(f: Form): { params: Record<string, number>; error: string | nu
   return { params, error: null };
 }
 
-/** The chosen options of a multiple select. */
-const picked = (e: ChangeEvent<HTMLSelectElement>): string[] => Array.from(e.target.selectedOptions, (o) => o.value);
 /** One id as itself, several as a list (the contract takes either). */
 const idOrList = (ids: string[]): DatasetId | DatasetId[] => (ids.length === 1 ? asDatasetId(ids[0]) : ids.map(asDatasetId));
-/** "3 files · 196,000 trips" under a role's list. */
-const summary = (ds: readonly Dataset[]): string =>
-  ds.length === 0 ? 'none chosen' : `${ds.length} file${ds.length === 1 ? '' : 's'} · ${fmtInt(ds.reduce((s, d) => s + d.report.filter.kept, 0))} trips`;
 
 export function TrainScreen() {
   const { datasets, experiments, job, error: failure, retry, train, navigate } = useAppState('datasets', 'experiments', 'job', 'error', 'retry', 'train', 'navigate');
@@ -65,11 +60,9 @@ export function TrainScreen() {
     e.preventDefault();
     if (error || f.train.length === 0 || f.val.length === 0) return;
     rememberSets('train', { train: f.train, val: f.val });
-    // The list shows the newest imports first; a run reads (and lists) its files in month order.
-    const inMonthOrder = (ids: string[]): string[] => [...chosen(ids)].sort((x, y) => (x.pickupMonth ?? '').localeCompare(y.pickupMonth ?? '') || x.fileName.localeCompare(y.fileName)).map((d) => d.datasetId);
     void train({
       experiment: f.experiment.trim() || 'Default', runName: f.runName.trim() || undefined, model: f.model, params,
-      featureSet: f.featureSet, train: idOrList(inMonthOrder(f.train)), val: idOrList(inMonthOrder(f.val)),
+      featureSet: f.featureSet, train: idOrList(inMonthOrder(f.train, datasets)), val: idOrList(inMonthOrder(f.val, datasets)),
       test: f.test ? asDatasetId(f.test) : undefined, source: { type: 'UI', name: 'train screen' },
     }, `Training ${f.model} (${f.featureSet})`);
   };
@@ -77,24 +70,15 @@ export function TrainScreen() {
   if (datasets.length === 0) {
     return <><h2>Train</h2><p>No datasets yet. <button className="btn" onClick={() => navigate({ screen: 'data', runId: null })}>Import data</button></p></>;
   }
-  const listSize = Math.min(6, Math.max(3, datasets.length));
   const options = datasets.map((d) => <option key={d.datasetId} value={d.datasetId}>{d.fileName} · {d.kind} {d.pickupMonth ?? ''}</option>);
   return (
     <>
       <h2>Train</h2>
       <form className="train" onSubmit={submit} aria-label="training">
-        <label htmlFor="f-train">Train dataset</label>
-        <div className="dataset-set">
-          <select id="f-train" multiple size={listSize} value={f.train} onChange={(e) => set('train', picked(e))} aria-describedby="f-sets-hint f-train-sum">{options}</select>
-          <span id="f-train-sum" className="muted" data-testid="train-set">{summary(trainSet)}</span>
-        </div>
-        <label htmlFor="f-val">Validation dataset</label>
-        <div className="dataset-set">
-          <select id="f-val" multiple size={listSize} value={f.val} onChange={(e) => set('val', picked(e))} aria-describedby="f-sets-hint f-val-sum">{options}</select>
-          <span id="f-val-sum" className="muted" data-testid="val-set">{summary(valSet)}</span>
-        </div>
-        <span />
-        <p id="f-sets-hint" className="muted hint">Several files per role (one kind): Ctrl/⌘-click, or Shift+↑/↓ in the list.</p>
+        {/* The lists show the newest imports first; a run reads (and lists) its files in month order. */}
+        <DatasetSetField id="f-train" label="Train dataset" datasets={datasets} value={f.train} onChange={(ids) => set('train', ids)} testId="train-set" hintId="f-sets-hint" />
+        <DatasetSetField id="f-val" label="Validation dataset" datasets={datasets} value={f.val} onChange={(ids) => set('val', ids)} testId="val-set" hintId="f-sets-hint" />
+        <DatasetSetHint id="f-sets-hint" />
         <label htmlFor="f-test">Test dataset</label>
         <select id="f-test" value={f.test} onChange={(e) => set('test', e.target.value)}><option value="">(none)</option>{options}</select>
         <PairWarnings warnings={warnings} />

@@ -13,7 +13,8 @@ import { SpaceForm } from '../components/SpaceForm';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
 import { PairWarnings } from '../components/PairWarnings';
-import { initialPair, pairWarnings, rememberPair } from '../dataset-choice';
+import { initialSets, inMonthOrder, rememberSets, setWarnings } from '../dataset-choice';
+import { DatasetSetField, DatasetSetHint } from '../components/DatasetSetField';
 import { importanceOption, lossOption, trialsParallelOption } from './tune-charts';
 import { StudyPlots } from './StudyPlots';
 import { useLoaded } from '../components/useLoaded';
@@ -30,8 +31,9 @@ function TuningForm() {
   const running = useApp((s) => s.tunings);
   const [preset, setPreset] = useState('gbt');
   const [spaceText, setSpaceText] = useState(JSON.stringify(DEFAULT_SPACES.gbt, null, 2));
-  const [train, setTrain] = useState('');
-  const [val, setVal] = useState('');
+  // several datasets per role, as on the Train screen
+  const [train, setTrain] = useState<string[]>([]);
+  const [val, setVal] = useState<string[]>([]);
   const [algo, setAlgo] = useState<TuningAlgo>('tpe');
   const [trials, setTrials] = useState('20');
   const [parallel, setParallel] = useState('2');
@@ -40,11 +42,13 @@ function TuningForm() {
   const [prune, setPrune] = useState(false);
   const { run, retry, error } = useAction();
   useEffect(() => {
-    if (train || datasets.length === 0) return;
-    const pair = initialPair('tune', datasets);
-    if (pair) { setTrain(pair.train); setVal(pair.val); }
-  }, [datasets, train]);
-  const warnings = pairWarnings(datasets.find((d) => d.datasetId === train), datasets.find((d) => d.datasetId === val));
+    if (train.length > 0 || datasets.length === 0) return;
+    const sets = initialSets('tune', datasets);
+    if (sets) { setTrain(sets.train); setVal(sets.val); }
+  }, [datasets, train.length]);
+  const chosen = (ids: string[]) => ids.map((id) => datasets.find((d) => d.datasetId === id)).filter((d): d is NonNullable<typeof d> => d !== undefined);
+  const warnings = setWarnings(chosen(train), chosen(val));
+  const idOrList = (ids: string[]) => { const ordered = inMonthOrder(ids, datasets).map(asDatasetId); return ordered.length === 1 ? ordered[0] : ordered; };
   const parsed = useMemo(() => {
     try { return { space: JSON.parse(spaceText) as Record<string, unknown>, error: null }; }
     catch (e) { return { space: null, error: { code: 'INVALID_ARGUMENT' as const, message: `JSON: ${e instanceof Error ? e.message : String(e)}` } }; }
@@ -52,16 +56,16 @@ function TuningForm() {
   const start = () => {
     const space = parsed.space;
     if (!client || !space) return;
-    rememberPair('tune', { train, val });
+    if (train.length === 0 || val.length === 0) return;
+    rememberSets('tune', { train, val });
     void run(async () => {
       const { tuningId } = await client.call('tuning.start', {
-        experiment, train: asDatasetId(train), val: asDatasetId(val), space, algo, maxTrials: Number(trials), parallel: Number(parallel), seed: Number(seed),
+        experiment, train: idOrList(train), val: idOrList(val), space, algo, maxTrials: Number(trials), parallel: Number(parallel), seed: Number(seed),
         ...(prune ? { prune: {} } : {}),
       });
       navigate({ screen: 'tune', query: { search: tuningId } });
     });
   };
-  const options = datasets.map((d) => <option key={d.datasetId} value={d.datasetId}>{d.fileName} · {d.kind} {d.pickupMonth ?? ''}</option>);
   return (
     <>
       <h2>Tune</h2>
@@ -73,8 +77,9 @@ function TuningForm() {
       )}
       {datasets.length === 0 ? <p className="muted">Import a train and a validation month first (Data).</p> : (
         <form className="train" aria-label="search" onSubmit={(e) => { e.preventDefault(); start(); }}>
-          <label htmlFor="t-train">Train dataset</label><select id="t-train" value={train} onChange={(e) => setTrain(e.target.value)}>{options}</select>
-          <label htmlFor="t-val">Validation dataset</label><select id="t-val" value={val} onChange={(e) => setVal(e.target.value)}>{options}</select>
+          <DatasetSetField id="t-train" label="Train dataset" datasets={datasets} value={train} onChange={setTrain} testId="tune-train-set" hintId="t-sets-hint" />
+          <DatasetSetField id="t-val" label="Validation dataset" datasets={datasets} value={val} onChange={setVal} testId="tune-val-set" hintId="t-sets-hint" />
+          <DatasetSetHint id="t-sets-hint" />
           <PairWarnings warnings={warnings} />
           <label htmlFor="t-preset">Model</label>
           <select id="t-preset" value={preset} onChange={(e) => { setPreset(e.target.value); setSpaceText(JSON.stringify(DEFAULT_SPACES[e.target.value], null, 2)); }}>
