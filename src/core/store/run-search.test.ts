@@ -6,7 +6,7 @@ import { seedRuns } from '../../../test/fixtures/seed-runs';
 import { MeterError } from '../../shared/errors';
 import type { RunId, RunRow } from '../../shared/domain';
 import { compileFilter } from './search-sql';
-import { countRuns } from './run-search';
+import { countRuns, searchRuns } from './run-search';
 import { parseFilter } from '../../shared/search/parser';
 
 describe('run search', () => {
@@ -134,6 +134,47 @@ describe('run search', () => {
     }
     await h.client.call('experiments.setArchived', { experimentId: beta.experimentId, archived: false });
     await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: false });
+  });
+
+  it('reads runs, params, tags and metrics only through their indexes, without ANALYZE statistics (EXPLAIN QUERY PLAN of every statement a search and a count run)', () => {
+    const db = h.ctx.db;
+    // Statistics for the experiments alone (a store analyzed while small): SQLite then took the few experiments
+    // as the outer loop and read every run of each.
+    db.exec('ANALYZE experiments');
+    const prepare = db.prepare.bind(db);
+    const ran: { sql: string; args: unknown[] }[] = [];
+    // Record each statement with its arguments: at 100,000 runs one full scan of these tables costs more than the whole target.
+    db.prepare = ((sql: string) => {
+      const st = prepare(sql) as unknown as Record<string, (...a: unknown[]) => unknown>;
+      for (const m of ['all', 'get']) {
+        const f = st[m].bind(st);
+        st[m] = (...args: unknown[]) => { ran.push({ sql, args }); return f(...args); };
+      }
+      return st;
+    }) as unknown as typeof db.prepare;
+    try {
+      const filter = "metrics.rmse_val < 8 and params.model IN ('ridge', 'lasso') and tags.note LIKE '%pu_do%'";
+      searchRuns(db, { filter, orderBy: 'metrics.rmse_val ASC', limit: 2 }); // matches are common: walks the metric's index
+      searchRuns(db, { filter, orderBy: 'metrics.rmse_val ASC', limit: 100 }); // sorts the matches
+      searchRuns(db, { filter: "not params.model = 'ridge' or metrics.m2 > 50", limit: 3 }); // complements: the scope's index
+      searchRuns(db, { orderBy: 'metrics.m2 DESC', limit: 5 });
+      countRuns(db, { filter });
+    } finally {
+      db.prepare = prepare;
+      db.exec('DELETE FROM sqlite_stat1');
+    }
+    expect(ran.length).toBeGreaterThan(10);
+    const big = /^SCAN (r|runs|run_params|run_tags|run_metrics|latest_metrics|t|m|o\d+)\b/;
+    for (const { sql, args } of ran) {
+      const rows = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string; parent: number }[];
+      const plan = rows.map((p) => p.detail);
+      const outer = rows.find((p) => p.parent === 0)?.detail ?? '';
+      if (/\bruns r\b/.test(sql) && /\bexperiments e\b/.test(sql)) expect(/^SCAN (e|experiments)\b/.test(outer), `experiments outermost in ${sql}`).toBe(false);
+      // a walk of an index in the page's order is fine: it stops after LIMIT
+      const walk = (d: string) => /USING (COVERING )?INDEX/.test(d) && /LIMIT \?/.test(sql);
+      expect({ sql, scans: plan.filter((d) => big.test(d) && !walk(d)) }).toEqual({ sql, scans: [] });
+      if (/FROM (latest_metrics|run_params|run_tags) WHERE key_id = \?/.test(sql)) expect(plan.join('\n'), sql).toMatch(/USING COVERING INDEX (latest_metrics|run_params|run_tags)_by_key \(key_id=\?/);
+    }
   });
 
   it('searches chosen experiments, and the trash', async () => {

@@ -69,7 +69,7 @@ function nestedScope(q: RunSearchQuery, base: SqlPart): SqlPart {
 
 /** The run keys in scope that match the filter, as a subquery (for "has a matching child"). */
 const matching = (base: SqlPart, where: SqlPart): SqlPart => ({
-  sql: `SELECT r.run_key FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${base.sql} AND ${where.sql}`,
+  sql: `SELECT r.run_key FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${base.sql} AND ${where.sql}`,
   params: [...base.params, ...where.params],
 });
 
@@ -91,7 +91,7 @@ function childCounts(db: Db, parentIds: string[], base: SqlPart, where: SqlPart)
 /** A filtered search's page and total: the one-pass SQL form, for top-level searches (a parent shows when a child matches). */
 function topLevelPage(db: Db, q: RunSearchQuery, base: SqlPart, sc: SqlPart, filtered: SqlPart, order: OrderSql): { pageIds: string[]; total: number } {
   const where = topLevelWhere(base, filtered);
-  const ids = db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+  const ids = db.prepare(`SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
     WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params) as string[];
   return { pageIds: ids.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100)), total: ids.length };
 }
@@ -106,7 +106,7 @@ function topLevelPage(db: Db, q: RunSearchQuery, base: SqlPart, sc: SqlPart, fil
 function walkPage(db: Db, inScope: (col: string) => SqlPart, order: OrderSql, offset: number, limit: number): string[] {
   const page = (sql: string, params: unknown[], skip: number, take: number): string[] =>
     db.prepare(`${sql} LIMIT ? OFFSET ?`).pluck().all(...params, take, skip) as string[];
-  const from = 'FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id';
+  const from = 'FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id';
   const lead = order.lead;
   const sr = inScope('r.run_key');
   if (!lead) {
@@ -115,7 +115,7 @@ function walkPage(db: Db, inScope: (col: string) => SqlPart, order: OrderSql, of
       [...order.joinParams, ...sr.params], offset, limit);
   }
   const so = inScope('o0.run_key');
-  const valued = `FROM latest_metrics o0 CROSS JOIN runs r JOIN experiments e ON e.experiment_id = r.experiment_id`;
+  const valued = `FROM latest_metrics o0 CROSS JOIN runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id`;
   const withValue = `SELECT r.run_id ${valued} ${lead.joins} WHERE o0.key_id = ? AND o0.value IS NOT NULL AND r.run_key = o0.run_key AND ${so.sql}
     ORDER BY o0.value ${lead.dir}, ${lead.sql}`;
   let ids = page(withValue, [...lead.joinParams, lead.keyId, ...so.params], offset, limit);
@@ -157,14 +157,14 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
     const excluded = q.parentRunId ? undefined : outsideDefault(q);
     keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: sc, listed: all, excluded }));
     total = keys.length;
-    const runs = db.prepare('SELECT count(*) FROM runs').pluck().get() as number;
+    const runs = (db.prepare('SELECT max(run_key) FROM runs').pluck().get() as number | null) ?? 0; // about the number of runs, from the key's B-tree
     const matched = keys;
     if ((offset + limit) * runs < total * total) {
       // `+col`: the list is a filter on the walk, not a way in (else SQLite reads every match and sorts them)
       pageIds = walkPage(db, (col) => keyIn(`+${col}`, matched), order, offset, limit);
     } else {
       const k = keyIn('r.run_key', matched);
-      pageIds = db.prepare(`SELECT r.run_id FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+      pageIds = db.prepare(`SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
         WHERE ${k.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`).pluck().all(...order.joinParams, ...k.params, limit, offset) as string[];
     }
   }
