@@ -1,8 +1,9 @@
 // The end of a boosting round, for one shard of the training rows and one of the validation rows: add the new
 // tree to the predictions (from each row's leaf, which the grower recorded for both), take the squared errors
-// and the next round's residuals. Both threads of a tree team
-// run it on their half (see tree-team.ts); the errors are added in a fixed order, so the numbers don't depend
-// on the number of threads.
+// and the next round's residuals. Deep trees walk the validation rows instead (walkVal), on the helper thread
+// while the next tree grows. Both threads of a tree team run a round's end on their half (see tree-team.ts);
+// the errors are added in a fixed order, so the numbers don't depend on the number of threads.
+import { addBinnedTree } from './tree-predict';
 export interface BoostArrays {
   y: Float64Array;
   pred: Float64Array;
@@ -10,6 +11,8 @@ export interface BoostArrays {
   best: Float64Array;
   /** validation: targets, predictions, best predictions; empty without one */
   valY: Float64Array;
+  /** the validation rows' codes, row-major (one row's features side by side), for walking deep trees over them */
+  valCodes: Uint16Array;
   valPred: Float64Array;
   valBest: Float64Array;
   /** the round's tree (tree-predict.ts BinnedTree layout), written before each round's step */
@@ -58,4 +61,13 @@ export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, 
   let sv = 0;
   for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
   out[1] = sv;
+}
+
+/** Adds the round's tree (node/value) to every validation prediction by walking it; the squared error after. */
+export function walkVal(b: BoostArrays, F: number): number {
+  const vp = b.valPred;
+  addBinnedTree(vp, { node: b.node, value: b.value }, b.valCodes, F, 0, vp.length);
+  let se = 0;
+  for (let i = 0; i < vp.length; i++) { const r = b.valY[i] - vp[i]; se += r * r; }
+  return se;
 }

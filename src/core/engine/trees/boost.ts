@@ -10,6 +10,9 @@ import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
 import { binIndex, binRows, binTree } from './tree-predict';
 import { TreeTeam, type TeamOptions } from './tree-team';
 
+/** Trees at most this deep carry the validation rows down; deeper ones are walked over them (see boost). */
+const CARRY_DEPTH = 10;
+
 export interface BoostParams {
   nRounds: number; learningRate: number; maxDepth: number; minChildWeight: number; subsample: number;
   regLambda: number; regAlpha: number; earlyStopping: number; seed: number;
@@ -43,12 +46,22 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const arrays: BoostArrays = {
     y, pred: new Float64Array(n).fill(base), best: new Float64Array(n), valY: val ? val.y : new Float64Array(0),
     valPred: new Float64Array(nv).fill(base), valBest: new Float64Array(nv), node: new Int32Array(4 * maxNodes), value: new Float64Array(maxNodes),
+    valCodes: new Uint16Array(0),
   };
-  // The validation rows binned with the training bins, per feature: the grower carries them down each tree.
+  // The validation rows binned with the training bins. Shallow trees carry them down each tree beside the
+  // training rows (a few cheap partitions); deep trees would carry them through many, so each is walked over
+  // them instead, on the helper thread while the next tree grows (read one round behind, as early stopping
+  // then drops the one extra tree: the same trees as reading every round).
   const valRowMajor = val ? binRows(data, index, val.raw.columns, nv) : new Uint16Array(0);
-  const vcodes = data.codes.map((_, f) => { const c = new Uint16Array(nv); for (let i = 0; i < nv; i++) c[i] = valRowMajor[i * F + f]; return c; });
+  const walk = val !== null && p.maxDepth > CARRY_DEPTH;
+  const nc = walk ? 0 : nv;
+  if (walk) arrays.valCodes = valRowMajor;
+  const vcodes = data.codes.map((_, f) => { const c = new Uint16Array(nc); for (let i = 0; i < nc; i++) c[i] = valRowMajor[i * F + f]; return c; });
   const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: new Float64Array(n), h: new Float64Array(n).fill(1), rows: new Int32Array(n), leafOf: new Int32Array(n),
-    vrows: Int32Array.from({ length: nv }, (_, i) => i), vcodes, vleafOf: new Int32Array(nv) }, W.width, arrays, workerDir, teamOptions);
+    vrows: Int32Array.from({ length: nc }, (_, i) => i), vcodes, vleafOf: new Int32Array(nc) }, W.width, arrays, workerDir,
+    // Deep trees: the helper walks each tree over the validation rows while this thread grows the next one; it
+    // has no time left to share the steps (handing them over only made this thread wait: measured).
+    walk ? { parallelRows: Infinity, ...teamOptions } : teamOptions);
   const { g, h, rows } = team.arrays;
   const b = team.boostArrays!;
   const pred = b.pred;
@@ -62,7 +75,23 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   // The previous round was the best so far: the next round's end keeps its predictions before adding a tree.
   let snapshot = false;
   const halfN = n >> 1;
-  const halfV = nv >> 1;
+  const halfV = nc >> 1;
+  let lastVal: StepMetric | null = null;
+  /** Records round r's validation error; true when early stopping ends the search there. */
+  const judge = (r: number, seVal: number): boolean => {
+    const rmse = Math.sqrt(seVal / nv);
+    lastVal = { key: 'round_rmse_val', step: r, value: rmse };
+    history.push(lastVal);
+    if (rmse < best - 1e-12) {
+      best = rmse;
+      bestRound = r;
+      snapshot = true;
+      if (walk) { const vp = b.valPred, vb = b.valBest; for (let i = 0; i < nv; i++) vb[i] = vp[i]; }
+      return false;
+    }
+    return r - bestRound >= p.earlyStopping;
+  };
+  let pending = 0;
   try {
     for (let round = 1; round <= p.nRounds; round++) {
       let m = n;
@@ -76,6 +105,8 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
         }
       } else for (let i = 0; i < n; i++) rows[i] = i;
       const tree = growSharded(team, data, m, settings);
+      // Deep trees: the previous round's walk has run beside this tree; its error decides before this tree counts.
+      if (pending) { const r = pending; pending = 0; if (judge(r, team.walkResult(r))) break; }
       for (let k = 0; k < tree.value.length; k++) if (tree.feature[k] < 0) tree.value[k] *= p.learningRate;
       trees.push(tree);
       const compiled = binTree(tree, data, index)!;
@@ -84,26 +115,22 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       for (let k = 0; k < compiled.value.length; k++) b.value[k] = compiled.value[k];
       // Every row in the sample: the grower recorded each row's leaf, so no tree walk is needed.
       const byLeaf = m === n;
-      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot }, { from: halfN, to: n, valFrom: halfV, valTo: nv, byLeaf, snapshot });
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot }, { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot });
       snapshot = false;
       history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n) });
-      let lastVal: StepMetric | null = null;
       let stop = false;
-      if (val) {
-        const rmse = Math.sqrt(seVal / nv);
-        lastVal = { key: 'round_rmse_val', step: round, value: rmse };
-        history.push(lastVal);
-        if (rmse < best - 1e-12) { best = rmse; bestRound = round; snapshot = true; }
-        else stop = round - bestRound >= p.earlyStopping;
-      } else { bestRound = round; snapshot = true; }
+      if (walk) { team.postWalk(round); pending = round; }
+      else if (val) stop = judge(round, seVal);
+      else { bestRound = round; snapshot = true; }
       onRound(round, lastVal);
       if (stop) break;
     }
+    if (pending) judge(pending, team.walkResult(pending));
   } finally {
     team.close();
   }
   // The best round's predictions: the current ones if it was the last round run, else the kept copy.
   const trainPred = bestRound === 0 ? new Float64Array(n).fill(base) : Float64Array.from(snapshot ? pred : b.best);
-  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : Float64Array.from(snapshot ? b.valPred : b.valBest);
+  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : Float64Array.from(!walk && snapshot ? b.valPred : b.valBest);
   return { trees: trees.slice(0, bestRound), base, bestRound, history, trainPred, valPred, shardSteps: { ...team.handed } };
 }

@@ -28,6 +28,31 @@ const soft = (g: number, a: number): number => (a === 0 ? g : g > a ? g - a : g 
  */
 const SPARSE_ROWS = 128;
 
+/** Nodes with at least this many rows are grown before the others (see growSharded). */
+const LARGE_ROWS = 2048;
+
+/** Pending nodes as typed arrays, grown by doubling: node, shard ranges, depth (10 ints), G and H, histogram. */
+class NodeStack {
+  ints = new Int32Array(10 * 64);
+  gh = new Float64Array(2 * 64);
+  hists: (Float64Array | null)[] = [];
+  top = 0;
+  push(node: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number, depth: number,
+    G: number, H: number, hist: Float64Array | null): void {
+    if (10 * (this.top + 1) > this.ints.length) {
+      const ints = new Int32Array(2 * this.ints.length); ints.set(this.ints); this.ints = ints;
+      const gh = new Float64Array(2 * this.gh.length); gh.set(this.gh); this.gh = gh;
+    }
+    const o = 10 * this.top;
+    const a = this.ints;
+    a[o] = node; a[o + 1] = s0; a[o + 2] = e0; a[o + 3] = s1; a[o + 4] = e1; a[o + 5] = depth;
+    a[o + 6] = v0; a[o + 7] = w0; a[o + 8] = v1; a[o + 9] = w1;
+    this.gh[2 * this.top] = G; this.gh[2 * this.top + 1] = H;
+    this.hists[this.top] = hist;
+    this.top++;
+  }
+}
+
 /**
  * Scratch memory for growing trees on one binned matrix, reused from tree to tree (no allocation per node):
  * a pool of histograms, each one Float64Array holding every feature's bins as (G, H) pairs side by side, so
@@ -40,6 +65,8 @@ export class Workspace {
   readonly keys = new Int32Array(SPARSE_ROWS);
   /** a small node's rows, both shards' gathered */
   readonly nodeRows = new Int32Array(SPARSE_ROWS);
+  readonly large = new NodeStack();
+  readonly small = new NodeStack();
   private readonly free: Float64Array[] = [];
   constructor(data: BinnedData) {
     this.offset = new Int32Array(data.bins.length + 1);
@@ -144,20 +171,15 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     a.vstart = v0; a.vend = w0; b.vstart = v1; b.vend = w1;
   };
 
-  // Explicit stack of pending nodes: node, each shard's training and validation ranges, depth (ints), G and H,
-  // and the histogram.
-  const cap = 2 * (s.maxDepth + 2);
-  const sInt = new Int32Array(10 * cap);
-  const sGH = new Float64Array(2 * cap);
-  const sHist: (Float64Array | null)[] = new Array(cap).fill(null);
-  let top = 0;
+  // Pending nodes: large ones first (their steps go to both threads, so they come back to back while the
+  // helper is awake), then the small ones, depth first. The order depends on row counts only, never on
+  // whether a helper runs, so the tree is the same either way.
+  const large = W.large;
+  const small = W.small;
+  large.top = small.top = 0;
   const push = (node: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number, depth: number,
     G: number, H: number, hist: Float64Array | null): void => {
-    const o = 10 * top;
-    sInt[o] = node; sInt[o + 1] = s0; sInt[o + 2] = e0; sInt[o + 3] = s1; sInt[o + 4] = e1; sInt[o + 5] = depth;
-    sInt[o + 6] = v0; sInt[o + 7] = w0; sInt[o + 8] = v1; sInt[o + 9] = w1;
-    sGH[2 * top] = G; sGH[2 * top + 1] = H; sHist[top] = hist;
-    top++;
+    (e0 - s0 + e1 - s1 >= LARGE_ROWS ? large : small).push(node, s0, e0, s1, e1, v0, w0, v1, w1, depth, G, H, hist);
   };
   const half = m >> 1;
   const rootHist = W.take();
@@ -168,14 +190,16 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   for (let k = 0; k < offset[1]; k += 2) { G0 += rootHist[k]; H0 += rootHist[k + 1]; }
   const vm = vrows.length;
   push(newNode(), 0, half, half, m, 0, vm >> 1, vm >> 1, vm, 0, G0, H0, rootHist);
-  while (top > 0) {
-    top--;
+  while (large.top > 0 || small.top > 0) {
+    const st = large.top > 0 ? large : small;
+    const top = --st.top;
     const o = 10 * top;
+    const sInt = st.ints;
     const node = sInt[o], s0 = sInt[o + 1], e0 = sInt[o + 2], s1 = sInt[o + 3], e1 = sInt[o + 4], depth = sInt[o + 5];
     const v0 = sInt[o + 6], w0 = sInt[o + 7], v1 = sInt[o + 8], w1 = sInt[o + 9];
-    const G = sGH[2 * top], H = sGH[2 * top + 1];
-    let hist = sHist[top];
-    sHist[top] = null;
+    const G = st.gh[2 * top], H = st.gh[2 * top + 1];
+    let hist = st.hists[top];
+    st.hists[top] = null;
     tree.value[node] = leaf(G, H);
     const n = e0 - s0 + e1 - s1;
     const canSplit = splittable(n, depth, H);
@@ -292,11 +316,12 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (needL && needR) { if (build === 1) { histL = small; histR = parentHist; } else { histR = small; histL = parentHist; } }
       else { W.give(small); if (needL) histL = parentHist; else histR = parentHist; }
     } else if (target) { if (needL) histL = target; else histR = target; }
-    for (const left of [false, true]) {
-      push(left ? l : r, childFrom(lopsided, left, s0, e0, nL0), childTo(lopsided, left, s0, e0, nL0), childFrom(lopsided, left, s1, e1, nL1), childTo(lopsided, left, s1, e1, nL1),
-        childFrom(lopsided, left, v0, w0, nV0), childTo(lopsided, left, v0, w0, nV0), childFrom(lopsided, left, v1, w1, nV1), childTo(lopsided, left, v1, w1, nV1),
-        depth + 1, left ? bestGL : GR, left ? bestHL : HR, left ? histL : histR);
-    }
+    const pushChild = (left: boolean): void => push(left ? l : r,
+      childFrom(lopsided, left, s0, e0, nL0), childTo(lopsided, left, s0, e0, nL0), childFrom(lopsided, left, s1, e1, nL1), childTo(lopsided, left, s1, e1, nL1),
+      childFrom(lopsided, left, v0, w0, nV0), childTo(lopsided, left, v0, w0, nV0), childFrom(lopsided, left, v1, w1, nV1), childTo(lopsided, left, v1, w1, nV1),
+      depth + 1, left ? bestGL : GR, left ? bestHL : HR, left ? histL : histR);
+    pushChild(false);
+    pushChild(true);
   }
   return tree;
 }

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { histRange, splitShard, type ShardArrays, type SplitStep } from './shard-ops';
-import { roundShard, type BoostArrays, type RoundStep } from './boost-round';
+import { roundShard, walkVal, type BoostArrays, type RoundStep } from './boost-round';
 
 /** What the helper thread gets (all shared memory). */
 export interface TeamInput extends ShardArrays { kind: 'tree-team'; hist: Float64Array; ctl: Int32Array; res: Float64Array; boost: BoostArrays | null }
@@ -18,6 +18,9 @@ export interface TeamInput extends ShardArrays { kind: 'tree-team'; hist: Float6
 // ctl: [posted step, done step, op, args…, shard 1's claim, result]. The claim holds the posted step while
 // shard 1 is unclaimed, −step once the helper has it, 0 once this thread has taken it back.
 const SEQ = 0, DONE = 1, OP = 2, A = 3, CLAIM = 20, RESULT = 21;
+// A validation walk is posted apart from the steps (it runs while the next tree grows): WALK holds its round
+// while unclaimed, −round once the helper has it, 0 once this thread has taken it back; WALK_DONE its round.
+const WALK = 16, WALK_DONE = 17;
 const OP_STOP = -1, OP_HIST = 1, OP_SPLIT = 2, OP_ROUND = 3;
 /** Nodes with fewer rows are cheaper to do here than to hand over. */
 const PARALLEL_ROWS = 2048;
@@ -26,8 +29,14 @@ const HELPER_ROWS = 5000;
 
 /** Tests hand every step over (parallelRows 1) on data too small for a helper by default. */
 export interface TeamOptions { parallelRows?: number; helperRows?: number }
-/** Busy-wait this many polls (tens of microseconds) before sleeping: steps come close together. */
+/** This thread busy-waits this many polls (tens of microseconds) for the helper to finish its shard. */
 const SPIN = 20_000;
+/**
+ * The helper busy-waits this long for the next step before sleeping: steps of a tree come microseconds apart
+ * and a sleeping helper wakes too late to claim them (this thread then does both shards). Only between
+ * rounds' trees, or on a busy machine, does it sleep.
+ */
+const HELPER_SPIN_MS = 1;
 
 /** A partition's scratch holds one shard's side of a node: at most half the rows, rounded up. */
 const scratchLength = (a: ShardArrays): number => (Math.max(a.rows.length, a.vrows.length) + 1) >> 1;
@@ -54,8 +63,21 @@ export function serveTeam(inp: TeamInput): void {
   const counts = new Int32Array(2);
   let seen = 0;
   for (;;) {
+    let t0 = performance.now();
     let spins = 0;
-    while (Atomics.load(ctl, SEQ) === seen) if (++spins > SPIN) { Atomics.wait(ctl, SEQ, seen, 1000); spins = 0; }
+    while (Atomics.load(ctl, SEQ) === seen) {
+      // A posted walk when no step is waiting: steps come in bursts, the walk fits between them.
+      const w = Atomics.load(ctl, WALK);
+      if (w > 0 && Atomics.compareExchange(ctl, WALK, w, -w) === w) {
+        res[2] = walkVal(inp.boost!, inp.codes.length);
+        Atomics.store(ctl, WALK_DONE, w);
+        Atomics.notify(ctl, WALK_DONE);
+        t0 = performance.now();
+        continue;
+      }
+      if ((++spins & 255) !== 0) continue;
+      if (performance.now() - t0 > HELPER_SPIN_MS) { Atomics.wait(ctl, SEQ, seen, 1000); t0 = performance.now(); }
+    }
     seen = Atomics.load(ctl, SEQ);
     if (ctl[OP] === OP_STOP) return;
     // Too late (this thread took it back, or a newer step is posted): wait for the next one.
@@ -108,7 +130,7 @@ export class TreeTeam {
     for (let f = 0; f < arrays.codes.length; f++) arrays.codes[f] = copy(arrays.codes[f]);
     this.arrays = { codes: arrays.codes, offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), rows: copy(arrays.rows), leafOf: copy(arrays.leafOf),
       vrows: copy(arrays.vrows), vcodes: arrays.vcodes.map(copy), vleafOf: copy(arrays.vleafOf) };
-    if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) (boost as unknown as Record<string, Float64Array | Int32Array>)[k] = copy(boost[k]);
+    if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) (boost as unknown as Record<string, Uint16Array | Float64Array | Int32Array>)[k] = copy(boost[k]);
     this.hist1 = shared(Float64Array, width);
     const inp: TeamInput = { kind: 'tree-team', ...this.arrays, hist: this.hist1, ctl: shared(Int32Array, 24), res: shared(Float64Array, 4), boost };
     const worker = new Worker(script!, { workerData: inp });
@@ -185,6 +207,28 @@ export class TreeTeam {
     if (par && this.helperDid()) return { se: se0 + this.helper!.res[0], seVal: sv0 + this.helper!.res[1] };
     roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.vleafOf, this.arrays.codes, b, this.two);
     return { se: se0 + this.two[0], seVal: sv0 + this.two[1] };
+  }
+
+  /** Starts walking the round's tree (written into the boost arrays) over the validation rows on the helper. */
+  postWalk(round: number): void {
+    if (!this.helper) return;
+    Atomics.store(this.helper.ctl, WALK, round);
+    Atomics.notify(this.helper.ctl, SEQ);
+  }
+
+  /** The posted walk's squared error: the helper's, or walked here when the helper hasn't started it. */
+  walkResult(round: number): number {
+    const hp = this.helper;
+    if (!hp || Atomics.compareExchange(hp.ctl, WALK, round, 0) === round) return walkVal(this.boostArrays!, this.arrays.codes.length);
+    const t0 = Date.now();
+    let spins = 0;
+    while (Atomics.load(hp.ctl, WALK_DONE) !== round) {
+      if (++spins < SPIN) continue;
+      if (hp.failure) throw hp.failure;
+      if (Date.now() - t0 > 60_000) throw new Error('the tree helper thread stopped answering');
+      Atomics.wait(hp.ctl, WALK_DONE, Atomics.load(hp.ctl, WALK_DONE), 200);
+    }
+    return hp.res[2];
   }
 
   private addPartial(hist: Float64Array): void {
