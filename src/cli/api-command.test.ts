@@ -33,7 +33,7 @@ describe('meter api and the help derived from shared tables', () => {
     expect(JSON.parse(imported.out)).toMatchObject({ kind: 'green', fileName: 'green_tripdata_2023-01.sample.parquet' });
     const bad = meter('api', 'runs.search', '{"limt": 2}');
     expect(bad.code).not.toBe(0);
-    expect(bad.err.trim()).toBe('meter: runs.search has no field "limt"; it takes filter, orderBy, experimentIds, lifecycle, limit, offset.');
+    expect(bad.err.trim()).toBe('meter: runs.search has no field "limt"; it takes filter, orderBy, experimentIds, lifecycle, limit, offset, topLevel, parentRunId.');
     expect(meter('api', 'runs.nope').err).toContain('Unknown method "runs.nope"');
   });
 

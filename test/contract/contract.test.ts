@@ -51,7 +51,7 @@ describe.each(transports)('the contract, %s', (_name, connect) => {
 
   it('names a misspelt field and a wrong type, and refuses an unknown method', async () => {
     expect(await refusal(c.call('runs.search', { limt: 5 } as never))).toEqual({ code: 'INVALID_ARGUMENT',
-      message: 'runs.search has no field "limt"; it takes filter, orderBy, experimentIds, lifecycle, limit, offset.' });
+      message: 'runs.search has no field "limt"; it takes filter, orderBy, experimentIds, lifecycle, limit, offset, topLevel, parentRunId.' });
     expect(await refusal(c.call('runs.get', { runId: 7 } as never))).toEqual({ code: 'INVALID_ARGUMENT', message: 'runs.get: "runId" must be non-empty text; got 7.' });
     expect(await refusal(c.call('runs.get', { runId: asRunId('nope') }))).toEqual({ code: 'NOT_FOUND', message: 'No run with id nope.' });
     expect(await refusal(c.call('runs.drop' as never, {} as never))).toMatchObject({ code: 'NOT_FOUND', message: 'Unknown API method "runs.drop".' });

@@ -177,7 +177,7 @@ describe('runs view', () => {
     const t = connect(3);
     t.handle('runs.search', ({ offset = 0, limit = 50, parentRunId, filter }) => (parentRunId
       ? { runs: [runRow('run-2-t5')], total: 1, offset, limit }
-      : { runs: [runRow('run-0'), runRow('run-2')], total: 2, offset, limit, childCounts: filter ? { 'run-2': 1 } : {} }));
+      : { runs: [runRow('run-0'), runRow('run-2')], total: 2, offset, limit, childCounts: (filter ? { 'run-2': 1 } : {}) as Record<string, number> }));
     const v = () => useRunsView.getState();
     await v().apply();
     await settle();
