@@ -60,14 +60,16 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
   serve [--port N] [--host ADDR --token T]   the same server, headless: prints MLFLOW_TRACKING_URI and
                                MLFLOW_TRACKING_TOKEN for MLflow's clients (--host needs --token or METER_TOKEN)
-  mlflow push --to URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P] [--dry-run]
+  push --to URI [--experiment NAME]… [--runs FILTER] [--run ID]… [--models NAME]… [--token T | --user U --password P] [--dry-run] [--json]
                                runs (params, metric history, tags, artifacts) and registered models with
                                their aliases into an MLflow tracking server; pushing again sends only what is
-                               missing (an interrupted push resumes); 429/5xx are retried with backoff
-  mlflow import --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P]
+                               missing (an interrupted push resumes); 429/5xx are retried with backoff;
+                               --json prints {experiments, runs, metrics, artifacts, models, versions, skipped, errors}
+  pull --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P]
                                an MLflow server's runs (with artifacts) and registered models into Meter
-  mlflow import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR]
+  import-mlflow sqlite:///mlflow.db|./mlruns [--artifacts DIR]
                                everything in an MLflow store on disk (SQLite or file store), no server needed
+                               (also spelt: mlflow push …, mlflow import --from …)
   api [METHOD [JSON]]          list every method of Meter's contract, or call one (prints JSON)
 
 Options for every command:
@@ -98,6 +100,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'ui') return uiCommand(home, args, (s) => process.stdout.write(`${s}\n`));
   if (command === 'serve') return serveCommand(home, args, (s) => process.stdout.write(`${s}\n`));
   if (command === 'mlflow') return mlflowCommand(home, args, (s) => process.stdout.write(`${s}\n`));
+  // The issue's and MLflow users' spellings: push, pull (from a server), import-mlflow SOURCE (a store on disk)
+  if (command === 'push') return mlflowCommand(home, ['push', ...args], (s) => process.stdout.write(`${s}\n`));
+  if (command === 'pull') return mlflowCommand(home, ['import', ...args], (s) => process.stdout.write(`${s}\n`));
+  if (command === 'import-mlflow') {
+    const [source, ...more] = args;
+    return mlflowCommand(home, source && !source.startsWith('--') ? ['import', '--from', source, ...more] : ['import', ...args], (s) => process.stdout.write(`${s}\n`));
+  }
   if (command === '--version') {
     const ctx = openCore({ home });
     process.stdout.write(`${ctx.version}\n`);

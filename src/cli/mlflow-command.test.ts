@@ -13,12 +13,21 @@ const meter = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bi
 
 describe('meter mlflow', () => {
   it('is listed by meter help, with the store import', () => {
-    expect(meter('help').stdout).toContain('mlflow import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR]');
+    const help = meter('help').stdout;
+    expect(help).toContain('import-mlflow sqlite:///mlflow.db|./mlruns [--artifacts DIR]');
+    expect(help).toContain('push --to URI [--experiment NAME]… [--runs FILTER]');
+    expect(help).toContain('pull --from URI');
   });
 
   it('says how to use push and import, and what is missing, in one line each', () => {
     for (const [args, message] of [
-      [['mlflow'], /^meter: Usage: meter mlflow push --to http:\/\/HOST:PORT/],
+      [['mlflow'], /^meter: Usage: meter push --to http:\/\/HOST:PORT/],
+      [['push'], /^meter: Say where to push with --to/],
+      [['push', '--to', 'http://127.0.0.1:1', '--models', 'nope'], /^meter: No registered model named "nope"\./],
+      [['push', '--to', 'http://127.0.0.1:1', '--runs', 'metrics.rmse_val <'], /^meter: .*rmse_val/],
+      [['pull'], /^meter: Say where to import from with --from/],
+      [['import-mlflow'], /^meter: Say where to import from with --from/],
+      [['import-mlflow', `sqlite:///${join(home, 'none.db')}`], /^meter: No MLflow store at .*none\.db\./],
       [['mlflow', 'push'], /^meter: Say where to push with --to/],
       [['mlflow', 'push', '--to', 'http://127.0.0.1:1'], /^meter: Say what to push: --experiment NAME, --run RUN_ID or --model NAME/],
       [['mlflow', 'push', '--to', 'http://127.0.0.1:1', '--model', 'nope'], /^meter: No registered model named "nope"\./],

@@ -4,22 +4,24 @@
 import { openCore } from '../core/context';
 import { importFromMlflow, type ImportReport } from '../core/mlflow/import';
 import { importFromMlflowStore } from '../core/mlflow/local-store';
-import { pushCounted, pushToMlflow } from '../core/mlflow/push';
+import { pushCounted } from '../core/mlflow/push';
+import { MAX_PAGE, searchRuns } from '../core/store/run-search';
+import type { CoreContext } from '../core/context';
 import { MeterError } from '../shared/errors';
 import { one, parseArgs } from './args';
 
-const USAGE = 'meter mlflow push --to http://HOST:PORT [--dry-run] | import --from http://HOST:PORT [--token T | --user U --password P] [--experiment NAME]… [--run RUN_ID]… [--model NAME]… [--json]' +
+const USAGE = 'meter push --to http://HOST:PORT [--experiment NAME]… [--runs FILTER] [--models NAME]… [--dry-run] | pull --from http://HOST:PORT | import-mlflow sqlite:///mlflow.db|./mlruns | mlflow push … | mlflow import --from http://HOST:PORT [--token T | --user U --password P] [--experiment NAME]… [--run RUN_ID]… [--model NAME]… [--json]' +
   ' | import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--json]';
 
 export async function mlflowCommand(home: string | undefined, args: string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'push' && sub !== 'import') throw new MeterError('INVALID_ARGUMENT', `Usage: ${USAGE}`);
-  const p = parseArgs(rest, { switches: ['json', 'dry-run'], values: ['to', 'from', 'token', 'user', 'password', 'experiment', 'run', 'model', 'artifacts'] });
+  const p = parseArgs(rest, { switches: ['json', 'dry-run'], values: ['to', 'from', 'token', 'user', 'password', 'experiment', 'run', 'runs', 'model', 'models', 'artifacts'] });
   // As MLflow's own clients: a token, or a user and password, from the flags or the environment
   const user = one(p, 'user') ?? (process.env.MLFLOW_TRACKING_USERNAME || undefined);
   const token = one(p, 'token') ?? (user === undefined ? process.env.MLFLOW_TRACKING_TOKEN || undefined : undefined);
   const password = one(p, 'password') ?? (user !== undefined ? process.env.MLFLOW_TRACKING_PASSWORD ?? '' : undefined);
-  const what = { experiments: p.flags.get('experiment') ?? [], runIds: p.flags.get('run') ?? [], models: p.flags.get('model') ?? [], user, password };
+  const what = { experiments: p.flags.get('experiment') ?? [], runIds: p.flags.get('run') ?? [], models: [...p.flags.get('model') ?? [], ...p.flags.get('models') ?? []], user, password };
   if (sub === 'import') {
     const from = one(p, 'from');
     if (!from) throw new MeterError('INVALID_ARGUMENT', `Say where to import from with --from (an MLflow tracking URI, sqlite:///mlflow.db or an ./mlruns folder). Usage: ${USAGE}`);
@@ -42,19 +44,34 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
   if (!to) throw new MeterError('INVALID_ARGUMENT', `Say where to push with --to (an MLflow tracking URI). Usage: ${USAGE}`);
   const ctx = openCore({ home });
   try {
+    const runIds = [...what.runIds, ...(p.flags.get('runs') ?? []).flatMap((filter) => runsMatching(ctx, filter))];
     if (p.switches.has('dry-run')) {
       // Nothing is sent: what would go, as counts
-      const { counts } = await pushCounted(ctx, { trackingUri: to, token, ...what, dryRun: true });
+      const { counts } = await pushCounted(ctx, { trackingUri: to, token, ...what, runIds, dryRun: true });
       out(p.switches.has('json') ? JSON.stringify(counts) : `dry run, would send: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
       return 0;
     }
-    const report = await pushToMlflow(ctx, { trackingUri: to, token, ...what });
-    if (p.switches.has('json')) { out(JSON.stringify(report)); return 0; }
+    const { report, counts } = await pushCounted(ctx, { trackingUri: to, token, ...what, runIds });
+    // --json: one object of counts (what was sent; a second push sends nothing new, so its counts are 0)
+    if (p.switches.has('json')) { out(JSON.stringify(counts)); return counts.errors > 0 ? 1 : 0; }
     for (const r of report.runs) out(r.error ? `run ${r.runId} not pushed: ${r.error}` : `run ${r.runId} → ${r.pushed ? '' : 'already there as '}${r.remoteRunId} (experiment ${r.experiment})`);
     for (const v of report.versions) out(`${v.name} v${v.version} → ${v.remoteVersion ? `${v.pushed ? '' : 'already there as '}version ${v.remoteVersion}` : `not pushed: ${v.reason}`}`);
     for (const a of report.aliases) out(`${a.name}@${a.alias} → version ${a.remoteVersion}`);
-    return 0;
+    out(`sent: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    return counts.errors > 0 ? 1 : 0;
   } finally {
     await ctx.close();
   }
+}
+
+/** `--runs FILTER`: every run Meter's filter language matches (the runs table's filter box), all pages. */
+function runsMatching(ctx: CoreContext, filter: string): string[] {
+  const ids: string[] = [];
+  for (let offset = 0; ; offset += MAX_PAGE) {
+    const page = searchRuns(ctx.db, { filter, limit: MAX_PAGE, offset });
+    ids.push(...page.runs.map((r) => r.runId));
+    if (page.runs.length < MAX_PAGE) break;
+  }
+  if (ids.length === 0) throw new MeterError('INVALID_ARGUMENT', `No run matches --runs "${filter}"; nothing was pushed.`);
+  return ids;
 }

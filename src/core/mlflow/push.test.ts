@@ -1,11 +1,12 @@
 // Pushing into MLflow's real tracking server (../shared/mlflow-server/start.sh, MLflow 2.17.2 with SQLite
 // and proxied artifacts): a trained run and its registered model with an alias arrive as MLflow has them,
 // and pushing again adds nothing.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importSample, openHarness, type Harness } from '../../../test/helpers';
+import { ROOT, importSample, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, startMlflowServer } from '../../../test/mlflow-client';
 import type { RunId } from '../../shared/domain';
 import { pushToMlflow } from './push';
@@ -67,6 +68,28 @@ describe.skipIf(missing !== null)('push to a real MLflow server', () => {
     expect(all.runs).toHaveLength(1);
     expect((await get('model-versions/search', { filter: "name = 'taxi-push'" })).model_versions).toHaveLength(1);
   });
+
+  it('meter push --runs FILTER --json prints one object of counts; again, every count is 0', async () => {
+    const started = await h.client.call('jobs.startTraining', { experiment: 'cli-push', runName: 'ridge-cli', model: 'ridge', featureSet: 'basic', params: { alpha: 1 }, ...(await importSample(h.client)) });
+    await h.client.call('jobs.wait', { jobId: started.jobId });
+    const meterRun = await h.client.call('runs.get', { runId: started.runId });
+    const points = (await Promise.all(meterRun.historyKeys.map((key) => h.client.call('runs.metricHistory', { runId: started.runId, key })))).flat().length;
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', h.home, ...args], { encoding: 'utf8', env: { ...process.env, METER_HOME: '' } });
+      expect(r.stderr).toBe('');
+      return { status: r.status, out: JSON.parse(r.stdout) as Record<string, number> };
+    };
+    const first = cli('push', '--to', mlflow.uri, '--runs', "attributes.run_name = 'ridge-cli'", '--json');
+    expect(first.status).toBe(0);
+    expect(Object.keys(first.out).sort()).toEqual(['artifacts', 'errors', 'experiments', 'metrics', 'models', 'runs', 'skipped', 'versions']);
+    expect(first.out).toMatchObject({ experiments: 1, runs: 1, errors: 0, models: 0 });
+    expect(first.out.metrics).toBeGreaterThanOrEqual(points);
+    const again = cli('push', '--to', mlflow.uri, '--runs', "attributes.run_name = 'ridge-cli'", '--json');
+    expect(again.out).toMatchObject({ experiments: 0, runs: 0, metrics: 0, artifacts: 0, errors: 0 });
+    const nothing = spawnSync(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', h.home, 'push', '--to', mlflow.uri, '--runs', "attributes.run_name = 'nope'"], { encoding: 'utf8' });
+    expect(nothing.status).not.toBe(0);
+    expect(nothing.stderr).toMatch(/No run matches --runs "attributes.run_name = 'nope'"/);
+  }, 120_000);
 
   it('says what is wrong: nothing chosen, an unknown model, a server that is not there', async () => {
     await expect(pushToMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: [] })).rejects.toThrow(/Say what to push/);
