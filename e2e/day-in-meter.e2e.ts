@@ -271,6 +271,8 @@ describe('a day in Meter (Chromium)', () => {
     await tune.fill('Trials', '8');
     expect(await tune.warnings.filter({ hasText: 'random start-up trials' }).count()).toBe(1);
     expect(await page.getByTestId('log-bounds').first().textContent()).toMatch(/natural-log bounds: e\^-?[\d.]+ ≈ [\d.e-]+ … e\^/);
+    await page.setViewportSize({ width: 1024, height: 700 }); // the hints must not widen the form past the window
+    expect(await tune.scrollsSideways()).toBe(false);
     await tune.shotSizes('18-11-tune-hints');
 
     // A dataset no run read can be removed; one a run read is kept, and the card says which runs.

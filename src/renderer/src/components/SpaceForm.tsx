@@ -36,9 +36,13 @@ export function SpaceForm({ space, onChange }: { space: Record<string, unknown>;
                 <input aria-label={`${name} value`} value={String(v)} onChange={(e) => set(name, Number.isFinite(Number(e.target.value)) && e.target.value.trim() !== '' ? Number(e.target.value) : e.target.value)} />)}
               {args && (
                 <span className="row">{args.map((a, i) => (
-                  <input key={i} aria-label={`${name} ${['low', 'high', 'q'][i]}`} type="number" step="any" style={{ width: 80 }} value={a}
+                  <input key={i} aria-label={`${name} ${['low', 'high', 'q'][i]}`} type="number" step="any" style={{ width: 68 }} value={a}
                     onChange={(e) => { const next = [...args]; next[i] = Number(e.target.value); set(name, { [kind]: next }); }} />
-                ))}{kind.includes('log') && <span className="muted" data-testid="log-bounds">natural-log bounds: e^{args[0]} ≈ {Number(Math.exp(args[0]).toPrecision(3))} … e^{args[1]} ≈ {Number(Math.exp(args[1]).toPrecision(3))}</span>}</span>
+                ))}</span>
+              )}
+              {/* Under the inputs, not beside them: beside, it pushed the table wider than a 1024 px window. */}
+              {args && kind.includes('log') && (
+                <div className="muted" data-testid="log-bounds" style={{ marginTop: 4, maxWidth: 240 }}>natural-log bounds: e^{args[0]} ≈ {Number(Math.exp(args[0]).toPrecision(3))} … e^{args[1]} ≈ {Number(Math.exp(args[1]).toPrecision(3))}</div>
               )}
               {kind === 'choice' && <span className="mono">{JSON.stringify((v as { choice: unknown[] }).choice)}</span>}
             </td>
