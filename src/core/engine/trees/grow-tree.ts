@@ -97,7 +97,7 @@ export function growTree(data: BinnedData, g: Float64Array, h: Float64Array, row
     const ownLeafOf = new Int32Array(data.n);
     const ws = workspaceFor(data);
     const team = new TreeTeam({ codes: data.codes, offset: ws.offset, g, h, rows: new Int32Array(data.n), leafOf: ownLeafOf, vrows: new Int32Array(0), vcodes: data.codes.map(() => new Uint16Array(0)), vleafOf: new Int32Array(0) },
-      ws.width, null, null);
+      ws.width, null, null, { shards: 1 });
     entry = { team, ownLeafOf };
     serialTeams.set(data, entry);
   }
@@ -152,8 +152,13 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   const leaf = (G: number, H: number): number => soft(G, s.alpha) / (H + s.lambda);
   const newNode = (): number => { tree.feature.push(-1); tree.value.push(0); tree.left.push(-1); tree.right.push(-1); return tree.feature.length - 1; };
   const splittable = (n: number, depth: number, H: number): boolean => depth < s.maxDepth && n >= 2 && H >= 2 * s.minChildWeight;
-  /** Whether a child of weight H gets a histogram (decided before its rows are counted). */
-  const denseByWeight = (depth: number, H: number): boolean => H > SPARSE_ROWS && depth < s.maxDepth && H >= 2 * s.minChildWeight;
+  /**
+   * Whether a child of weight H gets a histogram, decided before its rows are counted: by the weight of
+   * SPARSE_ROWS average rows (a forest's bootstrap rows weigh about 1.6). A child that turns out to have more
+   * rows than the sorted scan takes gets its histogram built when it is popped.
+   */
+  let sparseWeight = SPARSE_ROWS;
+  const denseByWeight = (depth: number, H: number): boolean => H > sparseWeight && depth < s.maxDepth && H >= 2 * s.minChildWeight;
   const { keys, nodeRows } = W;
   const g = team.arrays.g;
   const h = team.arrays.h;
@@ -181,15 +186,17 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     G: number, H: number, hist: Float64Array | null): void => {
     (e0 - s0 + e1 - s1 >= LARGE_ROWS ? large : small).push(node, s0, e0, s1, e1, v0, w0, v1, w1, depth, G, H, hist);
   };
-  const half = m >> 1;
+  const half = team.shards === 2 ? m >> 1 : m;
   const rootHist = W.take();
   team.histogram(0, half, half, m, rootHist);
   // The root's sums from its histogram: every row is in exactly one bin of the first feature.
   let G0 = 0;
   let H0 = 0;
   for (let k = 0; k < offset[1]; k += 2) { G0 += rootHist[k]; H0 += rootHist[k + 1]; }
+  sparseWeight = Math.max(1, H0 / Math.max(1, m)) * SPARSE_ROWS;
   const vm = vrows.length;
-  push(newNode(), 0, half, half, m, 0, vm >> 1, vm >> 1, vm, 0, G0, H0, rootHist);
+  const vhalf = team.shards === 2 ? vm >> 1 : vm;
+  push(newNode(), 0, half, half, m, 0, vhalf, vhalf, vm, 0, G0, H0, rootHist);
   while (large.top > 0 || small.top > 0) {
     const st = large.top > 0 ? large : small;
     const top = --st.top;

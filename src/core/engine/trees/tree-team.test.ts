@@ -27,11 +27,12 @@ describe('boosting with a helper thread on each tree', () => {
 
   it.skipIf(!hasHelper).each(VARIANTS)('%s: the same model as one thread, to the bit', (_, p) => {
     const one = boost(train.raw, train.y, val, p, () => {}, undefined, null);
-    // Every step handed over (the sample is below the sizes that get a helper by default).
-    const two = boost(train.raw, train.y, val, p, () => {}, undefined, defaultWorkerDir(), { parallelRows: 1, helperRows: 1 });
+    // Every step handed over and done by the helper (the sample is below the sizes that get a helper by default).
+    const two = boost(train.raw, train.y, val, p, () => {}, undefined, defaultWorkerDir(), { parallelRows: 1, helperRows: 1, waitForHelper: true });
     expect(one.bestRound).toBeGreaterThan(1);
     expect(one.shardSteps.helper).toBe(0);
-    expect(two.shardSteps.helper).toBeGreaterThan(0);
+    expect(two.shardSteps.helper).toBeGreaterThan(100);
+    expect(two.shardSteps.here).toBe(0);
     expect(two.trees).toEqual(one.trees);
     expect(two.history).toEqual(one.history);
     expect(two.bestRound).toBe(one.bestRound);

@@ -28,7 +28,11 @@ const PARALLEL_ROWS = 2048;
 const HELPER_ROWS = 5000;
 
 /** Tests hand every step over (parallelRows 1) on data too small for a helper by default. */
-export interface TeamOptions { parallelRows?: number; helperRows?: number }
+export interface TeamOptions {
+  parallelRows?: number; helperRows?: number; shards?: 1 | 2;
+  /** never take a step back from the helper (tests: every handed step is then the helper's) */
+  waitForHelper?: boolean;
+}
 /** This thread busy-waits this many polls (tens of microseconds) for the helper to finish its shard. */
 const SPIN = 20_000;
 /**
@@ -107,12 +111,17 @@ export class TreeTeam {
   readonly handed = { helper: 0, here: 0 };
 
   private readonly parallelRows: number;
+  /** 1: every row in shard 0 (a forest's trees, always grown on one thread: no partial histograms to add) */
+  readonly shards: 1 | 2;
+  private readonly waitForHelper: boolean;
 
   constructor(arrays: ShardArrays, width: number, boost: BoostArrays | null, workerDir: string | null, options: TeamOptions = {}) {
     const script = workerDir === null ? null : join(workerDir, 'tree-builder.js');
     this.parallelRows = options.parallelRows ?? PARALLEL_ROWS;
+    this.shards = options.shards ?? 2;
+    this.waitForHelper = options.waitForHelper ?? false;
     const useHelper = script !== null && existsSync(script) && availableParallelism() >= 2 && arrays.rows.length >= (options.helperRows ?? HELPER_ROWS);
-    this.scratch = new Int32Array(scratchLength(arrays));
+    this.scratch = new Int32Array(this.shards === 1 ? Math.max(arrays.rows.length, arrays.vrows.length) : scratchLength(arrays));
     this.boostArrays = boost;
     if (!useHelper) {
       this.arrays = arrays;
@@ -154,7 +163,7 @@ export class TreeTeam {
   /** After shard 0: true when the helper has shard 1 (and is now done with it); false when it is ours to do. */
   private helperDid(): boolean {
     const hp = this.helper!;
-    if (Atomics.compareExchange(hp.ctl, CLAIM, this.seq, 0) === this.seq) { this.handed.here++; return false; }
+    if (!this.waitForHelper && Atomics.compareExchange(hp.ctl, CLAIM, this.seq, 0) === this.seq) { this.handed.here++; return false; }
     this.handed.helper++;
     let spins = 0;
     const t0 = Date.now();
@@ -174,6 +183,7 @@ export class TreeTeam {
     const par = this.parallel(e0 - s0 + e1 - s1);
     if (par) { const c = this.helper!.ctl; c[A] = s1; c[A + 1] = e1; this.post(OP_HIST); }
     histRange(d, s0, e0, hist);
+    if (e1 === s1) return;
     if (!(par && this.helperDid())) histRange(d, s1, e1, this.hist1);
     this.addPartial(hist);
   }
@@ -193,6 +203,7 @@ export class TreeTeam {
     splitShard(this.arrays, a, this.scratch, hist ?? this.hist1, c);
     this.nL0 = c[0]; this.nV0 = c[1];
     if (par && this.helperDid()) { this.nL1 = this.helper!.ctl[RESULT]; this.nV1 = this.helper!.ctl[RESULT + 1]; }
+    else if (b.end === b.start && b.vend === b.vstart) { this.nL1 = this.nV1 = 0; return; }
     else { splitShard(this.arrays, b, this.scratch, this.hist1, c); this.nL1 = c[0]; this.nV1 = c[1]; }
     if (a.build && hist) this.addPartial(hist);
   }
