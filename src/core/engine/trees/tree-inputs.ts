@@ -6,7 +6,7 @@ import type { CancelToken } from '../../../shared/cancel';
 import type { FeatureSpec, TreeModelKind } from '../../../shared/domain';
 import type { ProgressFn } from '../../../shared/jobs';
 import type { TripColumns } from '../../data/tlc-reader';
-import { concatTrips } from '../../data/trip-chunks';
+import { concatTrips, releaseChunkMemory } from '../../data/trip-chunks';
 import { checkRoleCounts, chunksIn, roleLabel, streamRole, type FileRows, type Role, type Sources } from '../loaded-trips';
 import { BinnedBuilder } from './binned-ingest';
 import { rawFeatures, treeFeatures, type BinnedData, type RawFeatures } from './tree-data';
@@ -42,6 +42,8 @@ export async function readTreeInputs(model: TreeModelKind, src: Sources, progres
       const t = performance.now();
       const built = builder.finish();
       vectorizeMs += performance.now() - t;
+      // The chunks' targets and raw distances are garbage now: free them before boosting allocates its arrays.
+      await releaseChunkMemory();
       progress('prepare', 1, 1);
       binned = built.binned;
       data.train = { duration: built.y, n: built.binned.n };
