@@ -8,7 +8,7 @@ import type { BoostArrays } from './boost-round';
 import { growSharded, workspaceFor, type Tree } from './grow-tree';
 import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
 import { binIndex, binRows, binTree } from './tree-predict';
-import { TreeTeam, type TeamOptions } from './tree-team';
+import { TreeTeam, teamAllocator, teamWillShare, type TeamOptions } from './tree-team';
 
 /** Trees at most this deep carry the validation rows down; deeper ones are walked over them (see boost). */
 const CARRY_DEPTH = 10;
@@ -43,9 +43,14 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const nv = val ? val.raw.n : 0;
   const W = workspaceFor(data);
   const maxNodes = Math.min(2 * n + 1, 2 ** Math.min(30, p.maxDepth + 1));
+  const walk = val !== null && p.maxDepth > CARRY_DEPTH;
+  // Deep trees: the helper walks each tree over the validation rows while this thread grows the next one; it
+  // has no time left to share the steps (handing them over only made this thread wait: measured).
+  const options: TeamOptions | undefined = walk ? { parallelRows: Infinity, ...teamOptions } : teamOptions;
+  const A = teamAllocator(teamWillShare(n, workerDir, options));
   const arrays: BoostArrays = {
-    y, pred: new Float64Array(n).fill(base), best: new Float64Array(n), valY: val ? val.y : new Float64Array(0),
-    valPred: new Float64Array(nv).fill(base), valBest: new Float64Array(nv), node: new Int32Array(4 * maxNodes), value: new Float64Array(maxNodes),
+    y, pred: A.f64(n).fill(base), best: A.f64(n), valY: val ? val.y : new Float64Array(0),
+    valPred: A.f64(nv).fill(base), valBest: A.f64(nv), node: A.i32(4 * maxNodes), value: A.f64(maxNodes),
     valCodes: new Uint16Array(0),
   };
   // The validation rows binned with the training bins. Shallow trees carry them down each tree beside the
@@ -53,15 +58,13 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   // them instead, on the helper thread while the next tree grows (read one round behind, as early stopping
   // then drops the one extra tree: the same trees as reading every round).
   const valRowMajor = val ? binRows(data, index, val.raw.columns, nv) : new Uint16Array(0);
-  const walk = val !== null && p.maxDepth > CARRY_DEPTH;
   const nc = walk ? 0 : nv;
   if (walk) arrays.valCodes = valRowMajor;
-  const vcodes = data.codes.map((_, f) => { const c = new Uint16Array(nc); for (let i = 0; i < nc; i++) c[i] = valRowMajor[i * F + f]; return c; });
-  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: new Float64Array(n), h: new Float64Array(n).fill(1), rows: new Int32Array(n), leafOf: new Int32Array(n),
-    vrows: Int32Array.from({ length: nc }, (_, i) => i), vcodes, vleafOf: new Int32Array(nc) }, W.width, arrays, workerDir,
-    // Deep trees: the helper walks each tree over the validation rows while this thread grows the next one; it
-    // has no time left to share the steps (handing them over only made this thread wait: measured).
-    walk ? { parallelRows: Infinity, ...teamOptions } : teamOptions);
+  const vcodes = data.codes.map((_, f) => { const c = A.u16(nc); for (let i = 0; i < nc; i++) c[i] = valRowMajor[i * F + f]; return c; });
+  const vrows = A.i32(nc);
+  for (let i = 0; i < nc; i++) vrows[i] = i;
+  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), rows: A.i32(n), leafOf: A.i32(n),
+    vrows, vcodes, vleafOf: A.i32(nc) }, W.width, arrays, workerDir, options);
   const { g, h, rows } = team.arrays;
   const b = team.boostArrays!;
   const pred = b.pred;
@@ -129,8 +132,10 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   } finally {
     team.close();
   }
-  // The best round's predictions: the current ones if it was the last round run, else the kept copy.
-  const trainPred = bestRound === 0 ? new Float64Array(n).fill(base) : Float64Array.from(snapshot ? pred : b.best);
-  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : Float64Array.from(!walk && snapshot ? b.valPred : b.valBest);
+  // The best round's predictions: the current ones if it was the last round run, else the kept copy — handed
+  // out as they are (the team is closed: nothing writes them any more), since a copy would add 8 bytes a row
+  // to the job's peak.
+  const trainPred = bestRound === 0 ? new Float64Array(n).fill(base) : snapshot ? pred : b.best;
+  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : !walk && snapshot ? b.valPred : b.valBest;
   return { trees: trees.slice(0, bestRound), base, bestRound, history, trainPred, valPred, shardSteps: { ...team.handed } };
 }

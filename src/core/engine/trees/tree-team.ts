@@ -48,6 +48,23 @@ const scratchLength = (a: ShardArrays): number => (Math.max(a.rows.length, a.vro
 const shared = <T extends Uint16Array | Float64Array | Int32Array>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T =>
   new C(new SharedArrayBuffer(Math.max(1, length) * C.BYTES_PER_ELEMENT));
 
+/** Whether a team over this many rows gets a helper thread (its arrays must then be shared memory). */
+export function teamWillShare(rows: number, workerDir: string | null, options: TeamOptions = {}): boolean {
+  return workerDir !== null && existsSync(join(workerDir, 'tree-builder.js')) && availableParallelism() >= 2 && rows >= (options.helperRows ?? HELPER_ROWS);
+}
+
+/**
+ * Allocates a team's per-row arrays where they will live: in shared memory when it will have a helper, so the
+ * constructor doesn't copy them (a copy doubles ~40 bytes a row for a moment: 1.4 GB at a year's 36M rows).
+ */
+export function teamAllocator(share: boolean) {
+  return {
+    f64: (n: number): Float64Array => (share ? shared(Float64Array, n) : new Float64Array(n)),
+    i32: (n: number): Int32Array => (share ? shared(Int32Array, n) : new Int32Array(n)),
+    u16: (n: number): Uint16Array => (share ? shared(Uint16Array, n) : new Uint16Array(n)),
+  };
+}
+
 function writeSplit(ctl: Int32Array, s: SplitStep): void {
   ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.start; ctl[A + 4] = s.end;
   ctl[A + 5] = s.leaves ? 1 : 0; ctl[A + 6] = s.left; ctl[A + 7] = s.right; ctl[A + 8] = s.build; ctl[A + 9] = s.lopsided;
@@ -120,7 +137,7 @@ export class TreeTeam {
     this.parallelRows = options.parallelRows ?? PARALLEL_ROWS;
     this.shards = options.shards ?? 2;
     this.waitForHelper = options.waitForHelper ?? false;
-    const useHelper = script !== null && existsSync(script) && availableParallelism() >= 2 && arrays.rows.length >= (options.helperRows ?? HELPER_ROWS);
+    const useHelper = script !== null && teamWillShare(arrays.rows.length, workerDir, options);
     this.scratch = new Int32Array(this.shards === 1 ? Math.max(arrays.rows.length, arrays.vrows.length) : scratchLength(arrays));
     this.boostArrays = boost;
     if (!useHelper) {
