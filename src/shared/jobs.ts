@@ -28,6 +28,8 @@ export interface StepMetric {
   key: string;
   step: number;
   value: number;
+  /** when the step was reached (a model's rounds are logged after training, so the time is kept here) */
+  timestampMs?: number;
 }
 
 export interface TrainJobResult {

@@ -128,13 +128,13 @@ export function solveLassoFromStats(st: LinearStats, opts: LassoOptions): LassoR
     for (let j = 0; j < p; j++) { wxty += w[j] * xty[j]; wu += w[j] * u[j]; l1 += Math.abs(w[j]); }
     const rNorm2 = Math.max(0, yNorm2 - 2 * wxty + wu - n * s * s);
     const objective = rNorm2 / (2 * n) + opts.alpha * l1;
-    history.push({ key: 'train_objective', step: sweep, value: objective });
+    history.push({ key: 'train_objective', step: sweep, value: objective, timestampMs: Date.now() });
     opts.onSweep?.(sweep, objective, solutionNow);
     if (maxW === 0 || maxDelta / maxW < opts.tol || sweep === opts.maxIter) {
       let dualNorm = 0;
       for (let j = 0; j < p; j++) dualNorm = Math.max(dualNorm, Math.abs(grad(j)));
       const gap = dualityGap(dualNorm, yNorm2 - wxty, alphaN, rNorm2, l1);
-      history.push({ key: 'duality_gap', step: sweep, value: gap });
+      history.push({ key: 'duality_gap', step: sweep, value: gap, timestampMs: Date.now() });
       if (gap < tolScaled) { converged = true; break; }
     }
   }

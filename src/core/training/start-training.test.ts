@@ -18,6 +18,20 @@ describe('training jobs through the API', () => {
   });
   afterAll(async () => { await h.dispose(); });
 
+  it("keeps when each boosting round ended, so a run's rounds chart over time", async () => {
+    const before = Date.now();
+    const { jobId, runId } = await h.client.call('jobs.startTraining', { experiment: 'timed', model: 'gbt', params: { nRounds: 60, earlyStopping: 1000 }, featureSet: 'basic', train: train.datasetId, val: val.datasetId });
+    expect((await h.client.call('jobs.wait', { jobId })).state).toBe('succeeded');
+    const run = await h.client.call('runs.get', { runId });
+    for (const key of ['round_rmse_train', 'round_rmse_val']) {
+      const points = await h.client.call('runs.metricHistory', { runId, key });
+      expect(points.length).toBe(60);
+      const times = points.map((p) => p.timestampMs);
+      expect(times.every((t, i) => t >= before && t <= run.endMs! && (i === 0 || t >= times[i - 1]))).toBe(true);
+      expect(times.at(-1)!).toBeGreaterThan(times[0]); // not one moment at the end
+    }
+  });
+
   it('trains in a worker, reports progress, tracks the run and saves a model that scores the same', async () => {
     const phases = new Set<string>();
     const off = h.client.on('job.progress', (p) => phases.add(p.phase));

@@ -83,7 +83,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   /** Records round r's validation error; true when early stopping ends the search there. */
   const judge = (r: number, seVal: number): boolean => {
     const rmse = Math.sqrt(seVal / nv);
-    lastVal = { key: 'round_rmse_val', step: r, value: rmse };
+    lastVal = { key: 'round_rmse_val', step: r, value: rmse, timestampMs: Date.now() };
     history.push(lastVal);
     if (rmse < best - 1e-12) {
       best = rmse;
@@ -120,7 +120,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       const byLeaf = m === n;
       const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot }, { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot });
       snapshot = false;
-      history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n) });
+      history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n), timestampMs: Date.now() });
       let stop = false;
       if (walk) { team.postWalk(round); pending = round; }
       else if (val) stop = judge(round, seVal);

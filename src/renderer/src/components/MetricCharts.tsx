@@ -24,7 +24,7 @@ export function MetricChartControls({ scale, onScale, view, onView, timed }: {
       </label>
       <label className="row">x axis
         <select aria-label="x axis" value={timed ? view.x : 'step'} onChange={(e) => onView({ ...view, x: e.target.value as XAxisKind })}
-          title={timed ? undefined : 'Every point was logged at one moment (a model logs its rounds after training), so only steps apply.'}>
+          title={timed ? undefined : 'Every point was logged at one moment, so only steps apply.'}>
           {X_AXES.map((x) => <option key={x} value={x} disabled={!timed && x !== 'step'}>{X_AXIS_LABEL[x]}</option>)}
         </select>
       </label>

@@ -30,8 +30,8 @@ export function smooth(values: readonly number[], weight: number): number[] {
 }
 
 /**
- * Whether any series was logged over time (its points' times differ). Meter's own training logs a model's
- * per-round history in one batch at the end, so its times are all one moment and only steps mean anything.
+ * Whether any series was logged over time (its points' times differ). A history logged in one batch with no
+ * times of its own (an MLflow client's log_batch without timestamps) is all one moment: only steps mean anything.
  */
 export function hasTimeSpread(series: readonly { points: readonly MetricPoint[] }[]): boolean {
   return series.some((s) => s.points.some((p) => p.timestampMs !== s.points[0].timestampMs));
