@@ -11,7 +11,7 @@ import { asRunId, type RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, logMetrics, logParams, recordArtifact, runIdsTagged, setNotes } from '../store/runs-repo';
+import { createRun, logMetrics, logParams, recordArtifact, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
 import { cleanParts } from './artifacts';
 import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
@@ -36,6 +36,9 @@ export interface ImportReport {
 }
 
 export const IMPORTED_RUN_TAG = 'mlflow.imported_run_id';
+/** what push.ts tags a run with: the Meter run it came from */
+const PUSHED_FROM_TAG = 'meter.run_id';
+const PARENT_TAG = 'mlflow.parentRunId';
 const IMPORTED_VERSION_TAG = 'mlflow.imported_version';
 const STATUSES = new Set(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']);
 
@@ -139,6 +142,34 @@ function importedRunOf(ctx: CoreContext, remoteRunId: string): string | undefine
   return runIdsTagged(ctx.db, IMPORTED_RUN_TAG, remoteRunId)[0] as string | undefined;
 }
 
+/**
+ * The Meter run this MLflow run already is: one an earlier import made of it, or — a run this very store
+ * pushed (its meter.run_id tag names a run here) — the original. Else pushing then importing from the same
+ * server brought every run back twice, and the copies' trials joined the original searches.
+ */
+function localRunOf(ctx: CoreContext, run: Json): string | undefined {
+  const remoteId = (run.info as Json).run_id as string;
+  const imported = importedRunOf(ctx, remoteId);
+  if (imported) return imported;
+  const own = kv(((run.data ?? {}) as Json).tags)[PUSHED_FROM_TAG];
+  return own && ctx.db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(own) ? own : undefined;
+}
+
+/**
+ * MLflow's nesting names the parent by its MLflow id; here it must name the parent's Meter run, known once the
+ * whole batch is in (a child may come before its parent). Runs that were already here keep their tag.
+ */
+function linkParents(ctx: CoreContext, found: Json[], runs: Map<string, string>): void {
+  for (const run of found) {
+    const remoteId = (run.info as Json).run_id as string;
+    const child = runs.get(remoteId);
+    const remoteParent = kv(((run.data ?? {}) as Json).tags)[PARENT_TAG];
+    const parent = remoteParent === undefined ? undefined : runs.get(remoteParent);
+    // only runs an import made (this one or an earlier, interrupted one), never a run of this store's own
+    if (child && parent && importedRunOf(ctx, remoteId) === child) setTag(ctx.db, asRunId(child), PARENT_TAG, parent);
+  }
+}
+
 export async function importRun(ctx: CoreContext, source: MlflowSource, run: Json, experimentNames: Map<string, string>): Promise<ImportReport['runs'][number]> {
   const info = run.info as Json;
   const remoteId = info.run_id as string;
@@ -147,7 +178,7 @@ export async function importRun(ctx: CoreContext, source: MlflowSource, run: Jso
     expName = await source.experimentName(String(info.experiment_id));
     experimentNames.set(String(info.experiment_id), expName);
   }
-  const existing = importedRunOf(ctx, remoteId);
+  const existing = localRunOf(ctx, run);
   if (existing) return { remoteRunId: remoteId, runId: existing, experiment: expName, imported: false };
   const data = (run.data ?? {}) as Json;
   const tags: Record<string, string> = { ...kv(data.tags), [IMPORTED_RUN_TAG]: remoteId };
@@ -223,10 +254,10 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
   const knownExperiment = ctx.db.prepare('SELECT 1 FROM experiments WHERE name = ?');
   const newExperiments = new Set<string>();
   for (const [i, run] of found.entries()) {
-    if (hooks.cancelled?.()) return { report, counts };
+    if (hooks.cancelled?.()) { linkParents(ctx, found, runs); return { report, counts }; }
     hooks.progress?.('import runs', i, found.length);
     const remoteId = run.info.run_id as string;
-    const existing = importedRunOf(ctx, remoteId);
+    const existing = localRunOf(ctx, run);
     if (existing) {
       counts.skipped++;
       runs.set(remoteId, existing);
@@ -245,6 +276,7 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
     counts.artifacts += local.artifacts.length;
     for (const key of Object.keys(local.metrics)) counts.metrics += metricHistory(ctx.db, local.runId, key).length;
   }
+  linkParents(ctx, found, runs);
   for (const [i, name] of models.entries()) {
     if (hooks.cancelled?.()) return { report, counts };
     hooks.progress?.('import models', i, models.length);

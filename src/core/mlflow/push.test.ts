@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, importSample, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, startMlflowServer } from '../../../test/mlflow-client';
 import type { RunId } from '../../shared/domain';
+import { importFromServerCounted } from './import';
 import { pushToMlflow } from './push';
 
 const missing = mlflowClientMissing();
@@ -90,6 +91,25 @@ describe.skipIf(missing !== null)('push to a real MLflow server', () => {
     expect(nothing.status).not.toBe(0);
     expect(nothing.stderr).toMatch(/No run matches --runs "attributes.run_name = 'nope'"/);
   }, 120_000);
+
+  it("importing from the server it pushed to brings nothing back twice, and an MLflow child run joins its imported parent", async () => {
+    const before = (await h.client.call('runs.search', { limit: 1 })).total;
+    const { counts } = await importFromServerCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['push-exp'], runIds: [], models: ['taxi-push'] });
+    expect(counts).toMatchObject({ runs: 0, metrics: 0, versions: 0 });
+    expect(counts.skipped).toBeGreaterThanOrEqual(2); // the run and the version: this store's own
+    expect((await h.client.call('runs.search', { limit: 1 })).total).toBe(before);
+
+    // A parent and its child logged the MLflow way; the child comes first in MLflow's order (newest first)
+    const exp = (await post('experiments/create', { name: 'nested-in-mlflow' })).experiment_id;
+    const parent = (await post('runs/create', { experiment_id: exp, run_name: 'search', start_time: 1 })).run.info.run_id;
+    const child = (await post('runs/create', { experiment_id: exp, run_name: 'trial-1', start_time: 2, tags: [{ key: 'mlflow.parentRunId', value: parent }] })).run.info.run_id;
+    const { report } = await importFromServerCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['nested-in-mlflow'], runIds: [], models: [] });
+    const local = new Map(report.runs.map((r) => [r.remoteRunId, r.runId]));
+    const trial = await h.client.call('runs.get', { runId: local.get(child)! as RunId });
+    expect(trial.tags['mlflow.parentRunId']).toBe(local.get(parent));
+    const nested = await h.client.call('runs.search', { parentRunId: local.get(parent)! as RunId, limit: 10 });
+    expect(nested.runs.map((r) => r.runId)).toEqual([local.get(child)]);
+  });
 
   it('says what is wrong: nothing chosen, an unknown model, a server that is not there', async () => {
     await expect(pushToMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: [] })).rejects.toThrow(/Say what to push/);
