@@ -23,6 +23,17 @@ function client(handlers: FakeHandlers) {
 beforeEach(() => useMlflowJobs.setState(initial, true));
 
 describe('MLflow jobs store', () => {
+  it('shows how a job ended when its end arrived before the reply that started it (an unreachable server)', async () => {
+    const { transport, client: c } = client({ 'jobs.list': () => [] });
+    await useMlflowJobs.getState().attach(c);
+    const IMPORT = asJobId('import-1');
+    transport.emit('job.finished', { jobId: IMPORT, kind: 'mlflow-import', runId: null, state: 'failed', error: { code: 'INVALID_ARGUMENT', message: 'Cannot reach MLflow at http://127.0.0.1:5999.' }, metrics: null });
+    useMlflowJobs.getState().started(IMPORT, 'import', 'Importing from http://127.0.0.1:5999');
+    await settle();
+    expect(useMlflowJobs.getState().jobs[0]).toMatchObject({ jobId: IMPORT, state: 'failed', cancelling: false });
+    expect(useMlflowJobs.getState().jobs[0].error?.message).toMatch(/Cannot reach MLflow/);
+  });
+
   it('after a reload shows the push running in core with its progress, cancels it, and shows its result when it ends', async () => {
     const { transport, client: c } = client({ 'jobs.list': () => [info({}), info({ jobId: asJobId('train-1'), kind: 'train', runId: asRunId('r') }), info({ jobId: asJobId('done'), state: 'succeeded' })] });
     await useMlflowJobs.getState().attach(c);

@@ -3,7 +3,7 @@
 // did not go). The jobs themselves run in core; this only shows them and asks core to cancel.
 import { create } from 'zustand';
 import type { JobId, RunId } from '../../../shared/domain';
-import type { JobKind, JobProgress } from '../../../shared/jobs';
+import type { JobKind, JobOutcome, JobProgress } from '../../../shared/jobs';
 import type { MlflowTransferResult } from '../../../shared/mlflow-transfer';
 import type { AppClient } from '../api/client';
 import { toMeterError, type MeterError } from '../api/errors';
@@ -40,9 +40,18 @@ interface MlflowJobsState {
 }
 
 const attached = new WeakSet<AppClient>();
+/**
+ * Jobs that ended before the reply that started them arrived (an unreachable server fails in a millisecond, and
+ * its job.finished can overtake the start call's answer): kept a moment so `started` can show how they ended.
+ */
+const endedEarly = new Map<JobId, { client: AppClient; outcome: JobOutcome }>();
 
 export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
   const patch = (jobId: JobId, p: Partial<MlflowJob>) => set({ jobs: get().jobs.map((j) => (j.jobId === jobId ? { ...j, ...p } : j)) });
+  const finish = (client: AppClient, o: JobOutcome) => {
+    patch(o.jobId, { state: o.state, cancelling: false, error: o.error && o.state === 'failed' ? toMeterError(o.error) : null });
+    void client.call('mlflow.result', { jobId: o.jobId }).then((result) => patch(o.jobId, { result }), () => undefined);
+  };
   return {
     dialog: null,
     jobs: [],
@@ -55,9 +64,10 @@ export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
         attached.add(client);
         client.on('job.progress', (p) => { if (get().jobs.some((j) => j.jobId === p.jobId)) patch(p.jobId, { progress: p }); });
         client.on('job.finished', (o) => {
-          if (!directionOf(o.kind) || !get().jobs.some((j) => j.jobId === o.jobId)) return;
-          patch(o.jobId, { state: o.state, cancelling: false, error: o.error && o.state === 'failed' ? toMeterError(o.error) : null });
-          void client.call('mlflow.result', { jobId: o.jobId }).then((result) => patch(o.jobId, { result }), () => undefined);
+          if (!directionOf(o.kind)) return;
+          if (get().jobs.some((j) => j.jobId === o.jobId)) { finish(client, o); return; }
+          endedEarly.set(o.jobId, { client, outcome: o });
+          if (endedEarly.size > 50) endedEarly.delete(endedEarly.keys().next().value!);
         });
         // After a reconnect (browser mode's server restarted), jobs may have ended while we weren't listening.
         client.onConnection((up) => { if (up) void get().attach(client); });
@@ -76,6 +86,8 @@ export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
 
     started(jobId, direction, label) {
       set({ dialog: null, jobs: [{ jobId, direction, label, progress: null, cancelling: false, state: 'running', result: null, error: null }, ...get().jobs] });
+      const early = endedEarly.get(jobId);
+      if (early) { endedEarly.delete(jobId); finish(early.client, early.outcome); }
     },
 
     async cancel(client, jobId) {
