@@ -30,5 +30,10 @@ export abstract class Screen {
   /** the same view at 1440×900 and 1024×700, light and dark */
   async shotSizes(name: string): Promise<void> { await shotSizes(this.page, name); }
   /** whether the page scrolls sideways (a layout that doesn't fit the window) */
-  async scrollsSideways(): Promise<boolean> { return this.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1); }
+  async scrollsSideways(): Promise<boolean> {
+    // after two frames: a window just resized still has the old layout (echarts redraws on the resize observer)
+    return this.page.evaluate(() => new Promise<boolean>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+      resolve(document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+    }))));
+  }
 }
