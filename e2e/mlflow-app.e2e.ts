@@ -123,6 +123,7 @@ describe.skipIf(missing !== null)('Push to and import from MLflow in the app (Ch
     await meter.models.open('taxi-e2e');
     await panel.openPush();
     await panel.dialog.getByText('registered model taxi-e2e').waitFor();
+    await panel.fillServer(proxy.uri.replace(/^http:\/\//, '')); // typed as a browser takes it: host:port
     await panel.basicAuth('ana', 'pw');
     await shotSizes(page, 'mlflow-push-model-dialog', [{ width: 1024, height: 700, colorScheme: 'light' }]);
     await panel.dialog.getByRole('button', { name: 'Push' }).click();

@@ -89,8 +89,8 @@ function PushDialog({ client, choice }: { client: AppClient; choice: PushChoice 
     remember('url', url);
     if (auth.mode === 'basic') remember('user', auth.user);
     const what = pickExperiments ? { experiments: chosen } : { runIds: choice.runIds, models: choice.models };
-    const { jobId } = await client.call('mlflow.startPush', { to: url.trim(), ...authArgs(auth), ...what, dryRun });
-    const label = `${dryRun ? 'Dry run: p' : 'P'}ushing ${pickExperiments ? `experiment${chosen.length > 1 ? 's' : ''} ${chosen.join(', ')}` : describe(choice)} to ${url.trim()}`;
+    const { jobId } = await client.call('mlflow.startPush', { to: serverUrl(url), ...authArgs(auth), ...what, dryRun });
+    const label = `${dryRun ? 'Dry run: p' : 'P'}ushing ${pickExperiments ? `experiment${chosen.length > 1 ? 's' : ''} ${chosen.join(', ')}` : describe(choice)} to ${serverUrl(url)}`;
     started(jobId, 'push', label);
   });
   return (
@@ -125,6 +125,12 @@ function PushDialog({ client, choice }: { client: AppClient; choice: PushChoice 
 
 type Source = 'server' | 'sqlite' | 'mlruns';
 
+/** A server typed as a browser takes it ("127.0.0.1:5000" is http://127.0.0.1:5000), never a file path. */
+export function serverUrl(typed: string): string {
+  const t = typed.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `http://${t}`;
+}
+
 function ImportDialog({ client }: { client: AppClient }) {
   const { closeDialog, started } = useMlflowJobs();
   const [source, setSource] = useState<Source>('sqlite');
@@ -135,7 +141,7 @@ function ImportDialog({ client }: { client: AppClient }) {
   const [auth, setAuth] = useAuth();
   const [dryRun, setDryRun] = useState(false);
   const act = useAction();
-  const from = source === 'server' ? url.trim() : source === 'sqlite' ? (db.trim().startsWith('sqlite:') ? db.trim() : `sqlite:///${db.trim()}`) : folder.trim();
+  const from = source === 'server' ? serverUrl(url) : source === 'sqlite' ? (db.trim().startsWith('sqlite:') ? db.trim() : `sqlite:///${db.trim()}`) : folder.trim();
   const ready = source === 'server' ? !!url.trim() : source === 'sqlite' ? !!db.trim() : !!folder.trim();
   const submit = () => void act.run(async () => {
     if (source === 'server') { remember('url', url); if (auth.mode === 'basic') remember('user', auth.user); }
@@ -144,7 +150,7 @@ function ImportDialog({ client }: { client: AppClient }) {
     const { jobId } = await client.call('mlflow.startImport', {
       from, ...(source === 'sqlite' && artifacts.trim() ? { artifactsDir: artifacts.trim() } : {}), ...(source === 'server' ? authArgs(auth) : {}), dryRun,
     });
-    started(jobId, 'import', `${dryRun ? 'Dry run: i' : 'I'}mporting from ${source === 'server' ? url.trim() : source === 'sqlite' ? db.trim() : folder.trim()}`);
+    started(jobId, 'import', `${dryRun ? 'Dry run: i' : 'I'}mporting from ${source === 'server' ? serverUrl(url) : source === 'sqlite' ? db.trim() : folder.trim()}`);
   });
   return (
     <Dialog title="Import from MLflow" onClose={closeDialog}>
