@@ -8,7 +8,7 @@ import { ScaleToggle } from './ScaleToggle';
 import { autoScale, historyLines, type YScale } from '../screens/compare-charts';
 import { hasTimeSpread, MAX_SMOOTHING, X_AXES, X_AXIS_LABEL, type ChartView, type XAxisKind } from '../screens/metric-series';
 
-export interface MetricChart { key: string; series: { name: string; points: MetricPoint[] }[] }
+export interface MetricChart { key: string; series: { name: string; points: MetricPoint[]; colorIndex?: number }[] }
 
 /** `timed` false: every point was logged at one moment, so the time axes are offered disabled, with why. */
 export function MetricChartControls({ scale, onScale, view, onView, timed }: {

@@ -37,7 +37,7 @@ export function ChartsView({ ids }: { ids: string[] }) {
   const charts = useMemo<MetricChart[]>(() => {
     if (!runs) return [];
     const keys = [...new Set(runs.flatMap((r) => r.historyKeys))].sort();
-    return keys.map((key) => ({ key, series: runs.filter((r) => history[r.runId]?.[key]).map((r) => ({ name: r.name, points: history[r.runId][key] })) }));
+    return keys.map((key) => ({ key, series: runs.flatMap((r, colorIndex) => (history[r.runId]?.[key] ? [{ name: r.name, points: history[r.runId][key], colorIndex }] : [])) }));
   }, [runs, history]);
   const scale = scaleChoice ?? defaultScale(charts);
   const timed = timedCharts(charts);

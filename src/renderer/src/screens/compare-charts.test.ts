@@ -1,7 +1,7 @@
 // The compare view's chart options: parallel coordinates that stay readable, history axes that fit the data.
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../shared/domain';
-import { autoScale, historyLines, parallelOption, shortName } from './compare-charts';
+import { autoScale, historyLines, middleCut, parallelOption, shortName } from './compare-charts';
 
 const run = (name: string, params: Record<string, string>, rmse: number): Run =>
   ({ runId: name, name, params, metrics: { rmse_val: rmse } }) as unknown as Run;
@@ -40,5 +40,15 @@ describe('metric history', () => {
     expect(o.yAxis.type).toBe('value');
     expect(o.legend.bottom).toBe(0);
     expect(historyLines([{ name: 'a', points: pts([3, 2]) }], 'value', 'log').yAxis.type).toBe('log');
+  });
+  it("gives a run its own colour in every chart, and keeps trials' names apart in the legend", () => {
+    const only = historyLines([{ name: 'b', points: pts([3]), colorIndex: 1 }], 'v', 'linear');
+    const both = historyLines([{ name: 'a', points: pts([3]), colorIndex: 0 }, { name: 'b', points: pts([3]), colorIndex: 1 }], 'v', 'linear');
+    expect(only.series[0].color).toBe(both.series[1].color);
+    expect(only.series[0].color).not.toBe(both.series[0].color);
+    const names = ['search-tpe-f0e6a1-trial-24', 'search-tpe-f0e6a1-trial-27'].map((n) => middleCut(n));
+    expect(new Set(names).size).toBe(2);
+    expect(names[0]).toBe('search-tpe…a1-trial-24');
+    expect(middleCut('short-run')).toBe('short-run');
   });
 });

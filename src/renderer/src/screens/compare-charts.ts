@@ -43,7 +43,11 @@ export function autoScale(series: { points: MetricPoint[] }[]): YScale {
  * With smoothing, each line is the smoothed curve over its raw values drawn faint (as MLflow and TensorBoard
  * do); the legend toggles both.
  */
-export function historyLines(series: { name: string; points: MetricPoint[] }[], yName: string, scale: YScale, view: ChartView = DEFAULT_VIEW) {
+/** A legend name cut in the middle, so runs that differ only at the end (search-…-trial-24) stay apart. */
+export const middleCut = (name: string, max = 22): string => (name.length <= max ? name : `${name.slice(0, Math.ceil(max / 2) - 1)}…${name.slice(-Math.floor(max / 2))}`);
+
+/** `colorIndex`: the run's place among those charted, so a run has one colour in every chart it is in. */
+export function historyLines(series: { name: string; points: MetricPoint[]; colorIndex?: number }[], yName: string, scale: YScale, view: ChartView = DEFAULT_VIEW) {
   const log = scale === 'log';
   const smoothed = view.smoothing > 0;
   // time axes span the data only (echarts pads a short time span out to days otherwise)
@@ -52,15 +56,16 @@ export function historyLines(series: { name: string; points: MetricPoint[] }[], 
     : view.x === 'relative'
       ? { type: 'value', name: 'relative time', nameLocation: 'middle', nameGap: 24, min: 0, max: 'dataMax', axisLabel: { formatter: fmtSeconds, hideOverlap: true } }
       : { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 24, minInterval: 1, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? String(v) : '') } };
-  const line = (s: { name: string; points: MetricPoint[] }, i: number) => ({
-    name: s.name, type: 'line', showSymbol: s.points.length < 30 && !smoothed, color: PALETTE[i % PALETTE.length],
+  const line = (s: { name: string; points: MetricPoint[]; colorIndex?: number }, i: number) => ({
+    name: s.name, type: 'line', showSymbol: s.points.length < 30 && !smoothed, color: PALETTE[(s.colorIndex ?? i) % PALETTE.length],
     data: seriesData(s.points, view, log),
   });
   return {
     animation: false,
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => (typeof v === 'number' ? String(Number(v.toPrecision(5))) : String(v)) },
-    // long run names are cut in the legend (the tooltip has them whole), so several fit a row at 1024 px
-    legend: { bottom: 0, type: 'scroll', data: series.map((s) => s.name), textStyle: { width: 110, overflow: 'truncate' }, tooltip: { show: true } },
+    // long run names are cut in the middle in the legend (the tooltip has them whole), so several fit a row at
+    // 1024 px and trials of one search, which differ only at the end, stay apart
+    legend: { bottom: 0, type: 'scroll', data: series.map((s) => s.name), formatter: (n: string) => middleCut(n), tooltip: { show: true } },
     grid: { left: 64, right: 24, top: 28, bottom: 64 },
     xAxis,
     // a log axis fitted to the values too (echarts would otherwise show whole decades: 1–10 flattens RMSEs)
