@@ -13,6 +13,18 @@ const meter = (...args: string[]) => {
 };
 
 describe('meter CLI', () => {
+  it('--help after a command (or meter help COMMAND) prints that command\'s lines and the common options', () => {
+    for (const args of [['train', '--help'], ['help', 'train'], ['train', '-h']]) {
+      const r = meter(...args);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/^ {2}train \[options\]/);
+      expect(r.out).toContain('--train F… --val F…');
+      expect(r.out).not.toContain('pipeline run');
+      expect(r.out).toContain('Options for every command:');
+    }
+    expect(meter('push', '--help').out).toMatch(/^ {2}push --to URI/);
+  });
+
   it('train --json on the shipped sample prints one JSON object and nothing else', () => {
     const r = meter('train', '--model', 'ridge', '--alpha', '0.5', '--experiment', 'nyc-taxi', '--json');
     expect(r.code).toBe(0);

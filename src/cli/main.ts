@@ -77,6 +77,21 @@ Options for every command:
   --json       machine-readable output on stdout
 `;
 
+/** One command's lines of the help (its usage and what follows it), and the options every command takes. */
+export function helpFor(command: string): string {
+  const lines = HELP.split('\n');
+  const mine: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    if (/^ {2}\S/.test(line)) inside = line.slice(2).split(/\s/)[0] === command;
+    else if (!/^ {3,}\S/.test(line)) inside = false;
+    if (inside) mine.push(line);
+  }
+  if (mine.length === 0) return HELP;
+  const common = lines.slice(lines.findIndex((l) => l.startsWith('Options for every command:')));
+  return `${mine.join('\n')}\n\n${common.join('\n')}`;
+}
+
 function splitGlobal(argv: string[]): { home?: string; rest: string[] } {
   const rest: string[] = [];
   let home: string | undefined;
@@ -91,7 +106,8 @@ function splitGlobal(argv: string[]): { home?: string; rest: string[] } {
 async function main(argv: string[]): Promise<number> {
   const { home, rest } = splitGlobal(argv);
   const [command, ...args] = rest;
-  if (!command || command === 'help' || command === '--help' || command === '-h') { process.stdout.write(HELP); return 0; }
+  if (!command || command === 'help' || command === '--help' || command === '-h') { process.stdout.write(args[0] ? helpFor(args[0]) : HELP); return 0; }
+  if (args.includes('--help') || args.includes('-h')) { process.stdout.write(helpFor(command)); return 0; }
   const commands: Record<string, typeof importCommand> = {
     import: importCommand, train: trainCommand, runs: runsCommand, run: runCommand, experiments: experimentsCommand,
     register: registerCommand, models: modelsCommand, score: scoreCommand, drift: driftCommand, monitor: monitorCommand, export: exportCommand, tune: tuneCommand, pipeline: pipelineCommand,
