@@ -20,6 +20,14 @@ describe.skipIf(missing !== null)('Connect from Python (Chromium + MLflow\'s cli
     expect(lines).toEqual([`MLFLOW_TRACKING_URI=${meter.ui.origin}`, `MLFLOW_TRACKING_TOKEN=${meter.ui.token}`]);
     await expect(page.getByRole('button', { name: 'Copy the two lines' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Copy the snippet' }).isVisible()).resolves.toBe(true);
+    // it closes as a popover does: Escape (focus back on its button), a click outside; it opens again
+    await page.keyboard.press('Escape');
+    await env.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Connect from Python');
+    await page.getByText('Connect from Python').click();
+    await env.waitFor();
+    await page.getByRole('heading', { level: 2 }).first().click();
+    await env.waitFor({ state: 'hidden' });
 
     const [uri, token] = lines.map((l) => l.slice(l.indexOf('=') + 1));
     await runPython(`import json, mlflow, numpy as np

@@ -1,7 +1,7 @@
 // "Connect from Python": the two lines MLflow's clients need to log into this Meter (browser mode's server
 // answers MLflow's REST API), with copy buttons and a snippet that runs as is. Browser mode only: the desktop
 // app has no server (`npx meter serve` prints the same lines).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppClient, MlflowConnection } from '../api/client';
 import { MeterError } from '../../../shared/errors';
 import { ErrorNotice } from './ErrorNotice';
@@ -37,9 +37,24 @@ export function ConnectFromPython({ client }: { client: AppClient }) {
     setError(null);
     client.mlflowConnection().then(setConn, (err: unknown) => setError(err instanceof MeterError ? err : new MeterError('INTERNAL', String(err))));
   };
+  const box = useRef<HTMLDetailsElement>(null);
+  // A popover closes as popovers do: Escape (focus back on its button) or a click anywhere outside it.
+  useEffect(() => {
+    const close = (e: Event) => {
+      const d = box.current;
+      if (!d?.open) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !d.contains(e.target as Node)) {
+        d.open = false;
+        if (e instanceof KeyboardEvent) d.querySelector('summary')?.focus();
+      }
+    };
+    document.addEventListener('keydown', close);
+    document.addEventListener('mousedown', close);
+    return () => { document.removeEventListener('keydown', close); document.removeEventListener('mousedown', close); };
+  }, []);
   // A button in the Runs header that opens a card over the table, so the table's layout never moves.
   return (
-    <details style={{ position: 'relative' }} data-testid="connect-from-python" onToggle={(e) => { if ((e.target as HTMLDetailsElement).open && !conn) load(); }}>
+    <details ref={box} style={{ position: 'relative' }} data-testid="connect-from-python" onToggle={(e) => { if ((e.target as HTMLDetailsElement).open && !conn) load(); }}>
       <summary className="btn" style={{ listStyle: 'none' }}>Connect from Python</summary>
       <div className="card" style={{ position: 'absolute', right: 0, top: 'calc(100% + 6px)', zIndex: 30, width: 'min(760px, 80vw)', boxShadow: '0 8px 24px rgba(0, 0, 0, 0.18)' }}>
         <p className="muted" style={{ marginTop: 0 }}>MLflow&apos;s own client logs into Meter: runs, metrics, artifacts and models land here, in this store.</p>
