@@ -28,6 +28,7 @@ describe('hyper-parameter search', () => {
     expect(s.trials.every((t) => t.status === 'FINISHED' && t.params.model === 'ridge')).toBe(true);
     const bestVal = Math.min(...s.trials.map((t) => t.rmseVal!));
     expect(s.best?.rmseVal).toBe(bestVal);
+    expect(s.logParams).toEqual(['alpha']); // from the saved space: its plots draw alpha on a log axis
     const parent = await h.client.call('runs.get', { runId: tuningId });
     expect(parent.tags.best_trial_run_id).toBe(s.best?.runId);
     expect(parent.metrics.rmse_val).toBe(bestVal);

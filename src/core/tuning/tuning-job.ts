@@ -151,6 +151,16 @@ export function tuningStatus(ctx: CoreContext, tuningId: RunId): TuningStatus {
   return {
     tuningId, name: parent.name, algo: parent.params.algo as TuningStatus['algo'], status: parent.status,
     maxTrials: Number(parent.tags['meter.max_trials'] ?? parent.params.max_trials), pruning: parent.params.prune_every !== undefined,
-    trials, best, importance: paramImportance(trials),
+    trials, best, importance: paramImportance(trials), logParams: logParamsOf(ctx, tuningId),
   };
+}
+
+/** The parameters the search draws on a log scale, from its saved space (none if it can't be read). */
+function logParamsOf(ctx: CoreContext, tuningId: RunId): string[] {
+  try {
+    const nodes = flattenSpace(JSON.parse(readFileSync(join(ctx.artifactsDir(tuningId), SPACE_ARTIFACT), 'utf8')));
+    return [...new Set(nodes.flatMap((n) => (n.kind === 'num' && n.dist.endsWith('loguniform') ? [n.name] : [])))];
+  } catch {
+    return [];
+  }
 }

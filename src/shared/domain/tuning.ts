@@ -47,4 +47,6 @@ export interface TuningStatus {
   best: TrialInfo | null;
   /** which parameters moved the loss (0–1, summing to 1), once enough trials are done */
   importance: { param: string; importance: number }[];
+  /** parameters drawn from a log distribution (loguniform, qloguniform): their plots use log axes */
+  logParams: string[];
 }

@@ -7,7 +7,7 @@ import { contourOption, edfOption, sliceOption } from './study-charts';
 import { completedTrials, contourGrid, varyingParams } from './study-plots';
 
 export function StudyPlots({ s }: { s: TuningStatus }) {
-  const axes = useMemo(() => varyingParams(s.trials), [s.trials]);
+  const axes = useMemo(() => varyingParams(s.trials, s.logParams), [s.trials, s.logParams]);
   const done = completedTrials(s.trials).length;
   const lastTrial = Math.max(1, ...s.trials.map((t) => t.trial));
   const [xName, setX] = useState('');

@@ -21,6 +21,8 @@ describe('study plots', () => {
     expect(axes.find((a) => a.param === 'lr')).toMatchObject({ numeric: true, log: true });
     expect(axes.find((a) => a.param === 'depth')).toMatchObject({ numeric: true, log: false });
     expect(axes.find((a) => a.param === 'fs')).toMatchObject({ numeric: false, categories: ['basic', 'pu_do'] });
+    // a loguniform parameter of the space is drawn on a log axis even over a narrow range (3 to 5 here)
+    expect(varyingParams(trials, ['depth']).find((a) => a.param === 'depth')).toMatchObject({ log: true });
   });
 
   it('slices: one point per completed trial (pruned ones have no objective), categories at their index', () => {

@@ -11,12 +11,12 @@ export interface ParamAxis {
   /** numeric values, or categories (points then sit at the category's index) */
   numeric: boolean;
   categories: string[];
-  /** positive values spanning two orders of magnitude or more: drawn on a log axis (loguniform ranges) */
+  /** drawn on a log axis: a loguniform parameter of the space, or positive values spanning two orders of magnitude */
   log: boolean;
 }
 
 /** The parameters that took more than one value among the completed trials (a fixed one says nothing). */
-export function varyingParams(trials: TrialInfo[]): ParamAxis[] {
+export function varyingParams(trials: TrialInfo[], logParams: readonly string[] = []): ParamAxis[] {
   const done = completedTrials(trials);
   const keys = [...new Set(done.flatMap((t) => Object.keys(t.params)))].sort();
   return keys.flatMap((param) => {
@@ -26,7 +26,7 @@ export function varyingParams(trials: TrialInfo[]): ParamAxis[] {
     const numeric = nums.every((v) => Number.isFinite(v));
     const min = Math.min(...nums);
     const max = Math.max(...nums);
-    return [{ param, numeric, categories: numeric ? [] : [...new Set(raw)].sort(), log: numeric && min > 0 && max / min >= 100 }];
+    return [{ param, numeric, categories: numeric ? [] : [...new Set(raw)].sort(), log: numeric && min > 0 && (logParams.includes(param) || max / min >= 100) }];
   });
 }
 

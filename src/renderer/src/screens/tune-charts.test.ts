@@ -7,7 +7,7 @@ const trial = (n: number, rmseVal: number | null, pruned: TrialInfo['pruned'] = 
   trial: n, runId: asRunId(`r${n}`), status: rmseVal === null ? 'KILLED' : 'FINISHED', params: {}, rmseVal, trainSeconds: 1, pruned,
 });
 const status = (trials: TrialInfo[]): TuningStatus => ({
-  tuningId: asRunId('s'), name: 's', algo: 'tpe', status: 'FINISHED', maxTrials: trials.length, pruning: true, trials, best: null, importance: [],
+  tuningId: asRunId('s'), name: 's', algo: 'tpe', status: 'FINISHED', maxTrials: trials.length, pruning: true, trials, best: null, importance: [], logParams: [],
 });
 
 type Series = { name: string; data: number[][] };
