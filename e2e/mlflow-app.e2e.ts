@@ -124,6 +124,13 @@ describe.skipIf(missing !== null)('Push to and import from MLflow in the app (Ch
     await panel.openPush();
     await panel.dialog.getByText('registered model taxi-e2e').waitFor();
     await panel.fillServer(proxy.uri.replace(/^http:\/\//, '')); // typed as a browser takes it: host:port
+    // a wrong password: the server's refusal, saying what to check, and no "Reload" (this page is fine)
+    await panel.basicAuth('ana', 'wrong');
+    await panel.dialog.getByRole('button', { name: 'Push' }).click();
+    await panel.ended('failed');
+    expect(await panel.job.textContent()).toMatch(/check the token, or the user and password: in the app's dialog/);
+    expect(await panel.job.locator('[data-step=reload]').count()).toBe(0);
+    await panel.openPush();
     await panel.basicAuth('ana', 'pw');
     await shotSizes(page, 'mlflow-push-model-dialog', [{ width: 1024, height: 700, colorScheme: 'light' }]);
     await panel.dialog.getByRole('button', { name: 'Push' }).click();

@@ -129,7 +129,7 @@ export class Remote {
 }
 
 function authAdvice(status: number): string {
-  return status === 401 || status === 403 ? ' (check the token, or the user and password: --token, --user/--password, MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD)' : '';
+  return status === 401 || status === 403 ? ' (check the token, or the user and password: in the app\'s dialog, or on the CLI --token, --user/--password, MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD)' : '';
 }
 
 export const codeOf = (err: unknown): string | undefined => (err as { mlflowCode?: string }).mlflowCode;

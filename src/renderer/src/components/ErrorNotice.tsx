@@ -19,11 +19,14 @@ export interface ErrorNoticeProps {
   label?: string;
   /** more actions after the notice's own (e.g. "Back to runs") */
   children?: ReactNode;
+  /** the error is another server's (MLflow's): reloading this page would not help, so it isn't offered */
+  foreign?: boolean;
 }
 
-export function ErrorNotice({ error, onRetry, onChooseFile, onDismiss, variant = 'inline', heading, className, testId, label, children }: ErrorNoticeProps) {
+export function ErrorNotice({ error, onRetry, onChooseFile, onDismiss, variant = 'inline', heading, className, testId, label, children, foreign }: ErrorNoticeProps) {
   if (!error) return null;
-  const step = nextStep(error, { retry: onRetry !== undefined, chooseFile: onChooseFile !== undefined });
+  const advised = nextStep(error, { retry: onRetry !== undefined, chooseFile: onChooseFile !== undefined });
+  const step = foreign && advised === 'reload' ? (onRetry ? 'retry' : 'none') : advised;
   const act = step === 'retry' ? onRetry : step === 'choose-file' ? onChooseFile : step === 'reload' ? () => window.location.reload() : undefined;
   const action = act && step !== 'none'
     ? <button className={variant === 'inline' ? 'link' : 'btn'} data-step={step} onClick={() => void act()}>{STEP_LABELS[step]}</button>

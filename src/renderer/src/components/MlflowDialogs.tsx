@@ -113,7 +113,7 @@ function PushDialog({ client, choice }: { client: AppClient; choice: PushChoice 
         <AuthFields auth={auth} set={setAuth} />
         <label><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run: count what would be sent, send nothing</label>
         <p className="muted" style={{ margin: 0 }}>Only what the server lacks is sent: pushing again, or after a cancel or a lost connection, goes on where it stopped. Busy servers (429, 5xx) are retried with backoff.</p>
-        <ErrorNotice variant="block" error={act.error} onRetry={act.retry} />
+        <ErrorNotice variant="block" error={act.error} onRetry={act.retry} foreign />
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="btn" onClick={closeDialog}>Close</button>
           <button type="submit" className="btn primary" disabled={!url.trim() || (pickExperiments && chosen.length === 0)}>{dryRun ? 'Count' : 'Push'}</button>
@@ -181,7 +181,7 @@ function ImportDialog({ client }: { client: AppClient }) {
         </>)}
         <label><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> Dry run: count the runs, models and versions that would come, change nothing</label>
         <p className="muted" style={{ margin: 0 }}>Runs already imported are skipped, so importing again (or after a cancel) brings only what is new.</p>
-        <ErrorNotice variant="block" error={act.error} onRetry={act.retry} />
+        <ErrorNotice variant="block" error={act.error} onRetry={act.retry} foreign />
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="btn" onClick={closeDialog}>Close</button>
           <button type="submit" className="btn primary" disabled={!ready}>{dryRun ? 'Count' : 'Import'}</button>

@@ -58,7 +58,7 @@ function JobCard({ job }: { job: MlflowJob }) {
         {r && r.problems.length > 0 && (
           <details style={{ marginTop: 8 }}><summary>{r.problems.length} not transferred in full: why</summary><ul>{r.problems.map((x) => <li key={x} style={{ overflowWrap: 'anywhere' }}>{x}</li>)}</ul></details>
         )}
-        <ErrorNotice variant="block" error={job.error} />
+        <ErrorNotice variant="block" error={job.error} foreign />
         <button className="btn" style={{ marginTop: 8 }} onClick={() => dismiss(job.jobId)}>Dismiss</button>
       </>)}
     </section>
