@@ -6,7 +6,7 @@ import { openCore, type CoreContext } from '../src/core/context';
 import { createLocalClient } from '../src/core/api/local-client';
 import { sampleFiles } from '../src/core/paths';
 import type { MeterClient } from '../src/shared/contract';
-import type { DatasetId } from '../src/shared/domain';
+import type { DatasetId, RunId, TuningStatus } from '../src/shared/domain';
 
 export const ROOT = resolve(__dirname, '..');
 export const SAMPLE = sampleFiles(join(ROOT, 'resources'));
@@ -48,4 +48,13 @@ export async function importSample(client: MeterClient): Promise<{ train: Datase
 export async function openSampleHarness(): Promise<{ h: Harness; train: DatasetId; val: DatasetId }> {
   const h = openHarness();
   return { h, ...(await importSample(h.client)) };
+}
+
+/** Polls a search (tuning.get) until `done` says so: the searches' tests wait on a state, not a time. */
+export async function tuningUntil(client: MeterClient, tuningId: RunId, done: (s: TuningStatus) => boolean): Promise<TuningStatus> {
+  for (;;) {
+    const s = await client.call('tuning.get', { tuningId });
+    if (done(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -8,7 +8,7 @@ import pl from 'nodejs-polars';
 import type { Dataset } from '../../shared/domain';
 import { asDatasetId, asRunId } from '../../shared/domain';
 import { loadTrips } from '../data/tlc-reader';
-import { openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
+import { openHarness, SAMPLE, tempDir, tuningUntil, type Harness } from '../../../test/helpers';
 
 describe('training on several files', () => {
   let h: Harness;
@@ -65,8 +65,7 @@ describe('training on several files', () => {
   it('tunes on several train files: the search and every trial read both, listed per file', async () => {
     const space = { model: 'ridge', featureSet: 'basic', alpha: { loguniform: [-3, 1] } };
     const { tuningId } = await h.client.call('tuning.start', { experiment: 'year-tune', train: [jan.datasetId, feb.datasetId], val: feb.datasetId, space, algo: 'random', maxTrials: 2, parallel: 1, seed: 3 });
-    let status = await h.client.call('tuning.get', { tuningId });
-    while (status.status === 'RUNNING') { await new Promise((r) => setTimeout(r, 100)); status = await h.client.call('tuning.get', { tuningId }); }
+    const status = await tuningUntil(h.client, tuningId, (s) => s.status !== 'RUNNING');
     expect(status.trials.map((t) => t.status)).toEqual(['FINISHED', 'FINISHED']);
     const files = async (runId: string) => (await h.client.call('runs.get', { runId: asRunId(runId) })).inputs.map((i) => `${i.role} ${i.dataset.fileName}`);
     const expected = [`train ${jan.fileName}`, `train ${feb.fileName}`, `val ${feb.fileName}`];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSampleHarness, type Harness } from '../../../test/helpers';
+import { openSampleHarness, tuningUntil, type Harness } from '../../../test/helpers';
 import type { DatasetId, RunId, TuningStatus } from '../../shared/domain';
 
 describe('hyper-parameter search', () => {
@@ -11,13 +11,7 @@ describe('hyper-parameter search', () => {
   beforeAll(async () => { ({ h, train, val } = await openSampleHarness()); });
   afterAll(() => h.dispose());
 
-  const until = async (tuningId: RunId, pred: (s: TuningStatus) => boolean): Promise<TuningStatus> => {
-    for (;;) {
-      const s = await h.client.call('tuning.get', { tuningId });
-      if (pred(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const until = (tuningId: RunId, done: (s: TuningStatus) => boolean): Promise<TuningStatus> => tuningUntil(h.client, tuningId, done);
   const ridgeSpace = { model: 'ridge', featureSet: { choice: ['basic', 'pu_do'] }, alpha: { loguniform: [-5, 3] } };
 
   it('runs trials as child runs of a search run, logs the best so far, and keeps the best trial', async () => {

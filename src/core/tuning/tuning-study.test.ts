@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSampleHarness, type Harness } from '../../../test/helpers';
+import { openSampleHarness, tuningUntil, type Harness } from '../../../test/helpers';
 import type { DatasetId, RunId, TuningStatus } from '../../shared/domain';
 import { median } from './pruner';
 
@@ -13,13 +13,7 @@ describe('a search extended and pruned', () => {
   beforeAll(async () => { ({ h, train, val } = await openSampleHarness()); });
   afterAll(() => h.dispose());
 
-  const until = async (tuningId: RunId, pred: (s: TuningStatus) => boolean): Promise<TuningStatus> => {
-    for (;;) {
-      const s = await h.client.call('tuning.get', { tuningId });
-      if (pred(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const until = (tuningId: RunId, done: (s: TuningStatus) => boolean): Promise<TuningStatus> => tuningUntil(h.client, tuningId, done);
   const ended = (s: TuningStatus) => s.status !== 'RUNNING';
   let aTrial: RunId | null = null;
 
