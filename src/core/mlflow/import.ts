@@ -11,7 +11,7 @@ import { asRunId, type RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, logMetrics, logParams, recordArtifact, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
+import { createRun, logMetrics, logParams, recordArtifact, runExists, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
 import { cleanParts } from './artifacts';
 import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
@@ -152,7 +152,7 @@ function localRunOf(ctx: CoreContext, run: Json): string | undefined {
   const imported = importedRunOf(ctx, remoteId);
   if (imported) return imported;
   const own = kv(((run.data ?? {}) as Json).tags)[PUSHED_FROM_TAG];
-  return own && ctx.db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(own) ? own : undefined;
+  return own && runExists(ctx.db, own) ? own : undefined;
 }
 
 /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
 import type { CoreContext } from '../context';
 import { inTransaction, type Db } from '../store/db';
-import { latestMetricRows } from '../store/runs-repo';
+import { latestMetricRows, runExists } from '../store/runs-repo';
 import { meterExperimentId, mlflowIdOf } from './experiments';
 import { parseSimpleFilter, matchesText } from './simple-filter';
 import type { MlflowMetric } from './runs';
@@ -45,7 +45,7 @@ function row(db: Db, modelId: unknown): Row {
 
 export function createLoggedModel(db: Db, a: { experimentId: unknown; name?: string; sourceRunId?: string; modelType?: string; params: Record<string, string>; tags: Record<string, string> }): LoggedModel {
   const experimentId = meterExperimentId(db, a.experimentId);
-  if (a.sourceRunId && !db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(a.sourceRunId)) throw new MeterError('NOT_FOUND', `Run with id=${a.sourceRunId} not found.`);
+  if (a.sourceRunId && !runExists(db, a.sourceRunId)) throw new MeterError('NOT_FOUND', `Run with id=${a.sourceRunId} not found.`);
   const id = `m-${randomUUID().replace(/-/g, '')}`;
   const now = Date.now();
   db.prepare(`INSERT INTO mlflow_logged_models (model_id, experiment_id, name, source_run_id, status, model_type, params_json, tags_json, created_ms, updated_ms)

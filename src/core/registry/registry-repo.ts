@@ -2,6 +2,7 @@
 import { MeterError } from '../../shared/errors';
 import type { LegacyStage, ModelVersion, RegisteredModel, RegisteredModelSummary, AliasEvent } from '../../shared/domain';
 import type { Db } from '../store/db';
+import { runExists } from '../store/runs-repo';
 
 interface VersionRow {
   name: string; version: number; description: string; status: 'READY' | 'ARCHIVED'; run_id: string; run_name: string;
@@ -49,7 +50,7 @@ function toVersion(db: Db, r: VersionRow, aliases: Record<string, number>): Mode
   return {
     name: r.name, version: r.version, description: r.description, status: r.status, stage: stageOf(r.status, mine), aliases: mine, tags,
     createdMs: r.created_ms, runId: r.run_id, runName: r.run_name, experimentName: r.experiment_name,
-    runExists: db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(r.run_id) !== undefined,
+    runExists: runExists(db, r.run_id),
     signature: JSON.parse(r.signature_json), metrics: JSON.parse(r.metrics_json), params: JSON.parse(r.params_json),
     datasets: JSON.parse(r.datasets_json), modelSha256: r.model_sha256, modelBytes: r.model_bytes, uri: `models:/${r.name}/${r.version}`,
   };

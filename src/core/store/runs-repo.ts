@@ -43,6 +43,11 @@ export function keyIdOf(db: Db, key: string): number {
 }
 const keyStatements = new WeakMap<Db, { find: Database.Statement<unknown[]>; add: Database.Statement<unknown[]> }>();
 
+/** Whether a run with this id is in the store (trashed ones included). */
+export function runExists(db: Db, runId: string): boolean {
+  return db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(runId) !== undefined;
+}
+
 /** A run's integer key, which its params, tags and metrics rows carry; NOT_FOUND for an unknown id. */
 export function runKeyOf(db: Db, runId: RunId | string): number {
   const key = db.prepare('SELECT run_key FROM runs WHERE run_id = ?').pluck().get(runId) as number | undefined;
