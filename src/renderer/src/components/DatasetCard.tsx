@@ -54,7 +54,7 @@ export function DatasetCard({ dataset }: { dataset: Dataset }) {
 }
 
 export function ImportErrorCard({ fileName, error, onDismiss, onChooseFile }: {
-  fileName: string; error: MeterErrorData; onDismiss: () => void; onChooseFile: () => void;
+  fileName: string; error: MeterErrorData; onDismiss: () => void; onChooseFile?: () => void;
 }) {
   return (
     <ErrorNotice variant="card" heading={fileName} error={error} onDismiss={onDismiss} onChooseFile={onChooseFile}

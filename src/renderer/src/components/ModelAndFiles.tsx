@@ -3,7 +3,7 @@
 import type { Dataset, DatasetId, RegisteredModelSummary } from '../../../shared/domain';
 import type { AppClient } from '../api/client';
 import { useAppState } from '../store/app-store';
-import { ErrorNotice } from './ErrorNotice';
+import { ImportErrorCard } from './DatasetCard';
 
 export function ModelAndFiles({ idPrefix, uris, modelUri, onModel, filesLabel, groupLabel, datasets, checked, onToggle }: {
   idPrefix: string; uris: string[]; modelUri: string; onModel: (uri: string) => void;
@@ -33,10 +33,7 @@ function DroppedFiles() {
   return (
     <>
       {importing.length > 0 && <p className="muted" aria-live="polite">Checking {importing.join(', ')}…</p>}
-      {imports.map((o, i) => !o.ok && (
-        <ErrorNotice key={`${o.fileName}-${i}`} variant="card" heading={o.fileName} error={o.error} onDismiss={() => dismissImport(i)}
-          testId="import-error" label={`import error ${o.fileName}`} />
-      ))}
+      {imports.map((o, i) => !o.ok && <ImportErrorCard key={`${o.fileName}-${i}`} fileName={o.fileName} error={o.error} onDismiss={() => dismissImport(i)} />)}
     </>
   );
 }
