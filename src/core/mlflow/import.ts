@@ -39,7 +39,7 @@ export const IMPORTED_RUN_TAG = 'mlflow.imported_run_id';
 /** what push.ts tags a run with: the Meter run it came from */
 const PUSHED_FROM_TAG = 'meter.run_id';
 const PARENT_TAG = 'mlflow.parentRunId';
-const IMPORTED_VERSION_TAG = 'mlflow.imported_version';
+export const IMPORTED_VERSION_TAG = 'mlflow.imported_version';
 const STATUSES = new Set(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']);
 
 const kv = (list: unknown): Record<string, string> =>

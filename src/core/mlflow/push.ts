@@ -14,6 +14,7 @@ import type { CoreContext } from '../context';
 import { getRun, metricHistory } from '../store/runs-repo';
 import { getModel } from '../registry/registry-repo';
 import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
+import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG } from './import';
 import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
@@ -110,26 +111,62 @@ function runsToPush(ctx: CoreContext, req: PushRequest): Run[] {
 }
 
 /** The remote run this Meter run maps to, with where it stands; null when there is none yet. A mapping whose
- * run the server no longer has is dropped; a run tagged meter.run_id but not in the store (pushed from another
- * home, or created just before a crash) is adopted and checked point by point. */
-async function findRemote(s: Session, run: Run, expId: string | null): Promise<{ map: PushMapping; verify: boolean } | null> {
+ * run the server no longer has is dropped; a run an import made of one of this server's runs is that run; a
+ * run tagged meter.run_id but not in the store (pushed from another home, or created just before a crash) is
+ * adopted and checked point by point. */
+async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null): Promise<{ map: PushMapping; verify: boolean } | null> {
   const map = getPushMapping(s.ctx.db, s.target, run.runId);
   if (map) {
     try {
       const got = await s.remote.call('GET', 'runs/get', { run_id: map.remoteRunId });
-      if (got.run.info.lifecycle_stage !== 'deleted') return { map, verify: !map.finished };
+      // a run in another experiment (this one's was renamed since) is not where this push goes: a new run there
+      if (got.run.info.lifecycle_stage !== 'deleted') {
+        if (String(got.run.info.experiment_id) === expId) return { map, verify: !map.finished };
+        return findElsewhere(s, run, plan, expId);
+      }
     } catch (err) {
       if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
     }
     if (!s.dryRun) dropPushMapping(s.ctx.db, s.target, run.runId);
   }
+  return findElsewhere(s, run, plan, expId);
+}
+
+/** No mapping to use: the run an import made this one of, or one tagged meter.run_id (pushed from another home,
+ * or created just before a crash), else none. */
+async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | null): Promise<{ map: PushMapping; verify: boolean } | null> {
   if (expId === null) return null;
+  const origin = await originOf(s, run, expId);
+  if (origin) {
+    const map = { remoteRunId: origin, paramsSent: true, metricsSent: plan.points.length, artifactsSent: plan.files.length, finished: true };
+    if (!s.dryRun) { startPushMapping(s.ctx.db, s.target, run.runId, origin); updatePushMapping(s.ctx.db, s.target, run.runId, map); }
+    return { map, verify: false };
+  }
   const found = await s.remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${run.runId}'`, max_results: 1 });
   const existing = (found.runs as Json[] | undefined)?.[0];
   if (!existing) return null;
   const adopted = { remoteRunId: existing.info.run_id as string, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false };
   if (!s.dryRun) startPushMapping(s.ctx.db, s.target, run.runId, adopted.remoteRunId);
   return { map: adopted, verify: true };
+}
+
+/**
+ * The MLflow run an import made this run of (its mlflow.imported_run_id tag), when this server has it, active,
+ * in the experiment it is pushed to: the same run, so pushing it back sends nothing. Run ids are UUIDs, so the
+ * run being there is what proves it is the server (or a copy of the store) it came from — whatever URI it was
+ * pulled through, and for a run read from that server's mlflow.db directly too.
+ */
+async function originOf(s: Session, run: Run, expId: string): Promise<string | null> {
+  const origin = run.tags[IMPORTED_RUN_TAG];
+  if (!origin || !/^[0-9a-f]{32}$/i.test(origin)) return null;
+  try {
+    const got = await s.remote.call('GET', 'runs/get', { run_id: origin });
+    const info = got.run.info as Json;
+    return info.lifecycle_stage !== 'deleted' && String(info.experiment_id) === expId ? origin : null;
+  } catch (err) {
+    if (codeOf(err) === 'RESOURCE_DOES_NOT_EXIST' || codeOf(err) === 'INVALID_PARAMETER_VALUE') return null;
+    throw err;
+  }
 }
 
 /** The points still to send: those after the resume point, less any the server already has (a batch it took
@@ -164,7 +201,7 @@ async function pendingPoints(s: Session, remoteRunId: string, points: Point[], s
 async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['runs'][number]> {
   const { ctx, remote, target } = s;
   const expId = await remoteExperiment(s, run.experimentName);
-  const found = await findRemote(s, run, expId);
+  const found = await findRemote(s, run, plan, expId);
   if (found?.map.finished) {
     s.counts.skipped++;
     step(s, callsOf(plan));
@@ -236,7 +273,11 @@ async function pushModel(s: Session, name: string, runs: Map<string, string>, re
   const { ctx, remote } = s;
   const model = getModel(ctx.db, name);
   let exists = true;
-  try { await remote.call('GET', 'registered-models/get', { name }); } catch (err) { if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err; exists = false; }
+  let remoteAliases: Record<string, string> = {};
+  try {
+    const got = (await remote.call('GET', 'registered-models/get', { name })).registered_model as Json;
+    remoteAliases = Object.fromEntries(((got.aliases as Json[] | undefined) ?? []).map((a) => [a.alias as string, String(a.version)]));
+  } catch (err) { if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err; exists = false; }
   if (!exists) {
     s.counts.models++;
     if (!s.dryRun) {
@@ -250,9 +291,17 @@ async function pushModel(s: Session, name: string, runs: Map<string, string>, re
   const there = new Map<number, string>();
   if (exists) {
     const search = await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 });
-    for (const v of (search.model_versions as Json[] | undefined) ?? []) {
+    const remoteVersions = (search.model_versions as Json[] | undefined) ?? [];
+    for (const v of remoteVersions) {
       const tag = ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === 'meter.version');
       if (tag) there.set(Number(tag.value), v.version as string);
+    }
+    // A version an import made of one of this server's versions is that version: the same number, of the run
+    // its run was imported from (so the same server), not a new one.
+    for (const v of model.versions) {
+      const origin = v.tags[IMPORTED_VERSION_TAG];
+      const same = origin === undefined ? undefined : remoteVersions.find((r) => String(r.version) === origin && r.run_id && r.run_id === runs.get(v.runId));
+      if (same && !there.has(v.version)) there.set(v.version, String(same.version));
     }
   }
   for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
@@ -275,7 +324,7 @@ async function pushModel(s: Session, name: string, runs: Map<string, string>, re
   if (s.dryRun) return;
   for (const [alias, version] of Object.entries(model.aliases)) {
     const remoteVersion = there.get(version);
-    if (!remoteVersion) continue;
+    if (!remoteVersion || remoteAliases[alias] === remoteVersion) continue;
     await remote.call('POST', 'registered-models/alias', { name, alias, version: remoteVersion });
     report.aliases.push({ name, alias, remoteVersion });
   }

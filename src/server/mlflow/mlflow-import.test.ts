@@ -1,7 +1,8 @@
 // Importing from MLflow's real tracking server (../shared/mlflow-server/start.sh, MLflow 2.17.2): what
 // MLflow's own Python client logged there — params, metric history, tags, a dataset input, artifacts, an
 // sklearn model registered with an alias — arrives as Meter runs and a Meter model version, and MLflow's
-// client can load the imported model back from Meter. Importing again adds nothing.
+// client can load the imported model back from Meter. Importing again adds nothing; pushing it back to the
+// server it came from adds nothing there either.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, runPython, startMlflowServer } from '../../../test/mlflow-client';
 import { importFromMlflow } from '../../core/mlflow/import';
-import { pushToMlflow } from '../../core/mlflow/push';
+import { pushCounted, pushToMlflow } from '../../core/mlflow/push';
 import { startBrowserServer } from '../browser-server';
 
 const missing = mlflowClientMissing();
@@ -43,7 +44,7 @@ print("RESULT " + json.dumps({"rid": rid}))`, mlflow.uri, '', dir);
   }, 120_000);
   afterAll(async () => { mlflow?.stop(); await h?.dispose(); rmSync(dir, { recursive: true, force: true }); });
 
-  it('imports the runs and the model with its alias; MLflow\'s client loads the model back from Meter; again, nothing new; pushed back, MLflow serves it', async () => {
+  it('imports the runs and the model with its alias; MLflow\'s client loads the model back from Meter; again, nothing new; pushed back to its server, nothing new there; as a copy, MLflow serves it', async () => {
     const report = await importFromMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'] });
     expect(report.runs).toMatchObject([{ remoteRunId: logged.rid, experiment: 'imp', imported: true }]);
     expect(report.versions).toEqual([{ name: 'imp-model', remoteVersion: '1', version: 1, imported: true }]);
@@ -74,8 +75,29 @@ print("RESULT " + json.dumps({"pred": [float(x) for x in m.predict(np.array([[10
     expect((await h.client.call('runs.search', { filter: "tags.team = 'taxi'" })).total).toBe(1);
     expect((await h.client.call('models.get', { name: 'imp-model' })).versions).toHaveLength(1);
 
-    // and back again: pushed from Meter, the model (under sk/, not model/) is version 2 on the MLflow server, loadable there
+    // pushed back to the server it came from: the same runs and the same version, nothing new — also when the
+    // store has no record of the server (a run imported before this store kept one: only its tags say)
+    const countOnServer = `import json, mlflow
+c = mlflow.MlflowClient()
+exp = c.get_experiment_by_name("imp")
+print("RESULT " + json.dumps({"runs": len(c.search_runs([exp.experiment_id])), "versions": len(c.search_model_versions("name = 'imp-model'")), "champion": c.get_model_version_by_alias("imp-model", "champion").version}))`;
+    const back = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'] });
+    expect(back.report.runs).toEqual([{ runId, remoteRunId: logged.rid, experiment: 'imp', pushed: false }]);
+    expect(back.report.versions).toEqual([{ name: 'imp-model', version: 1, remoteVersion: '1', pushed: false }]);
+    expect(back.counts).toMatchObject({ experiments: 0, runs: 0, metrics: 0, artifacts: 0, models: 0, versions: 0, errors: 0 });
+    expect(back.report.aliases).toEqual([]);
+    h.ctx.db.prepare('DELETE FROM mlflow_push_runs').run();
+    const dry = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'], dryRun: true });
+    expect(dry.counts).toMatchObject({ runs: 0, metrics: 0, artifacts: 0, versions: 0 });
+    const backAgain = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'] });
+    expect(backAgain.counts).toMatchObject({ runs: 0, metrics: 0, artifacts: 0, versions: 0 });
+    expect(await runPython(countOnServer, mlflow.uri, '', dir)).toEqual({ runs: 1, versions: 1, champion: '1' });
+
+    // in an experiment of another name it is another run: pushed as a copy, the model (under sk/, not model/)
+    // is version 2 on the MLflow server, loadable there
+    await h.client.call('experiments.rename', { experimentId: run.experimentId, name: 'imp-copy' });
     const pushed = await pushToMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: ['imp-model'] });
+    expect(pushed.runs).toMatchObject([{ runId, experiment: 'imp-copy', pushed: true }]);
     expect(pushed.versions).toEqual([{ name: 'imp-model', version: 1, remoteVersion: '2', pushed: true }]);
     const there = await runPython(`import json, mlflow, numpy as np
 m = mlflow.pyfunc.load_model("models:/imp-model@champion")
