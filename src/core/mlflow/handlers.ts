@@ -13,6 +13,7 @@ import type { TaskControl } from '../jobs/job-manager';
 import { importFromServerCounted, prepareServerImport, type ImportReport } from './import';
 import { importFromStoreCounted } from './local-store';
 import { preparePush, pushCounted, type PushReport } from './push';
+import { takePushLease } from './push-lease';
 import type { TransferCounts } from './transfer';
 
 /** Results of this session's jobs, newest kept; a page asks once when it sees the job end. */
@@ -48,24 +49,30 @@ export function mlflowHandlers(ctx: CoreContext): Handlers<'mlflow.startPush' | 
     for (const old of [...results.keys()].slice(0, Math.max(0, results.size - KEEP_RESULTS))) results.delete(old);
   };
   const asMetrics = (c: TransferCounts): Record<string, number> => ({ ...c });
-  // Two pushes to one server at once would each create the runs the other has not recorded yet: one at a time.
-  const pushing = new Map<string, JobId>();
   return {
     'mlflow.startPush': (a) => {
       const req = { trackingUri: a.to, token: a.token, user: a.user, password: a.password, experiments: a.experiments ?? [], runIds: a.runIds ?? [], models: a.models ?? [], dryRun: a.dryRun };
       const { remote } = preparePush(ctx, req);
-      const running = pushing.get(remote.base);
-      if (running && !a.dryRun) throw new MeterError('INVALID_STATE', `A push to ${remote.base} is running (job ${running}); wait for it or cancel it.`);
-      const jobId = ctx.jobs.startTask('mlflow-push', async (control) => {
-        try {
-          const out = await pushCounted(ctx, req, hooksOf(control));
-          keep(control.jobId, { direction: 'push', dryRun: a.dryRun === true, cancelled: out.cancelled, counts: out.counts, problems: pushProblems(out.report) });
-          return out.counts;
-        } finally {
-          if (pushing.get(remote.base) === control.jobId) pushing.delete(remote.base);
-        }
-      }, { runId: null, onSuccess: asMetrics });
-      if (!a.dryRun) pushing.set(remote.base, jobId);
+      // Two pushes to one server at once would each create the runs the other has not recorded yet: the
+      // lease (push-lease.ts) is taken here, so a second push — from this app or `meter push` on the same
+      // store — is refused before its job starts. It is named after the job once that has an id.
+      const lease = a.dryRun ? undefined : takePushLease(ctx.db, remote.base, 'a push job starting in the app');
+      let jobId: JobId;
+      try {
+        jobId = ctx.jobs.startTask('mlflow-push', async (control) => {
+          try {
+            const out = await pushCounted(ctx, req, hooksOf(control), lease);
+            keep(control.jobId, { direction: 'push', dryRun: a.dryRun === true, cancelled: out.cancelled, counts: out.counts, problems: pushProblems(out.report) });
+            return out.counts;
+          } finally {
+            lease?.release();
+          }
+        }, { runId: null, onSuccess: asMetrics });
+      } catch (err) {
+        lease?.release();
+        throw err;
+      }
+      lease?.relabel(`job ${jobId}`);
       return { jobId };
     },
     'mlflow.startImport': (a) => {

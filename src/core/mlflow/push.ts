@@ -15,6 +15,7 @@ import { getRun, metricHistory } from '../store/runs-repo';
 import { getModel } from '../registry/registry-repo';
 import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
 import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG } from './import';
+import { takePushLease, type PushLease } from './push-lease';
 import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
@@ -338,9 +339,23 @@ export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferH
   return { remote, runs: runsToPush(ctx, req) };
 }
 
-/** A push with its tally; a cancel (hooks.cancelled) stops it between calls with every resume point saved. */
-export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
+/**
+ * A push with its tally; a cancel (hooks.cancelled) stops it between calls with every resume point saved.
+ * It holds the server's push lease (push-lease.ts) while it sends — `lease` when the caller took it already
+ * (the app, to refuse a second push before its job starts), else its own — so another push to the same server
+ * from this store, in this process or another, is refused. A dry run sends nothing and takes none.
+ */
+export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}, lease?: PushLease): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
   const { remote, runs } = preparePush(ctx, req, hooks);
+  const own = lease || req.dryRun ? null : takePushLease(ctx.db, remote.base, 'meter push');
+  try {
+    return await pushLeased(ctx, req, hooks, remote, runs);
+  } finally {
+    own?.release();
+  }
+}
+
+async function pushLeased(ctx: CoreContext, req: PushRequest, hooks: TransferHooks, remote: Remote, runs: Run[]): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
   const plans = runs.map((run) => ({ run, plan: planRun(ctx, run) }));
   const s: Session = { ctx, remote, target: remote.base, dryRun: req.dryRun === true, hooks, experiments: new Map(), counts: emptyCounts(), done: 0, total: plans.reduce((n, p) => n + callsOf(p.plan), 0) };
   const report: PushReport = { runs: [], versions: [], aliases: [] };

@@ -14,6 +14,7 @@ import m0011 from './0011_compact_tracking';
 import m0012 from './0012_run_keys';
 import m0013 from './0013_run_inputs_many';
 import m0014 from './0014_mlflow_push';
+import m0016 from './0016_mlflow_push_lease';
 
 export interface Migration {
   version: number;
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: '0012_run_keys', sql: m0012, vacuum: true },
   { version: 13, name: '0013_run_inputs_many', sql: m0013 },
   { version: 14, name: '0014_mlflow_push', sql: m0014 },
+  { version: 16, name: '0016_mlflow_push_lease', sql: m0016 },
 ];
