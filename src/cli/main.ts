@@ -65,10 +65,12 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
                                their aliases into an MLflow tracking server; pushing again sends only what is
                                missing (an interrupted push resumes); 429/5xx are retried with backoff;
                                --json prints {experiments, runs, metrics, artifacts, models, versions, skipped, errors}
-  pull --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P]
-                               an MLflow server's runs (with artifacts) and registered models into Meter
-  import-mlflow sqlite:///mlflow.db|./mlruns [--artifacts DIR]
-                               everything in an MLflow store on disk (SQLite or file store), no server needed
+  pull --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P] [--dry-run] [--json]
+                               an MLflow server's runs (with artifacts) and registered models into Meter;
+                               pushed back to that server later, they are its runs again (nothing sent twice)
+  import-mlflow sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--dry-run] [--json]
+                               everything in an MLflow store on disk (SQLite or file store), no server needed;
+                               --dry-run lists what would come (runs, metric points, artifact files, versions)
                                (also spelt: mlflow push …, mlflow import --from …)
   api [METHOD [JSON]]          list every method of Meter's contract, or call one (prints JSON)
 

@@ -2,8 +2,8 @@
 // an MLflow tracking server, or an MLflow server's into Meter (src/core/mlflow/push.ts, import.ts). Prints
 // what went where; doing it again adds nothing.
 import { openCore } from '../core/context';
-import { importFromMlflow, type ImportReport } from '../core/mlflow/import';
-import { importFromMlflowStore } from '../core/mlflow/local-store';
+import { importFromServerCounted } from '../core/mlflow/import';
+import { importFromStoreCounted } from '../core/mlflow/local-store';
 import { pushCounted } from '../core/mlflow/push';
 import { MAX_PAGE, searchRuns } from '../core/store/run-search';
 import type { CoreContext } from '../core/context';
@@ -11,7 +11,7 @@ import { MeterError } from '../shared/errors';
 import { one, parseArgs } from './args';
 
 const USAGE = 'meter push --to http://HOST:PORT [--experiment NAME]… [--runs FILTER] [--models NAME]… [--dry-run] | pull --from http://HOST:PORT | import-mlflow sqlite:///mlflow.db|./mlruns | mlflow push … | mlflow import --from http://HOST:PORT [--token T | --user U --password P] [--experiment NAME]… [--run RUN_ID]… [--model NAME]… [--json]' +
-  ' | import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--json]';
+  ' | import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--dry-run] [--json]';
 
 export async function mlflowCommand(home: string | undefined, args: string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = args;
@@ -27,14 +27,23 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
     if (!from) throw new MeterError('INVALID_ARGUMENT', `Say where to import from with --from (an MLflow tracking URI, sqlite:///mlflow.db or an ./mlruns folder). Usage: ${USAGE}`);
     const ctx = openCore({ home });
     try {
-      // http(s): a tracking server; anything else: a store on disk, everything in it
-      const report: ImportReport = /^https?:\/\//i.test(from)
-        ? await importFromMlflow(ctx, { trackingUri: from, token, ...what })
-        : await importFromMlflowStore(ctx, { source: from, artifactsDir: one(p, 'artifacts') });
-      if (p.switches.has('json')) { out(JSON.stringify(report)); return 0; }
-      for (const r of report.runs) out(`run ${r.remoteRunId} → ${r.imported ? '' : 'already here as '}${r.runId} (experiment ${r.experiment})${r.artifactsSkipped ? `; artifacts not imported: ${r.artifactsSkipped}` : ''}`);
-      for (const v of report.versions) out(`${v.name} version ${v.remoteVersion} → ${v.version !== null ? `${v.imported ? '' : 'already here as '}v${v.version}` : `not imported: ${v.reason}`}`);
+      // http(s): a tracking server; anything else: a store on disk, everything in it. --dry-run reads all it
+      // would import (every metric history, every artifact listing) and writes nothing.
+      const dryRun = p.switches.has('dry-run');
+      const { report, counts } = /^https?:\/\//i.test(from)
+        ? await importFromServerCounted(ctx, { trackingUri: from, token, ...what, dryRun })
+        : await importFromStoreCounted(ctx, { source: from, artifactsDir: one(p, 'artifacts') }, {}, dryRun);
+      if (p.switches.has('json')) { out(JSON.stringify(dryRun ? { counts, ...report } : report)); return 0; }
+      for (const r of report.runs) {
+        if (r.planned) out(`would import run ${r.remoteRunId} (experiment ${r.experiment}): ${r.planned.params} params, ${r.planned.metrics} metric points, ${r.planned.artifacts} artifact files`);
+        else out(`run ${r.remoteRunId} → ${r.imported ? '' : 'already here as '}${r.runId} (experiment ${r.experiment})${r.artifactsSkipped ? `; artifacts not imported: ${r.artifactsSkipped}` : ''}`);
+      }
+      for (const v of report.versions) {
+        if (v.reason === 'dry run') out(`would import ${v.name} version ${v.remoteVersion}`);
+        else out(`${v.name} version ${v.remoteVersion} → ${v.version !== null ? `${v.imported ? '' : 'already here as '}v${v.version}` : `not imported: ${v.reason}`}`);
+      }
       for (const a of report.aliases) out(`${a.name}@${a.alias} → v${a.version}`);
+      if (dryRun) out(`dry run, would import: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}; nothing was written`);
       return 0;
     } finally {
       await ctx.close();

@@ -30,7 +30,8 @@ export interface ImportRequest {
   retry?: RetryPolicy;
 }
 export interface ImportReport {
-  runs: { remoteRunId: string; runId: string; experiment: string; imported: boolean; artifactsSkipped?: string }[];
+  /** a dry run's new runs have runId '' and `planned`: what importing them would bring */
+  runs: { remoteRunId: string; runId: string; experiment: string; imported: boolean; artifactsSkipped?: string; planned?: { params: number; metrics: number; artifacts: number } }[];
   versions: { name: string; remoteVersion: string; version: number | null; imported: boolean; reason?: string }[];
   aliases: { name: string; alias: string; version: number }[];
 }
@@ -83,6 +84,12 @@ async function remoteRuns(remote: Remote, req: ImportRequest): Promise<Json[]> {
   return runs.filter((r) => !seen.has(r.info.run_id as string) && seen.add(r.info.run_id as string));
 }
 
+async function countRemoteFiles(remote: Remote, path: string): Promise<number> {
+  let n = 0;
+  for (const f of await remote.list(path)) n += f.isDir ? await countRemoteFiles(remote, `${path}/${f.path}`) : 1;
+  return n;
+}
+
 async function downloadArtifacts(ctx: CoreContext, remote: Remote, runId: RunId, base: string, rel: string): Promise<void> {
   for (const f of await remote.list(rel ? `${base}/${rel}` : base)) {
     const path = rel ? `${rel}/${f.path}` : f.path;
@@ -105,6 +112,8 @@ export interface MlflowSource {
   metricHistory(runId: string, key: string): Promise<{ value: number; step: number; timestampMs: number }[]>;
   /** Copies the run's artifact files into Meter's run; answers why not when they can't be reached. */
   copyArtifacts(ctx: CoreContext, runId: RunId, artifactUri: string): Promise<string | undefined>;
+  /** How many files copyArtifacts would copy (a dry run), 0 when they can't be reached. */
+  countArtifacts(artifactUri: string): Promise<number>;
   model(name: string): Promise<Json>;
   versions(name: string): Promise<Json[]>;
 }
@@ -131,6 +140,10 @@ function serverSource(remote: Remote): MlflowSource {
       if (!base) return `its artifacts live at ${artifactUri}, which the server does not proxy (mlflow server --artifacts-destination)`;
       await downloadArtifacts(ctx, remote, runId, base.replace(/\/+$/, ''), '');
       return undefined;
+    },
+    async countArtifacts(artifactUri) {
+      const base = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri)?.[1];
+      return base ? countRemoteFiles(remote, base.replace(/\/+$/, '')) : 0;
     },
     model: async (name) => (await remote.call('GET', 'registered-models/get', { name })).registered_model as Json,
     versions: async (name) => ((await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 })).model_versions as Json[] | undefined) ?? [],
@@ -211,22 +224,43 @@ export async function importRun(ctx: CoreContext, source: MlflowSource, run: Jso
   return { remoteRunId: remoteId, runId, experiment: expName, imported: true, ...(skipped ? { artifactsSkipped: skipped } : {}) };
 }
 
+/** Where in its run's artifacts a version's model is; null when its source is not a run's artifact folder. */
+const modelFolder = (v: Json): string | null => /\/artifacts\/(.+)$/.exec(v.source as string)?.[1] ?? /^runs:\/[^/]+\/(.+)$/.exec(v.source as string)?.[1] ?? null;
+const notImportable = (v: Json) => `its source ${String(v.source)} is not an imported run's artifact folder`;
+/** The remote versions an earlier import made Meter versions of: remote version → Meter version. */
+function importedVersions(ctx: CoreContext, local: string): Map<string, number> {
+  const done = new Map<string, number>();
+  for (const r of ctx.db.prepare('SELECT version, value FROM model_version_tags WHERE name = ? AND key = ?').all(local, IMPORTED_VERSION_TAG) as { version: number; value: string }[]) done.set(r.value, r.version);
+  return done;
+}
+
+/** A dry run's model: which versions importing would add (runs: the runs here or to be imported, by MLflow id). */
+async function planModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {
+  const done = importedVersions(ctx, checkModelName(name));
+  for (const v of (await source.versions(name)).sort((a, b) => Number(a.version) - Number(b.version))) {
+    const remoteVersion = String(v.version);
+    const have = done.get(remoteVersion);
+    if (have !== undefined) report.versions.push({ name, remoteVersion, version: have, imported: false });
+    else if (!runs.has(v.run_id as string) || !modelFolder(v)) report.versions.push({ name, remoteVersion, version: null, imported: false, reason: notImportable(v) });
+    else report.versions.push({ name, remoteVersion, version: null, imported: false, reason: 'dry run' });
+  }
+}
+
 export async function importModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {
   const model = await source.model(name);
   const local = checkModelName(name);
   if (!ctx.db.prepare('SELECT 1 FROM registered_models WHERE name = ?').get(local)) {
     inTransaction(ctx.db, () => createModelRow(ctx.db, local, (model.description as string | undefined) ?? ''));
   }
-  const done = new Map<string, number>();
-  for (const r of ctx.db.prepare('SELECT version, value FROM model_version_tags WHERE name = ? AND key = ?').all(local, IMPORTED_VERSION_TAG) as { version: number; value: string }[]) done.set(r.value, r.version);
+  const done = importedVersions(ctx, local);
   const versions = (await source.versions(name)).sort((a, b) => Number(a.version) - Number(b.version));
   for (const v of versions) {
     const remoteVersion = String(v.version);
     const have = done.get(remoteVersion);
     if (have !== undefined) { report.versions.push({ name, remoteVersion, version: have, imported: false }); continue; }
     const runId = runs.get(v.run_id as string);
-    const path = /\/artifacts\/(.+)$/.exec(v.source as string)?.[1] ?? /^runs:\/[^/]+\/(.+)$/.exec(v.source as string)?.[1];
-    if (!runId || !path) { report.versions.push({ name, remoteVersion, version: null, imported: false, reason: `its source ${String(v.source)} is not an imported run's artifact folder` }); continue; }
+    const path = modelFolder(v);
+    if (!runId || !path) { report.versions.push({ name, remoteVersion, version: null, imported: false, reason: notImportable(v) }); continue; }
     try {
       const made = createMlflowVersion(ctx, { name: local, source: `runs:/${runId}/${path}`, runId, description: (v.description as string | undefined) ?? '', tags: { ...kv(v.tags), [IMPORTED_VERSION_TAG]: remoteVersion } });
       done.set(remoteVersion, made.version);
@@ -261,14 +295,25 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
     if (existing) {
       counts.skipped++;
       runs.set(remoteId, existing);
-      if (!dryRun) report.runs.push(await importRun(ctx, source, run, experimentNames));
+      report.runs.push(await importRun(ctx, source, run, experimentNames)); // here already: adds nothing
       continue;
     }
     const expName = experimentNames.get(String(run.info.experiment_id)) ?? await source.experimentName(String(run.info.experiment_id));
     experimentNames.set(String(run.info.experiment_id), expName);
     if (!knownExperiment.get(expName) && !newExperiments.has(expName)) { newExperiments.add(expName); counts.experiments++; }
     counts.runs++;
-    if (dryRun) continue;
+    if (dryRun) {
+      // what importing it would bring, counted as the import counts it: every metric point, every file
+      const data = (run.data ?? {}) as Json;
+      let metrics = 0;
+      for (const m of (data.metrics as { key: string }[] | undefined) ?? []) metrics += (await source.metricHistory(remoteId, m.key)).length;
+      const planned = { params: ((data.params as unknown[] | undefined) ?? []).length, metrics, artifacts: await source.countArtifacts(String(run.info.artifact_uri ?? '')) };
+      counts.metrics += planned.metrics;
+      counts.artifacts += planned.artifacts;
+      runs.set(remoteId, '');
+      report.runs.push({ remoteRunId: remoteId, runId: '', experiment: expName, imported: false, planned });
+      continue;
+    }
     const r = await importRun(ctx, source, run, experimentNames);
     runs.set(r.remoteRunId, r.runId);
     report.runs.push(r);
@@ -276,13 +321,17 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
     counts.artifacts += local.artifacts.length;
     for (const key of Object.keys(local.metrics)) counts.metrics += metricHistory(ctx.db, local.runId, key).length;
   }
-  linkParents(ctx, found, runs);
+  if (!dryRun) linkParents(ctx, found, runs);
   for (const [i, name] of models.entries()) {
     if (hooks.cancelled?.()) return { report, counts };
     hooks.progress?.('import models', i, models.length);
     if (!ctx.db.prepare('SELECT 1 FROM registered_models WHERE name = ?').get(name)) counts.models++;
-    if (dryRun) continue;
     const before = report.versions.length;
+    if (dryRun) {
+      await planModel(ctx, source, name, runs, report);
+      for (const v of report.versions.slice(before)) { if (v.reason === 'dry run') counts.versions++; else counts.skipped++; }
+      continue;
+    }
     await importModel(ctx, source, name, runs, report);
     for (const v of report.versions.slice(before)) { if (v.imported) counts.versions++; else counts.skipped++; }
   }

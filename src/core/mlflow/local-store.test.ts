@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, runPython } from '../../../test/mlflow-client';
 import { upgradeToMlflow3 } from '../../../test/fixtures/mlflow3-upgrade';
-import { importFromMlflowStore } from './local-store';
+import { importFromMlflowStore, importFromStoreCounted } from './local-store';
 
 const SCRIPT = `import json, os, mlflow, numpy as np, pandas as pd
 DESCRIPTION = "trip duration: it's " + "a long description that YAML folds over lines " * 4
@@ -101,7 +101,12 @@ describe.skipIf(missing !== null)('import an MLflow SQLite store written by MLfl
 
     const fresh = openHarness();
     try {
-      const report = await importFromMlflowStore(fresh.ctx, { source: `sqlite:///${copy}`, artifactsDir: join(dir, 'moved-artifacts') });
+      // a dry run counts what the import brings — the logged model's files too — and writes nothing
+      const dry = await importFromStoreCounted(fresh.ctx, { source: `sqlite:///${copy}`, artifactsDir: join(dir, 'moved-artifacts') }, {}, true);
+      expect((await fresh.client.call('runs.search', { limit: 1 })).total).toBe(0);
+      const { report, counts } = await importFromStoreCounted(fresh.ctx, { source: `sqlite:///${copy}`, artifactsDir: join(dir, 'moved-artifacts') });
+      expect(dry.counts).toEqual(counts);
+      expect(counts.artifacts).toBe((await Promise.all(report.runs.map((r) => fresh.client.call('runs.get', { runId: r.runId as never })))).reduce((n, r) => n + r.artifacts.length, 0));
       expect(report.runs.map((r) => [r.remoteRunId, r.experiment, r.imported])).toEqual([[logged.rid, 'course', true], [logged.rid2, 'other', true]]);
       expect(report.versions).toEqual([
         { name: 'taxi-model', remoteVersion: '1', version: 1, imported: true },
@@ -187,5 +192,35 @@ describe.skipIf(missing !== null)('import an MLflow file store (./mlruns) writte
     const report = JSON.parse(r.stdout) as { runs: { remoteRunId: string; imported: boolean }[]; aliases: unknown[] };
     expect(report.runs.map((x) => [x.remoteRunId, x.imported])).toEqual([[logged.rid, true], [logged.rid2, true]]);
     expect(report.aliases).toEqual([{ name: 'taxi-model', alias: 'champion', version: 2 }]);
+  }, 60_000);
+
+  it('`meter import-mlflow ./mlruns --dry-run` says what would come (every metric point and file counted) and writes nothing; the import then brings exactly that', async () => {
+    const fresh = openHarness();
+    try {
+      const meter = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', fresh.home, 'import-mlflow', './mlruns', '--dry-run', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, METER_HOME: '' } });
+      const text = meter();
+      expect(text.stderr).toBe('');
+      expect(text.status).toBe(0);
+      const json = meter('--json');
+      const dry = JSON.parse(json.stdout) as { counts: Record<string, number>; runs: { remoteRunId: string; planned: { params: number; metrics: number; artifacts: number } }[] };
+      expect((await fresh.client.call('runs.search', { limit: 1 })).total).toBe(0);
+      expect(fresh.ctx.db.prepare('SELECT COUNT(*) FROM registered_models').pluck().get()).toBe(0);
+
+      const { report, counts } = await importFromStoreCounted(fresh.ctx, { source: join(dir, 'mlruns') });
+      expect(dry.counts).toEqual(counts);
+      expect(counts).toMatchObject({ experiments: 2, runs: 2, metrics: 4, models: 1, versions: 2 }); // as the script logged them
+      const imported = await Promise.all(report.runs.map((r) => fresh.client.call('runs.get', { runId: r.runId as never })));
+      expect(dry.runs.map((r) => r.planned.artifacts)).toEqual(imported.map((r) => r.artifacts.length));
+      const lines = text.stdout.trim().split('\n');
+      expect(lines).toEqual([
+        `would import run ${logged.rid} (experiment course): 2 params, 3 metric points, ${imported[0].artifacts.length} artifact files`,
+        `would import run ${logged.rid2} (experiment other): 0 params, 1 metric points, 0 artifact files`,
+        'would import taxi-model version 1', 'would import taxi-model version 2',
+        `dry run, would import: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}; nothing was written`]);
+      // again, nothing would come
+      expect(JSON.parse(meter('--json').stdout).counts).toMatchObject({ experiments: 0, runs: 0, metrics: 0, artifacts: 0, models: 0, versions: 0, skipped: 4 });
+    } finally {
+      await fresh.dispose();
+    }
   }, 60_000);
 });

@@ -59,6 +59,13 @@ function copyTree(ctx: CoreContext, runId: RunId, root: string, rel: string, int
   }
 }
 
+/** How many files copyTree would copy from root (a dry run's count). */
+function countTree(root: string): number {
+  let n = 0;
+  for (const e of readdirSync(root, { withFileTypes: true })) n += e.isDirectory() ? countTree(join(root, e.name)) : 1;
+  return n;
+}
+
 /** A 3.x logged model's artifact folder: below --artifacts DIR as <experiment>/models/<id>/artifacts, else its recorded location. */
 function loggedModelFolder(location: string, expId: string, modelId: string, artifactsDir: string | undefined, base: string): string | null {
   if (artifactsDir) {
@@ -139,6 +146,12 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
       if (!folder) missing.unshift(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
       else copyTree(ctx, runId, folder, '');
       return missing.length ? missing.join('; ') : undefined;
+    },
+    async countArtifacts(uri) {
+      const run = runs.find((r) => r.info.artifact_uri === uri);
+      const folders = logged.filter((l) => l.source_run_id === run?.info.run_id).map((m) => loggedModelFolder(m.artifact_location, String(m.experiment_id), m.model_id, artifactsDir, base));
+      folders.push(artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base));
+      return folders.reduce((n, f) => n + (f ? countTree(f) : 0), 0);
     },
     async model(name) {
       const m = db.prepare('SELECT name, description FROM registered_models WHERE name = ?').get(name) as Json;
@@ -259,6 +272,11 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
       if (!folder) return `no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`;
       copyTree(ctx, runId, folder, '');
       return undefined;
+    },
+    async countArtifacts(uri) {
+      const run = runs.find((r) => r.info.artifact_uri === uri);
+      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, dirname(root));
+      return folder ? countTree(folder) : 0;
     },
     async model(name) {
       const meta = readYaml(join(modelDirs.get(name)!, 'meta.yaml'));

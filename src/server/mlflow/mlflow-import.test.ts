@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, runPython, startMlflowServer } from '../../../test/mlflow-client';
-import { importFromMlflow } from '../../core/mlflow/import';
+import { importFromMlflow, importFromServerCounted } from '../../core/mlflow/import';
 import { pushCounted, pushToMlflow } from '../../core/mlflow/push';
 import { startBrowserServer } from '../browser-server';
 
@@ -45,7 +45,14 @@ print("RESULT " + json.dumps({"rid": rid}))`, mlflow.uri, '', dir);
   afterAll(async () => { mlflow?.stop(); await h?.dispose(); rmSync(dir, { recursive: true, force: true }); });
 
   it('imports the runs and the model with its alias; MLflow\'s client loads the model back from Meter; again, nothing new; pushed back to its server, nothing new there; as a copy, MLflow serves it', async () => {
-    const report = await importFromMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'] });
+    // a dry run lists every metric point and artifact file the import brings, and writes nothing
+    const what = { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'] };
+    const dry = await importFromServerCounted(h.ctx, { ...what, dryRun: true });
+    expect(dry.report.runs).toMatchObject([{ remoteRunId: logged.rid, runId: '', imported: false, planned: { params: 2, metrics: 3 } }]);
+    expect(dry.report.versions).toEqual([{ name: 'imp-model', remoteVersion: '1', version: null, imported: false, reason: 'dry run' }]);
+    expect((await h.client.call('runs.search', { limit: 1 })).total).toBe(0);
+    const { report, counts } = await importFromServerCounted(h.ctx, what);
+    expect(dry.counts).toEqual(counts);
     expect(report.runs).toMatchObject([{ remoteRunId: logged.rid, experiment: 'imp', imported: true }]);
     expect(report.versions).toEqual([{ name: 'imp-model', remoteVersion: '1', version: 1, imported: true }]);
     expect(report.aliases).toEqual([{ name: 'imp-model', alias: 'champion', version: 1 }]);
@@ -55,6 +62,7 @@ print("RESULT " + json.dumps({"rid": rid}))`, mlflow.uri, '', dir);
     expect(run.tags).toMatchObject({ team: 'taxi', 'mlflow.imported_run_id': logged.rid });
     expect((await h.client.call('runs.metricHistory', { runId, key: 'loss' })).map((p) => p.value)).toEqual([1, 0.5, 1 / 3]);
     expect(run.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['sk/MLmodel', 'sk/model.pkl', 'notes/readme.txt']));
+    expect(dry.report.runs[0].planned?.artifacts).toBe(run.artifacts.length);
     const model = await h.client.call('models.get', { name: 'imp-model' });
     expect(model.aliases).toEqual({ champion: 1 });
     expect(model.versions[0].signature.model).toBe('MLflow model (python_function, sklearn)');
@@ -87,8 +95,8 @@ print("RESULT " + json.dumps({"runs": len(c.search_runs([exp.experiment_id])), "
     expect(back.counts).toMatchObject({ experiments: 0, runs: 0, metrics: 0, artifacts: 0, models: 0, versions: 0, errors: 0 });
     expect(back.report.aliases).toEqual([]);
     h.ctx.db.prepare('DELETE FROM mlflow_push_runs').run();
-    const dry = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'], dryRun: true });
-    expect(dry.counts).toMatchObject({ runs: 0, metrics: 0, artifacts: 0, versions: 0 });
+    const dryBack = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'], dryRun: true });
+    expect(dryBack.counts).toMatchObject({ runs: 0, metrics: 0, artifacts: 0, versions: 0 });
     const backAgain = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['imp'], runIds: [], models: ['imp-model'] });
     expect(backAgain.counts).toMatchObject({ runs: 0, metrics: 0, artifacts: 0, versions: 0 });
     expect(await runPython(countOnServer, mlflow.uri, '', dir)).toEqual({ runs: 1, versions: 1, champion: '1' });
