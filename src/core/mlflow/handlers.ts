@@ -31,7 +31,7 @@ function pushProblems(r: PushReport): string[] {
 function importProblems(r: ImportReport): string[] {
   return [
     ...r.runs.filter((x) => x.artifactsSkipped).map((x) => `run ${x.remoteRunId}: artifacts not imported, ${x.artifactsSkipped}`),
-    ...r.versions.filter((v) => v.reason).map((v) => `${v.name} version ${v.remoteVersion}: ${v.reason}`),
+    ...r.versions.filter((v) => v.reason && v.reason !== 'dry run').map((v) => `${v.name} version ${v.remoteVersion}: ${v.reason}`),
   ];
 }
 
