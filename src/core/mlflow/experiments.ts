@@ -3,7 +3,7 @@
 // MLflow experiment is an archived Meter one (runs kept); tags live beside it.
 import { MeterError } from '../../shared/errors';
 import { asExperimentId, type ExperimentId } from '../../shared/domain';
-import { inTransaction, type Db } from '../store/db';
+import { inTransaction, kept, type Db } from '../store/db';
 import { checkExperimentName, createExperiment, ensureExperiment, renameExperiment, setExperimentArchived } from '../store/experiments-repo';
 import { parseSimpleFilter, matchesText } from './simple-filter';
 
@@ -26,7 +26,7 @@ export const DEFAULT_EXPERIMENT = 'Default';
 
 /** The MLflow id of a Meter experiment, given one the first time MLflow sees it. */
 export function mlflowIdOf(db: Db, meterId: string): string {
-  const existing = db.prepare('SELECT mlflow_id FROM mlflow_experiments WHERE experiment_id = ?').pluck().get(meterId) as number | undefined;
+  const existing = kept(db, 'SELECT mlflow_id FROM mlflow_experiments WHERE experiment_id = ?', 'pluck').get(meterId) as number | undefined;
   if (existing !== undefined) return String(existing);
   return inTransaction(db, () => {
     const again = db.prepare('SELECT mlflow_id FROM mlflow_experiments WHERE experiment_id = ?').pluck().get(meterId) as number | undefined;
@@ -58,7 +58,7 @@ export function meterExperimentId(db: Db, mlflowId: unknown): ExperimentId {
   const text = typeof mlflowId === 'number' ? String(mlflowId) : mlflowId;
   if (typeof text !== 'string' || !/^\d{1,15}$/.test(text)) throw new MeterError('INVALID_ARGUMENT', `experiment_id must be a string of digits; got ${JSON.stringify(mlflowId)}.`);
   const id = Number(text);
-  const row = db.prepare('SELECT experiment_id FROM mlflow_experiments WHERE mlflow_id = ?').pluck().get(id) as string | undefined;
+  const row = kept(db, 'SELECT experiment_id FROM mlflow_experiments WHERE mlflow_id = ?', 'pluck').get(id) as string | undefined;
   if (row) return asExperimentId(row);
   if (id === 0) {
     const exp = inTransaction(db, () => {

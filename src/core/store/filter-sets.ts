@@ -9,7 +9,7 @@
 // Same semantics as the SQL form (search-sql.ts compileFilter): a run matches a comparison when it is
 // TRUE for it; NOT is "not TRUE" (the SQL form's NOT COALESCE(…, 0)), so NULLs never leak through.
 import type { FilterNode } from '../../shared/search/parser';
-import type { Db } from './db';
+import { kept, type Db } from './db';
 import { leafQuery, planFilter, type FilterPlan, type SqlPart } from './search-sql';
 
 type Bits = Uint8Array;
@@ -17,7 +17,7 @@ type Bits = Uint8Array;
 function leafBits(db: Db, part: SqlPart, size: number): Bits {
   const bits = new Uint8Array(size);
   // One JSON array from SQLite and one JSON.parse: measured faster than stepping rows one by one.
-  const json = db.prepare(`SELECT json_group_array(run_key) FROM (${part.sql})`).pluck().get(...part.params) as string;
+  const json = kept(db, `SELECT json_group_array(run_key) FROM (${part.sql})`, 'pluck').get(...part.params) as string;
   for (const k of JSON.parse(json) as number[]) bits[k] = 1;
   return bits;
 }
@@ -63,12 +63,12 @@ export interface Scope { perRun: SqlPart; listed: SqlPart; excluded?: SqlPart }
  */
 export function matchingKeys(db: Db, node: FilterNode, scope: Scope): number[] {
   const plan = planFilter(db, node);
-  const size = ((db.prepare('SELECT max(run_key) FROM runs').pluck().get() as number | null) ?? 0) + 1;
+  const size = ((kept(db, 'SELECT max(run_key) FROM runs', 'pluck').get() as number | null) ?? 0) + 1;
   const bits = evaluate(db, plan, size);
   if (scope.excluded && !complements(plan)) {
     // Without a complement every key set was read from a row of an existing run (child rows go with their
     // run), so dropping the few out of scope is all that is left.
-    for (const k of JSON.parse(db.prepare(`SELECT json_group_array(run_key) FROM (${scope.excluded.sql})`).pluck().get(...scope.excluded.params) as string) as number[]) bits[k] = 0;
+    for (const k of JSON.parse(kept(db, `SELECT json_group_array(run_key) FROM (${scope.excluded.sql})`, 'pluck').get(...scope.excluded.params) as string) as number[]) bits[k] = 0;
     const keys: number[] = [];
     for (let i = 0; i < size; i++) if (bits[i]) keys.push(i);
     return keys;
@@ -78,7 +78,7 @@ export function matchingKeys(db: Db, node: FilterNode, scope: Scope): number[] {
   if (matched.length * 4 < size) {
     const k = keyIn('r.run_key', matched);
     const { sql, params } = scope.perRun;
-    return (db.prepare(`SELECT r.run_key FROM runs r WHERE ${k.sql} AND ${sql}`).pluck().all(...k.params, ...params) as number[]).sort((a, b) => a - b);
+    return (kept(db, `SELECT r.run_key FROM runs r WHERE ${k.sql} AND ${sql}`, 'pluck').all(...k.params, ...params) as number[]).sort((a, b) => a - b);
   }
   const inScope = leafBits(db, { sql: `SELECT r.run_key FROM runs r WHERE ${scope.listed.sql}`, params: scope.listed.params }, size);
   return matched.filter((k) => inScope[k]);

@@ -7,6 +7,7 @@ import { MeterError } from '../../shared/errors';
 import type { RunId, RunRow } from '../../shared/domain';
 import { compileFilter } from './search-sql';
 import { countRuns, searchRuns } from './run-search';
+import { dropKeptStatements } from './db';
 import { parseFilter } from '../../shared/search/parser';
 
 describe('run search', () => {
@@ -142,6 +143,7 @@ describe('run search', () => {
     // as the outer loop and read every run of each.
     db.exec('ANALYZE experiments');
     const prepare = db.prepare.bind(db);
+    dropKeptStatements(db); // statements kept from earlier searches would not pass through the recorder
     const ran: { sql: string; args: unknown[] }[] = [];
     // Record each statement with its arguments: at 100,000 runs one full scan of these tables costs more than the whole target.
     db.prepare = ((sql: string) => {
@@ -161,6 +163,7 @@ describe('run search', () => {
       countRuns(db, { filter });
     } finally {
       db.prepare = prepare;
+      dropKeptStatements(db);
       db.exec('DELETE FROM sqlite_stat1');
     }
     expect(ran.length).toBeGreaterThan(10);

@@ -3,7 +3,7 @@
 import { MeterError } from '../../shared/errors';
 import type { RunKeys, RunSearchQuery, RunSearchResult } from '../../shared/contract';
 import { FilterSyntaxError, parseFilter, parseOrderBy } from '../../shared/search/parser';
-import type { Db } from './db';
+import { kept, type Db } from './db';
 import { compileOrder, keysOf, type OrderSql, type SqlPart } from './search-sql';
 import { keyIn, matchingKeys } from './filter-sets';
 import { RUN_SELECT, toRows, type RunDbRow } from './runs-repo';
@@ -83,7 +83,7 @@ function topLevelWhere(base: SqlPart, where: SqlPart): SqlPart {
 function childCounts(db: Db, parentIds: string[], base: SqlPart, where: SqlPart): Record<string, number> {
   if (parentIds.length === 0) return {};
   const m = matching(base, where);
-  const rows = db.prepare(`SELECT value AS parent, count(*) AS n FROM run_tags WHERE key_id = ${PARENT_KEY}
+  const rows = kept(db, `SELECT value AS parent, count(*) AS n FROM run_tags WHERE key_id = ${PARENT_KEY}
     AND value IN (SELECT value FROM json_each(?)) AND run_key IN (${m.sql}) GROUP BY value`).all(JSON.stringify(parentIds), ...m.params) as { parent: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.parent, r.n]));
 }
@@ -91,8 +91,8 @@ function childCounts(db: Db, parentIds: string[], base: SqlPart, where: SqlPart)
 /** A filtered search's page and total: the one-pass SQL form, for top-level searches (a parent shows when a child matches). */
 function topLevelPage(db: Db, q: RunSearchQuery, base: SqlPart, sc: SqlPart, filtered: SqlPart, order: OrderSql): { pageIds: string[]; total: number } {
   const where = topLevelWhere(base, filtered);
-  const ids = db.prepare(`SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
-    WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`).pluck().all(...order.joinParams, ...sc.params, ...where.params) as string[];
+  const ids = kept(db, `SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+    WHERE ${sc.sql} AND ${where.sql} ORDER BY ${order.sql}`, 'pluck').all(...order.joinParams, ...sc.params, ...where.params) as string[];
   return { pageIds: ids.slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100)), total: ids.length };
 }
 
@@ -105,7 +105,7 @@ function topLevelPage(db: Db, q: RunSearchQuery, base: SqlPart, sc: SqlPart, fil
  */
 function walkPage(db: Db, inScope: (col: string) => SqlPart, order: OrderSql, offset: number, limit: number): string[] {
   const page = (sql: string, params: unknown[], skip: number, take: number): string[] =>
-    db.prepare(`${sql} LIMIT ? OFFSET ?`).pluck().all(...params, take, skip) as string[];
+    kept(db, `${sql} LIMIT ? OFFSET ?`, 'pluck').all(...params, take, skip) as string[];
   const from = 'FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id';
   const lead = order.lead;
   const sr = inScope('r.run_key');
@@ -121,14 +121,23 @@ function walkPage(db: Db, inScope: (col: string) => SqlPart, order: OrderSql, of
   let ids = page(withValue, [...lead.joinParams, lead.keyId, ...so.params], offset, limit);
   if (ids.length < limit) {
     const before = ids.length > 0 ? offset + ids.length
-      : db.prepare(`SELECT count(*) ${valued} WHERE o0.key_id = ? AND o0.value IS NOT NULL AND r.run_key = o0.run_key AND ${so.sql}`).pluck().get(lead.keyId, ...so.params) as number;
+      : kept(db, `SELECT count(*) ${valued} WHERE o0.key_id = ? AND o0.value IS NOT NULL AND r.run_key = o0.run_key AND ${so.sql}`, 'pluck').get(lead.keyId, ...so.params) as number;
     const without = `SELECT r.run_id ${from} ${order.joins} WHERE ${sr.sql} AND o0.value IS NULL ORDER BY ${order.sql}`;
     ids = ids.concat(page(without, [...order.joinParams, ...sr.params], Math.max(0, offset - before), limit - ids.length));
   }
   return ids;
 }
 
+/** A page of runs as the store's rows (params, tags and metrics not read yet), with the total and, for top-level searches, child counts. */
+export interface RunPage { rows: RunDbRow[]; total: number; offset: number; limit: number; childCounts?: Record<string, number> }
+
 export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
+  const { rows, ...rest } = searchRunPage(db, q);
+  return { runs: toRows(db, rows), ...rest };
+}
+
+/** searchRuns without reading the page's params, tags and metrics: for callers that read them their own way (MLflow's runs/search). */
+export function searchRunPage(db: Db, q: RunSearchQuery): RunPage {
   const limit = q.limit ?? 100;
   const offset = q.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new MeterError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_PAGE}; got ${String(q.limit)}.`);
@@ -145,7 +154,7 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
   let total: number;
   let keys: number[] | null = null;
   if (!node) {
-    total = db.prepare(`SELECT count(*) FROM runs r WHERE ${all.sql}`).pluck().get(...all.params) as number;
+    total = kept(db, `SELECT count(*) FROM runs r WHERE ${all.sql}`, 'pluck').get(...all.params) as number;
     pageIds = walkPage(db, () => sc, order, offset, limit);
   } else if (q.topLevel) {
     keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: base, listed: scope(q, true) }));
@@ -157,30 +166,30 @@ export function searchRuns(db: Db, q: RunSearchQuery): RunSearchResult {
     const excluded = q.parentRunId ? undefined : outsideDefault(q);
     keys = syntax('filter', filterText, () => matchingKeys(db, node, { perRun: sc, listed: all, excluded }));
     total = keys.length;
-    const runs = (db.prepare('SELECT max(run_key) FROM runs').pluck().get() as number | null) ?? 0; // about the number of runs, from the key's B-tree
+    const runs = (kept(db, 'SELECT max(run_key) FROM runs', 'pluck').get() as number | null) ?? 0; // about the number of runs, from the key's B-tree
     const matched = keys;
     if ((offset + limit) * runs < total * total) {
       // `+col`: the list is a filter on the walk, not a way in (else SQLite reads every match and sorts them)
       pageIds = walkPage(db, (col) => keyIn(`+${col}`, matched), order, offset, limit);
     } else {
       const k = keyIn('r.run_key', matched);
-      pageIds = db.prepare(`SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
-        WHERE ${k.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`).pluck().all(...order.joinParams, ...k.params, limit, offset) as string[];
+      pageIds = kept(db, `SELECT r.run_id FROM runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${order.joins}
+        WHERE ${k.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`, 'pluck').all(...order.joinParams, ...k.params, limit, offset) as string[];
     }
   }
-  const byId = new Map((db.prepare(`${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
+  const byId = new Map((kept(db, `${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
     .map((r) => [r.run_id, r]));
-  const runs = toRows(db, pageIds.map((id) => byId.get(id)!));
-  if (!q.topLevel) return { runs, total, offset, limit };
+  const rows = pageIds.map((id) => byId.get(id)!);
+  if (!q.topLevel) return { rows, total, offset, limit };
   const filtered = keys ? keyIn('r.run_key', keys) : { sql: '1', params: [] };
-  return { runs, total, offset, limit, childCounts: childCounts(db, pageIds, base, filtered) };
+  return { rows, total, offset, limit, childCounts: childCounts(db, pageIds, base, filtered) };
 }
 
 export function countRuns(db: Db, q: Pick<RunSearchQuery, 'filter' | 'experimentIds' | 'lifecycle'>): number {
   const filterText = q.filter ?? '';
   const node = syntax('filter', filterText, () => parseFilter(filterText));
   const all = scope(q, true);
-  if (!node) return db.prepare(`SELECT count(*) FROM runs r WHERE ${all.sql}`).pluck().get(...all.params) as number;
+  if (!node) return kept(db, `SELECT count(*) FROM runs r WHERE ${all.sql}`, 'pluck').get(...all.params) as number;
   return syntax('filter', filterText, () => matchingKeys(db, node, { perRun: scope(q), listed: all, excluded: outsideDefault(q) })).length;
 }
 

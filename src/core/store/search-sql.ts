@@ -3,7 +3,7 @@
 // "no metric rmse_vall; did you mean rmse_val?" instead of an empty table.
 import { MeterError } from '../../shared/errors';
 import type { FilterNode, KeyRef, Literal, OrderTerm } from '../../shared/search/parser';
-import type { Db } from './db';
+import { kept, type Db } from './db';
 import { ATTRIBUTES, DATASET_FIELDS, attributeField, closest, datasetField, keyedField, type Field } from './search-fields';
 
 export interface SqlPart { sql: string; params: unknown[] }
@@ -44,8 +44,8 @@ export function resolveField(db: Db, ref: KeyRef): Field {
     throw invalid(ref.start, `unknown dataset field "${shown(ref.key)}"; datasets have ${Object.keys(DATASET_FIELDS).join(', ')}.`);
   }
   const table = TABLES[ref.entity];
-  const keyId = db.prepare('SELECT key_id FROM key_names WHERE key = ?').pluck().get(ref.key) as number | undefined;
-  if (keyId === undefined || !db.prepare(`SELECT 1 FROM ${table} WHERE key_id = ? LIMIT 1`).get(keyId)) {
+  const keyId = kept(db, 'SELECT key_id FROM key_names WHERE key = ?', 'pluck').get(ref.key) as number | undefined;
+  if (keyId === undefined || !kept(db, `SELECT 1 FROM ${table} WHERE key_id = ? LIMIT 1`).get(keyId)) {
     const known = keysOf(db, table);
     const hint = closest(ref.key, known);
     throw invalid(ref.start, `no run has a ${ENTITY_WORD[ref.entity]} "${shown(ref.key)}"${hint ? `; did you mean ${ref.entity}s.${hint}?` : known.length ? `; known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}` : ''}.`);
@@ -55,7 +55,7 @@ export function resolveField(db: Db, ref: KeyRef): Field {
 
 /** The key names some run has in this table, sorted (each a lookup in the table's (key_id, …) index). */
 export function keysOf(db: Db, table: 'latest_metrics' | 'run_params' | 'run_tags'): string[] {
-  return db.prepare(`SELECT k.key FROM key_names k WHERE EXISTS (SELECT 1 FROM ${table} t WHERE t.key_id = k.key_id) ORDER BY k.key`).pluck().all() as string[];
+  return kept(db, `SELECT k.key FROM key_names k WHERE EXISTS (SELECT 1 FROM ${table} t WHERE t.key_id = k.key_id) ORDER BY k.key`, 'pluck').all() as string[];
 }
 
 function literalFor(field: Field, lit: Literal, op: string): { expr: (sql: string) => string; value: unknown } {
