@@ -25,3 +25,8 @@ export function fmtBytes(n: number): string {
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
+
+/** "1 item", "3 items", "0 keys": a count with its noun, singular only for exactly one. */
+export function fmtCount(n: number, singular: string, plural = `${singular}s`): string {
+  return `${fmtInt(n)} ${n === 1 ? singular : plural}`;
+}

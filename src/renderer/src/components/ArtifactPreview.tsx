@@ -3,7 +3,7 @@
 // file's schema and first rows as a table.
 import { useEffect, useState } from 'react';
 import type { ArtifactPreview as Preview } from '../../../shared/contract';
-import { fmtBytes, fmtInt } from '../format';
+import { fmtBytes, fmtCount, fmtInt } from '../format';
 
 export function ArtifactPreview({ preview }: { preview: Preview }) {
   return (
@@ -44,7 +44,7 @@ function JsonValue({ value, depth, name }: { value: unknown; depth: number; name
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   return (
     <details open={depth < 2} role="treeitem" aria-selected={false}>
-      <summary>{label}{open}<span className="muted"> {entries.length} {Array.isArray(value) ? 'items' : 'keys'} </span>{close}</summary>
+      <summary>{label}{open}<span className="muted"> {fmtCount(entries.length, Array.isArray(value) ? 'item' : 'key')} </span>{close}</summary>
       <div role="group" className="json-children">
         {entries.map(([k, v]) => <JsonValue key={k} value={v} depth={depth + 1} name={Array.isArray(value) ? undefined : k} />)}
       </div>
