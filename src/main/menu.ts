@@ -1,6 +1,7 @@
 // Native menus. Items that concern a screen are sent to the renderer as commands; the OS roles do the rest.
 import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import { IPC_COMMAND, type AppCommand } from '../shared/bridge';
+import { NAV_SCREENS, navKey } from '../shared/screens';
 
 export function installMenu(focused: () => BrowserWindow | null): void {
   const send = (command: AppCommand) => () => focused()?.webContents.send(IPC_COMMAND, command);
@@ -19,13 +20,8 @@ export function installMenu(focused: () => BrowserWindow | null): void {
     {
       label: 'View',
       submenu: [
-        { label: 'Data', accelerator: 'CmdOrCtrl+1', click: send('go-data') },
-        { label: 'Train', accelerator: 'CmdOrCtrl+2', click: send('go-train') },
-        { label: 'Runs', accelerator: 'CmdOrCtrl+3', click: send('go-runs') },
-        { label: 'Models', accelerator: 'CmdOrCtrl+4', click: send('go-models') },
-        { label: 'Score', accelerator: 'CmdOrCtrl+5', click: send('go-score') },
-        { label: 'Tune', accelerator: 'CmdOrCtrl+6', click: send('go-tune') },
-        { label: 'Pipelines', accelerator: 'CmdOrCtrl+8', click: send('go-pipelines') },
+        // The sidebar's order, so Ctrl/Cmd+N here opens what Alt+N opens in the window.
+        ...NAV_SCREENS.map((s, i): MenuItemConstructorOptions => ({ label: s.label, accelerator: `CmdOrCtrl+${navKey(i)}`, click: send(`go-${s.screen}`) })),
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

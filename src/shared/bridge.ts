@@ -2,6 +2,7 @@
 // channel names and the object the preload exposes. Core never sees these; only transports do.
 import type { ApiMethod, EventName, Events } from './contract';
 import type { MeterErrorData } from './errors';
+import { NAV_SCREENS, type NavScreen } from './screens';
 
 export type CallEnvelope = { ok: true; result: unknown } | { ok: false; error: MeterErrorData };
 
@@ -10,8 +11,8 @@ export const IPC_EVENT = 'meter:event';
 export const IPC_COMMAND = 'meter:command';
 
 /** Menu commands the main process sends the window (native menus live in main, screens in the renderer). */
-export type AppCommand = 'open-files' | 'go-data' | 'go-train' | 'go-runs' | 'go-models' | 'go-score' | 'go-tune' | 'go-pipelines';
-export const APP_COMMANDS: readonly AppCommand[] = ['open-files', 'go-data', 'go-train', 'go-runs', 'go-models', 'go-score', 'go-tune', 'go-pipelines'];
+export type AppCommand = 'open-files' | `go-${NavScreen}`;
+export const APP_COMMANDS: readonly AppCommand[] = ['open-files', ...NAV_SCREENS.map((s) => `go-${s.screen}` as const)];
 
 export interface EventMessage<E extends EventName = EventName> {
   event: E;

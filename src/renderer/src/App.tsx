@@ -2,6 +2,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { useAppState } from './store/app-store';
 import type { Screen } from './store/route';
+import { NAV_SCREENS, navKey, screenForKey } from '../../shared/screens';
 import { DataScreen } from './screens/DataScreen';
 import { TrainScreen } from './screens/TrainScreen';
 import { RunsScreen } from './screens/RunsScreen';
@@ -16,12 +17,6 @@ import { useScore } from './store/score-store';
 import { ErrorNotice } from './components/ErrorNotice';
 import { MlflowTransfer } from './components/MlflowTransfer';
 
-const SCREENS: { screen: Screen; label: string; key: string }[] = [
-  { screen: 'data', label: 'Data', key: '1' }, { screen: 'train', label: 'Train', key: '2' }, { screen: 'tune', label: 'Tune', key: '6' },
-  { screen: 'runs', label: 'Runs', key: '3' }, { screen: 'models', label: 'Models', key: '4' }, { screen: 'score', label: 'Score', key: '5' },
-  { screen: 'monitor', label: 'Monitor', key: '7' },
-  { screen: 'pipelines', label: 'Pipelines', key: '8' },
-];
 
 const hasFiles = (e: DragEvent): boolean => [...e.dataTransfer.types].includes('Files');
 
@@ -37,10 +32,11 @@ export function App() {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
-    // Alt+1..3 switch screens in browser mode too (Electron's menu has Ctrl/Cmd+1..3).
+    // Alt+N opens the sidebar's Nth screen, in browser mode too (the desktop menu has Ctrl/Cmd+N, same list).
     const onKey = (e: KeyboardEvent) => {
-      const s = SCREENS.find((x) => x.key === e.key);
-      if (s && e.altKey) { navigate({ screen: s.screen }); e.preventDefault(); }
+      // e.code too: on a Mac, Alt+3 types "£", not "3".
+      const screen = e.altKey ? screenForKey(e.key) ?? screenForKey(e.code.replace(/^Digit/, '')) : null;
+      if (screen) { navigate({ screen }); e.preventDefault(); }
     };
     window.addEventListener('keydown', onKey);
     const off = client?.onCommand((command) => {
@@ -75,9 +71,9 @@ export function App() {
       <button className="skip" onClick={skipToContent}>Skip to content</button>
       <nav className="nav" aria-label="screens">
         <h1>Meter</h1>
-        {SCREENS.map((s) => (
+        {NAV_SCREENS.map((s, i) => (
           <a key={s.screen} href={`#/${s.screen}`} aria-current={route.screen === s.screen || (s.screen === 'runs' && route.screen === 'compare') ? 'page' : undefined}
-            onClick={(e) => { e.preventDefault(); navigate({ screen: s.screen, runId: null }); }}>{s.label}</a>
+            aria-keyshortcuts={`Alt+${navKey(i)}`} title={`Alt+${navKey(i)}`} onClick={(e) => { e.preventDefault(); navigate({ screen: s.screen, runId: null }); }}>{s.label}</a>
         ))}
         {info && <div className="foot" title={info.dbPath}>v{info.version} · {client?.mode === 'browser' ? 'browser mode' : 'desktop'}<br />{info.home}</div>}
       </nav>
