@@ -194,6 +194,7 @@ describe('run search', () => {
     ["metrics.rmse_val LIKE '5%'", /LIKE and ILIKE compare text/],
     ["attributes.status = 'DONE'", /attributes.status is one of RUNNING, FINISHED, FAILED, KILLED; got 'DONE'/],
     ["attributes.status = 'failed'", /did you mean 'FAILED'/],
+    ["attributes.status = 'pruned'", /got 'pruned'; a trial the pruner stopped is a KILLED run tagged meter.trial_state: filter with tags.meter.trial_state = 'PRUNED'\./],
     ['attributes.colour = 1', /unknown attribute "colour"/],
     ["attributes.start_time > 'yesterday'", /is a time/],
     ['attributes.run_name = 5', /is text; quote the value/],

@@ -16,14 +16,20 @@ export interface Field {
   /** metrics, params, tags: the table holding (run_key, key_id, value) and the key's id; filters become run_key IN (…) */
   keyed?: { table: string; keyId: number };
   label: string;
+  /** for enumerations: what to say of a value that is not one of `values` but that users reach for (upper case) */
+  asides?: Record<string, string>;
 }
 
-const attr = (sql: string, type: FieldType, label: string, values?: readonly string[]): Field => ({ sql, type, label, values });
+const attr = (sql: string, type: FieldType, label: string, values?: readonly string[], asides?: Record<string, string>): Field => ({ sql, type, label, values, asides });
 
 export const ATTRIBUTES: Record<string, Field> = {
   run_id: attr('r.run_id', 'text', 'attributes.run_id'),
   run_name: attr('r.name', 'text', 'attributes.run_name'),
-  status: attr('r.status', 'text', 'attributes.status', RUN_STATUSES),
+  // The table shows a pruned trial as PRUNED, but it is stored (and exported to MLflow) as KILLED, so
+  // status = 'KILLED' keeps finding it; its tag tells the two apart.
+  status: attr('r.status', 'text', 'attributes.status', RUN_STATUSES, {
+    PRUNED: "a trial the pruner stopped is a KILLED run tagged meter.trial_state: filter with tags.meter.trial_state = 'PRUNED'",
+  }),
   start_time: attr('r.start_ms', 'time', 'attributes.start_time'),
   end_time: attr('r.end_ms', 'time', 'attributes.end_time'),
   duration: attr('(r.end_ms - r.start_ms) / 1000.0', 'number', 'attributes.duration (seconds)'),

@@ -78,7 +78,8 @@ function literalFor(field: Field, lit: Literal, op: string): { expr: (sql: strin
   }
   if (field.values && !op.includes('LIKE') && !field.values.includes(lit.value)) {
     const hint = field.values.find((v) => v.toLowerCase() === lit.value.toLowerCase());
-    throw invalid(lit.start, `${field.label} is one of ${field.values.join(', ')}; got '${shown(lit.value)}'${hint ? ` (did you mean '${hint}'?)` : ''}.`);
+    const aside = field.asides?.[lit.value.toUpperCase()];
+    throw invalid(lit.start, `${field.label} is one of ${field.values.join(', ')}; got '${shown(lit.value)}'${hint ? ` (did you mean '${hint}'?)` : ''}${aside ? `; ${aside}` : ''}.`);
   }
   return { expr: isText, value: lit.value };
 }

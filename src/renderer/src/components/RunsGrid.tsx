@@ -10,6 +10,8 @@ import type { RunRow } from '../../../shared/domain';
 import { fmtDuration, fmtMetric, fmtTime } from '../format';
 import { useRunsView } from '../store/runs-view';
 import { displayCount, displayIndex, expansions } from '../store/run-tree';
+import { RunStatus } from './RunStatus';
+import { shownStatus } from './run-status';
 
 const ROW = 34;
 /** the run last opened from the grid: focused again when the grid comes back (Back from the run) */
@@ -26,7 +28,7 @@ export function cellText(r: RunRow, key: string): string {
   if (prefix === 'params') return r.params[k] ?? '—';
   if (prefix === 'tags') return r.tags[k] ?? '—';
   switch (k) {
-    case 'status': return r.status;
+    case 'status': return shownStatus(r).label;
     case 'start_time': return fmtTime(r.startMs);
     case 'end_time': return r.endMs === null ? '—' : fmtTime(r.endMs);
     case 'duration': return fmtDuration(r.endMs === null ? null : r.endMs - r.startMs);
@@ -164,7 +166,7 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
               </div>
               {columns.map((c) => (
                 <div key={c} role="gridcell" className={c.startsWith('metrics.') ? 'num' : ''}>
-                  {r ? (c === 'attributes.status' ? <span className={`status ${r.status}`}>{r.status}</span> : cellText(r, c)) : ''}
+                  {r ? (c === 'attributes.status' ? <RunStatus run={r} /> : cellText(r, c)) : ''}
                 </div>
               ))}
             </div>

@@ -10,6 +10,7 @@ import { RegisterButton } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
 import { ArtifactList } from '../components/ArtifactList';
+import { RunStatus } from '../components/RunStatus';
 import { defaultScale, effectiveView, timedCharts, MetricChartControls, MetricChartGrid } from '../components/MetricCharts';
 import type { YScale } from './compare-charts';
 import { DEFAULT_VIEW, type ChartView } from './metric-series';
@@ -55,7 +56,7 @@ export function RunDetail({ runId }: { runId: string }) {
   return (
     <>
       <p><button className="btn" onClick={() => navigate({ screen: 'runs' })}>← Runs</button></p>
-      <h2 data-testid="run-title"><RunName run={run} onChange={setRun} /> <span className={`status ${run.status}`}>{run.status}</span>{run.deletedMs !== null && <span className="badge"> in trash</span>}</h2>
+      <h2 data-testid="run-title"><RunName run={run} onChange={setRun} /> <RunStatus run={run} />{run.deletedMs !== null && <span className="badge"> in trash</span>}</h2>
       <p className="muted mono">{run.runId} · {run.experimentName} · started {fmtTime(run.startMs)} · {fmtDuration(run.endMs === null ? null : run.endMs - run.startMs)} · {run.source.type} {run.source.name}{run.source.gitCommit ? ` @ ${run.source.gitCommit.slice(0, 8)}` : ''}</p>
       {run.error && <p role="alert" className="card error">{run.error}</p>}
       <RunActions run={run} onChange={setRun} />
