@@ -100,3 +100,23 @@ export function sampleRandom(nodes: Node[], rand: () => number): Map<string, num
   }
   return draws;
 }
+
+/**
+ * The model kinds a space can draw, in the order it names them: its "model" value, the options of a choice of
+ * models, and the "model" of each sub-space option (at any depth). Shown as the search's model in the runs table.
+ */
+export function searchedModels(space: SearchSpace): string[] {
+  const out = new Set<string>();
+  const visit = (sp: SearchSpace): void => {
+    for (const [name, v] of Object.entries(sp)) {
+      if (name === 'model' && typeof v === 'string') out.add(v);
+      if (typeof v !== 'object' || v === null || !isDist(v) || !('choice' in v)) continue;
+      for (const opt of v.choice) {
+        if (name === 'model' && typeof opt === 'string') out.add(opt);
+        else if (typeof opt === 'object' && opt !== null && !Array.isArray(opt) && !isDist(opt)) visit(opt as SearchSpace);
+      }
+    }
+  };
+  visit(space);
+  return [...out];
+}

@@ -25,6 +25,7 @@ describe('hyper-parameter search', () => {
     expect(s.logParams).toEqual(['alpha']); // from the saved space: its plots draw alpha on a log axis
     const parent = await h.client.call('runs.get', { runId: tuningId });
     expect(parent.tags.best_trial_run_id).toBe(s.best?.runId);
+    expect(parent.tags['meter.search_models']).toBe('ridge'); // the runs table's model for the search's row
     expect(parent.metrics.rmse_val).toBe(bestVal);
     const bestSoFar = await h.client.call('runs.metricHistory', { runId: tuningId, key: 'best_rmse_val' });
     expect(bestSoFar.map((p) => p.value)).toEqual(s.trials.map((_, i) => Math.min(...s.trials.slice(0, i + 1).map((t) => t.rmseVal!))));

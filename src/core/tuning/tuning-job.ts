@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
-import type { DatasetId, RunId, TuningRequest, TuningStatus, TrialInfo } from '../../shared/domain';
+import { SEARCH_MODELS_TAG, type DatasetId, type RunId, type TuningRequest, type TuningStatus, type TrialInfo } from '../../shared/domain';
 import type { TuningStart } from '../../shared/contract';
 import type { SearchSpace } from '../../shared/tuning/space';
 import type { CoreContext } from '../context';
@@ -19,7 +19,7 @@ import { createRun, endRun, getRun, metricHistory, OWNER, recordArtifact, runIds
 import { resolveRoleDatasets } from '../training/role-datasets';
 import { paramImportance } from './importance';
 import { DEFAULT_REPORT_EVERY, INTERMEDIATE_KEY, runTrials, writeBest, type SearchPlan, type StudyState } from './run-trials';
-import { flattenSpace, sampleRandom } from './space';
+import { flattenSpace, sampleRandom, searchedModels } from './space';
 import { drawsOf, toTrial } from './trial-point';
 
 const SPACE_ARTIFACT = 'search/space.json';
@@ -49,7 +49,7 @@ export function startTuning(ctx: CoreContext, start: TuningStart): { tuningId: R
   const parentId = inTransaction(ctx.db, () => createRun(ctx.db, {
     experimentId: ensureExperiment(ctx.db, req.experiment).experimentId, name,
     params: { algo: req.algo, max_trials: String(req.maxTrials), parallel: String(parallel), seed: String(seed), ...(req.timeBudgetSec ? { time_budget_s: String(req.timeBudgetSec) } : {}), ...prune },
-    tags: { 'meter.search': 'parent', 'meter.version': ctx.version }, source: { type: 'API', name: 'search' },
+    tags: { 'meter.search': 'parent', [SEARCH_MODELS_TAG]: searchedModels(space).join(', '), 'meter.version': ctx.version }, source: { type: 'API', name: 'search' },
     inputs: [...datasets].flatMap(([role, ds]) => ds.map((d) => ({ role, datasetId: d.datasetId }))),
   }));
   const dir = join(ctx.artifactsDir(parentId), 'search');

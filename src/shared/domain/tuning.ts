@@ -5,6 +5,9 @@ import type { RunStatus } from './tracking';
 
 export type TuningAlgo = 'tpe' | 'random';
 
+/** The search run's tag listing the model kinds its space draws ("ridge, lasso"): the runs table's model for it. */
+export const SEARCH_MODELS_TAG = 'meter.search_models';
+
 export interface TuningRequest {
   experiment: string;
   runName?: string;

@@ -6,7 +6,7 @@
 // (then moves into its trials), ← collapses it or goes from a trial back to its search, as in a tree grid.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { RunRow } from '../../../shared/domain';
+import { SEARCH_MODELS_TAG, type RunRow } from '../../../shared/domain';
 import { fmtDuration, fmtMetric, fmtTime } from '../format';
 import { useRunsView } from '../store/runs-view';
 import { displayCount, displayIndex, expansions } from '../store/run-tree';
@@ -25,7 +25,7 @@ export function cellText(r: RunRow, key: string): string {
   const [prefix, ...rest] = key.split('.');
   const k = rest.join('.').replace(/^`|`$/g, '');
   if (prefix === 'metrics') return fmtMetric(r.metrics[k]);
-  if (prefix === 'params') return r.params[k] ?? '—';
+  if (prefix === 'params') return r.params[k] ?? searchedModels(r, k) ?? '—';
   if (prefix === 'tags') return r.tags[k] ?? '—';
   switch (k) {
     case 'status': return shownStatus(r).label;
@@ -36,6 +36,11 @@ export function cellText(r: RunRow, key: string): string {
     case 'run_id': return r.runId;
     default: return '—';
   }
+}
+
+/** A search's row has no model param of its own: its model column lists the kinds its space draws (its tag). */
+function searchedModels(r: RunRow, param: string): string | undefined {
+  return param === 'model' && r.tags['meter.search'] === 'parent' ? r.tags[SEARCH_MODELS_TAG] || undefined : undefined;
 }
 
 /** A trial's name without its search's name in front (gbt-search-trial-2 → trial-2): the row sits under it. */
