@@ -1,19 +1,18 @@
 // A search's Optuna-style plots: one slice plot per parameter that varied, a contour of two chosen parameters,
 // and the empirical distribution (EDF) of the objective. Shown once trials have completed.
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { TuningStatus } from '../../../shared/domain';
 import { EChart } from '../components/EChart';
 import { contourOption, edfOption, sliceOption } from './study-charts';
 import { completedTrials, contourGrid, varyingParams } from './study-plots';
 
-export function StudyPlots({ s }: { s: TuningStatus }) {
+/** `contour`: the parameters chosen for the contour (kept per search by the caller); null takes the first that varied. */
+export function StudyPlots({ s, contour, onContour }: { s: TuningStatus; contour: { x: string | null; y: string | null }; onContour: (x: string, y: string) => void }) {
   const axes = useMemo(() => varyingParams(s.trials, s.logParams), [s.trials, s.logParams]);
   const done = completedTrials(s.trials).length;
   const lastTrial = Math.max(1, ...s.trials.map((t) => t.trial));
-  const [xName, setX] = useState('');
-  const [yName, setY] = useState('');
-  const x = axes.find((a) => a.param === xName) ?? axes[0];
-  const y = axes.find((a) => a.param === yName && a !== x) ?? axes.find((a) => a !== x);
+  const x = axes.find((a) => a.param === contour.x) ?? axes[0];
+  const y = axes.find((a) => a.param === contour.y && a !== x) ?? axes.find((a) => a !== x);
   const grid = useMemo(() => (x && y ? contourGrid(s.trials, x, y) : null), [s.trials, x, y]);
   const slices = useMemo(() => axes.map((a) => ({ a, option: sliceOption(s.trials, a, lastTrial) })), [axes, s.trials, lastTrial]);
   const edf = useMemo(() => edfOption(s.trials), [s.trials]);
@@ -23,7 +22,8 @@ export function StudyPlots({ s }: { s: TuningStatus }) {
     <label className="row">{label}
       <select aria-label={`contour ${label}`} value={value} onChange={(e) => {
         const v = e.target.value;
-        if (label === 'x') { if (v === y?.param) setY(x!.param); setX(v); } else { if (v === x?.param) setX(y!.param); setY(v); }
+        if (label === 'x') onContour(v, v === y?.param ? x!.param : y!.param);
+        else onContour(v === x?.param ? y!.param : x!.param, v);
       }}>
         {axes.map((a) => <option key={a.param} value={a.param}>{a.param}</option>)}
       </select>

@@ -17,6 +17,7 @@ import { initialSets, inMonthOrder, rememberSets, setWarnings } from '../dataset
 import { DatasetSetField, DatasetSetHint } from '../components/DatasetSetField';
 import { importanceOption, lossOption, trialsParallelOption } from './tune-charts';
 import { StudyPlots } from './StudyPlots';
+import { useStudyView } from './study-view';
 import { useLoaded } from '../components/useLoaded';
 
 export function TuneScreen() {
@@ -127,7 +128,9 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
   const cancel = useAction();
   const extend = useAction();
   const [more, setMore] = useState('10');
-  const [logLoss, setLogLoss] = useState(false);
+  const [view, setView] = useStudyView(tuningId);
+  const { logLoss } = view;
+  const setLogLoss = (on: boolean) => setView({ logLoss: on });
   const loss = useMemo(() => (s ? lossOption(s, logLoss) : null), [s, logLoss]);
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry} />;
   if (!s) return <p className="muted">Loading…</p>;
@@ -167,7 +170,7 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
         </section>
         <section className="card"><h3>Trials</h3>{s.trials.some((t) => t.rmseVal !== null) ? <EChart option={trialsParallelOption(s)} label="trials parallel coordinates chart" /> : <p className="muted">{s.status === 'RUNNING' ? 'Waiting for the first trial…' : 'No trial finished.'}</p>}</section>
         <section className="card"><h3>Parameter importance</h3>{s.importance.length ? <EChart option={importanceOption(s)} label="parameter importance chart" /> : <p className="muted">Shown after 8 finished trials.</p>}</section>
-        <StudyPlots s={s} />
+        <StudyPlots s={s} contour={{ x: view.contourX, y: view.contourY }} onContour={(x, y) => setView({ contourX: x, contourY: y })} />
       </div>
       <section className="card" style={{ marginTop: 14, overflowX: 'auto' }}><h3>Trials</h3>
         <table className="grid" aria-label="trials"><thead><tr><th>#</th><th>Status</th><th className="num">rmse_val</th><th>Params</th></tr></thead>
