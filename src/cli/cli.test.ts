@@ -1,7 +1,8 @@
 // Smoke tests of the real `meter` binary on the shipped sample.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import pl from 'nodejs-polars';
 import { join } from 'node:path';
 import { ROOT, SAMPLE, tempDir } from '../../test/helpers';
 
@@ -66,11 +67,23 @@ describe('meter CLI', () => {
     expect(meter('runs', '--json').out).toBe(before);
   });
 
-  it('import prints the schema report', () => {
-    const r = meter('import', SAMPLE.train);
+  it('import prints the schema report, and for bytes already imported (from another path) names that dataset', () => {
+    // a month the store has not seen: the sample's first 4,000 trips
+    const fresh = join(home, 'green_tripdata_2023-01.first4000.parquet');
+    pl.readParquet(SAMPLE.train).head(4000).writeParquet(fresh);
+    const r = meter('import', fresh);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/green trips, 5000 rows, 20 columns, month 2023-01/);
+    expect(r.out).toMatch(/green trips, 4000 rows, 20 columns, month 2023-01/);
     expect(r.out).toMatch(/kept \d+, dropped \d+/);
+    // the sample month copied elsewhere is the sample's dataset (imported here, or already by training): one dataset, named
+    const known = JSON.parse(meter('import', SAMPLE.train, '--json').out) as { datasetId: string };
+    const copy = join(home, 'jan-copy.parquet');
+    copyFileSync(SAMPLE.train, copy);
+    const before = JSON.parse(meter('api', 'data.list', '{}').out) as unknown[];
+    const again = meter('import', copy);
+    expect(again.code).toBe(0);
+    expect(again.out.trim()).toBe(`jan-copy.parquet: already imported as green_tripdata_2023-01.sample.parquet (dataset ${known.datasetId}, ${SAMPLE.train}); same sha256, nothing added`);
+    expect(JSON.parse(meter('api', 'data.list', '{}').out)).toHaveLength(before.length);
   });
 
   it('runs --filter/--order-by search with the same engine, and a syntax error points at the position', () => {

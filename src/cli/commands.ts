@@ -1,5 +1,6 @@
 // One function per command: parse flags, make contract calls, print. No domain logic lives here.
 import { execFileSync } from 'node:child_process';
+import { basename } from 'node:path';
 import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
 import { asRunId, type Run } from '../shared/domain';
@@ -26,7 +27,9 @@ export async function importCommand(client: MeterClient, args: string[], io: Io)
   const results = [];
   for (const file of p.positionals) results.push(await client.call('data.import', { path: file }));
   if (p.switches.has('json')) { io.out(JSON.stringify(results.length === 1 ? results[0] : results)); return 0; }
-  for (const d of results) {
+  for (const [k, d] of results.entries()) {
+    // Bytes already recorded are that dataset, wherever they were imported from: say so and name it.
+    if (d.alreadyImported) { io.out(`${basename(p.positionals[k])}: already imported as ${d.fileName} (dataset ${d.datasetId}, ${d.path}); same sha256, nothing added`); continue; }
     const r = d.report;
     io.out(`${d.fileName}: ${r.kind} trips, ${r.rows} rows, ${r.columns.length} columns, month ${r.pickupMonth ?? '?'} (pickups ${r.pickupMin ?? '?'} to ${r.pickupMax ?? '?'})`);
     io.out(`  duration 1–60 min: kept ${r.filter.kept}, dropped ${r.filter.dropped} (${r.filter.tooShort} shorter, ${r.filter.tooLong} longer, ${r.filter.missingTime} without times${r.filter.badDistance ? `, ${r.filter.badDistance} with an unusable trip_distance` : ''}); mean kept ${r.filter.meanKeptMinutes.toFixed(2)} min`);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHarness, SAMPLE, tempDir, type Harness } from '../../test/helpers';
 import { startBrowserServer, type BrowserServer } from './browser-server';
@@ -65,6 +66,17 @@ describe('browser-mode files', () => {
     expect(ds.sha256).toBe(sha);
   });
 
+  it('answers an upload of bytes already imported from another path with that dataset, and drops the unused copy', async () => {
+    const known = await h.client.call('data.import', { path: SAMPLE.val });
+    const { path } = (await (await upload('feb.parquet', readFileSync(SAMPLE.val))).json()) as { path: string };
+    expect(existsSync(path)).toBe(true);
+    const r = await fetch(`${base()}/api/call/data.import`, { method: 'POST', body: JSON.stringify({ path }), headers: { authorization: `Bearer ${s.token}` } });
+    const body = (await r.json()) as { ok: boolean; result: { datasetId: string; path: string; alreadyImported: boolean } };
+    expect(body.result).toMatchObject({ datasetId: known.datasetId, path: SAMPLE.val, alreadyImported: true });
+    expect(existsSync(path)).toBe(false);
+    expect((await h.client.call('data.list', {})).filter((d) => d.sha256 === known.sha256)).toHaveLength(1);
+  });
+
   it('cleans up an interrupted upload', async () => {
     await new Promise<void>((resolve) => {
       const req = request({ host: '127.0.0.1', port: s.port, path: '/api/upload?name=cut.parquet', method: 'PUT',
@@ -94,7 +106,10 @@ describe('browser-mode files', () => {
     expect(r.ok).toBe(false);
     expect(existsSync(path)).toBe(false);
     expect(existsSync(dirname(path))).toBe(false);
-    const kept = (await (await upload('jan.parquet', readFileSync(SAMPLE.train))).json()) as { path: string };
+    // bytes no dataset has yet (the sample month's are one since the first test)
+    const fresh = join(tempDir('meter-upload-src-'), 'jan.parquet');
+    pl.readParquet(SAMPLE.train).head(4000).writeParquet(fresh);
+    const kept = (await (await upload('jan.parquet', readFileSync(fresh))).json()) as { path: string };
     await fetch(`${base()}/api/call/data.import`, { method: 'POST', body: JSON.stringify({ path: kept.path }), headers: { authorization: `Bearer ${s.token}` } });
     expect(existsSync(kept.path)).toBe(true);
   });

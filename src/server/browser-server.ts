@@ -108,9 +108,10 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const api = createApi(opts.ctx);
   const auth = createSessionAuth(opts.token);
   const serveStatic = opts.staticDir ? staticFiles(opts.staticDir) : null;
-  // Files the page uploaded this session: one that data.import then refuses is removed (upload.ts).
+  // Files the page uploaded this session: one that data.import then refuses is removed (upload.ts), and so is
+  // one whose bytes were already a dataset from another path (that dataset is the answer; the copy is unused).
   const uploads = new Set<string>();
-  const forgetRejectedUpload = async (method: string, arg: unknown): Promise<void> => {
+  const forgetUnusedUpload = async (method: string, arg: unknown): Promise<void> => {
     const path = method === 'data.import' && arg && typeof arg === 'object' && 'path' in arg ? (arg as { path: unknown }).path : null;
     if (typeof path !== 'string' || !uploads.has(path)) return;
     uploads.delete(path);
@@ -137,9 +138,12 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       let arg: unknown;
       readJson(req)
         .then((a) => { arg = a; return api.callUnknown(call[1], a); })
-        .then((result) => sendJson(res, 200, { ok: true, result }))
+        .then(async (result) => {
+          await forgetUnusedUpload(call[1], arg);
+          sendJson(res, 200, { ok: true, result });
+        })
         .catch(async (err: unknown) => {
-          await forgetRejectedUpload(call[1], arg);
+          await forgetUnusedUpload(call[1], arg);
           sendCallError(res, err);
         });
       return;

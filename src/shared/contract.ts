@@ -3,7 +3,7 @@
 // single entry (no handler sees an unchecked argument), the event list, the CLI's `meter api` help and the
 // typed clients. Core implements it; the CLI, Electron IPC and browser mode adapt it.
 import type {
-  Dataset, DatasetId, Experiment, ExperimentId, FeatureSet, JobId, MetricPoint, ModelKind, Run, RunId, RunRow,
+  Dataset, DatasetId, Experiment, ExperimentId, ImportedDataset, FeatureSet, JobId, MetricPoint, ModelKind, Run, RunId, RunRow,
 } from './domain';
 import { FEATURE_SETS, MODEL_KINDS } from './domain';
 import type { JobInfo, JobOutcome, JobProgress } from './jobs';
@@ -156,9 +156,9 @@ const mlflowAuth = {
 export const CONTRACT = {
   'app.info': method(none, 'Version, home folder, database and the shipped sample files.').returns<AppInfo>(),
 
-  'data.import': method(s.object({ path: s.string() }), 'Check a TLC parquet file and record it as a dataset (path + sha256).').returns<Dataset>(),
+  'data.import': method(s.object({ path: s.string() }), 'Check a TLC parquet file and record it as a dataset (path + sha256); bytes already recorded (from any path) answer that dataset, alreadyImported.').returns<ImportedDataset>(),
   'data.importMany': method(s.object({ paths: s.array(s.string(), { min: 1, max: 1000 }), roles: s.optional(s.array(s.oneOf(['train', 'val', 'test'] as const), { max: 1000 })) }),
-    "Check several parquet files, then record them all, or none when one fails (named); with roles (each path's role), a role whose files are of different kinds is refused.").returns<Dataset[]>(),
+    "Check several parquet files, then record them all, or none when one fails (named); with roles (each path's role), a role whose files are of different kinds is refused.").returns<ImportedDataset[]>(),
   'data.list': method(none, 'Every recorded dataset.').returns<Dataset[]>(),
   'data.get': method(s.object({ datasetId }), 'One dataset with its schema report.').returns<Dataset>(),
   'data.remove': method(s.object({ datasetId }), "Remove a dataset record (refused, naming them, while runs read it); the app's own copy of an uploaded file goes with it.").returns<{ removed: true; fileRemoved: boolean }>(),

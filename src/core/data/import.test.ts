@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pl from 'nodejs-polars';
 import { MeterError } from '../../shared/errors';
 import { makeBadInputs } from '../../../test/fixtures/bad-inputs';
@@ -25,8 +25,34 @@ describe('data.import', () => {
     expect(d.report.filter.kept).toBe(loadTrips(SAMPLE.train).n);
     expect(d.report.columns.find((c) => c.name === 'store_and_fwd_flag')?.nullCount).toBeGreaterThan(0);
     expect(d.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.alreadyImported).toBe(false);
     const again = await h.client.call('data.import', { path: SAMPLE.train });
     expect(again.datasetId).toBe(d.datasetId);
+    expect(again.alreadyImported).toBe(true);
+  });
+
+  it('takes the same bytes at another path (an upload kept under the home, then the CLI\'s path) as the one dataset, and says so', async () => {
+    // the app's upload: the sample month's bytes kept under <home>/datasets/<sha prefix>/
+    const uploaded = join(h.home, 'datasets', 'feedc0ffee12', 'feb.parquet');
+    mkdirSync(dirname(uploaded), { recursive: true });
+    copyFileSync(SAMPLE.val, uploaded);
+    const first = await h.client.call('data.import', { path: uploaded });
+    expect(first.alreadyImported).toBe(false);
+    const before = await h.client.call('data.list', {});
+    // the CLI's path to the same file: nothing added, the answer is the uploaded one (named by its path)
+    const second = await h.client.call('data.import', { path: SAMPLE.val });
+    expect(second).toMatchObject({ datasetId: first.datasetId, path: uploaded, fileName: 'feb.parquet', sha256: first.sha256, alreadyImported: true });
+    // several at once too: a copy elsewhere and a new file in one call; only the new one is added
+    const copy = join(dir, 'feb-again.parquet');
+    copyFileSync(SAMPLE.val, copy);
+    const other = join(dir, 'feb-fewer.parquet');
+    pl.readParquet(SAMPLE.val).head(4000).writeParquet(other);
+    const many = await h.client.call('data.importMany', { paths: [copy, other, other] });
+    expect(many.map((m) => [m.datasetId === first.datasetId, m.alreadyImported])).toEqual([[true, true], [false, false], [false, true]]);
+    expect(many[2].datasetId).toBe(many[1].datasetId);
+    const after = await h.client.call('data.list', {});
+    expect(after.length).toBe(before.length + 1);
+    expect(after.filter((x) => x.sha256 === first.sha256).map((x) => x.datasetId)).toEqual([first.datasetId]);
   });
 
   for (const bad of corpus) {

@@ -24,17 +24,19 @@ export function listDatasets(db: Db): Dataset[] {
 }
 
 /**
- * The same file content at the same path is one dataset: importing it again returns the existing record.
+ * The same file content is one dataset, wherever it lies: a month uploaded in the app and the same month given
+ * by path on the CLI are one card, and runs on either share their lineage. Importing bytes already recorded
+ * returns that record (the one at this path if there is one, else the first imported) and says so.
  * One immediate transaction, so processes importing the same new file at once all get the one record.
  */
-export function upsertDataset(db: Db, d: { path: string; fileName: string; sha256: string; sizeBytes: number; report: SchemaReport }): Dataset {
+export function upsertDataset(db: Db, d: { path: string; fileName: string; sha256: string; sizeBytes: number; report: SchemaReport }): { dataset: Dataset; alreadyImported: boolean } {
   return inTransaction(db, () => {
-    const existing = db.prepare('SELECT * FROM datasets WHERE path = ? AND sha256 = ?').get(d.path, d.sha256) as DatasetRow | undefined;
-    if (existing) return toDataset(existing);
+    const existing = db.prepare('SELECT * FROM datasets WHERE sha256 = ? ORDER BY path = ? DESC, created_ms, dataset_id LIMIT 1').get(d.sha256, d.path) as DatasetRow | undefined;
+    if (existing) return { dataset: toDataset(existing), alreadyImported: true };
     const id = randomBytes(8).toString('hex');
     db.prepare(`INSERT INTO datasets (dataset_id, path, file_name, sha256, size_bytes, kind, rows, pickup_month, report_json, created_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(id, d.path, d.fileName, d.sha256, d.sizeBytes, d.report.kind, d.report.rows,
       d.report.pickupMonth, JSON.stringify(d.report), Date.now());
-    return getDataset(db, asDatasetId(id));
+    return { dataset: getDataset(db, asDatasetId(id)), alreadyImported: false };
   });
 }

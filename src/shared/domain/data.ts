@@ -52,6 +52,11 @@ export interface Dataset {
   createdMs: number;
 }
 
+/** An import's answer: the dataset the file is, and whether its bytes were already one (nothing was added; its path may be another). */
+export interface ImportedDataset extends Dataset {
+  alreadyImported: boolean;
+}
+
 /** fhv files have no trip_distance: a model can't train on one family and validate or test on the other. */
 export function checkSameFeatureFamily(role: string, fileName: string, kind: TlcKind, train: { kind: TlcKind; fileName: string }): void {
   if ((kind === 'fhv') !== (train.kind === 'fhv')) {

@@ -4,12 +4,12 @@
 // commands. Every failure rejects as a MeterError (see errors.ts), so its code reaches the screen.
 import type { ApiArg, ApiMethod, ApiResult, EventName, Events, MeterClient } from '../../../shared/contract';
 import type { AppCommand, CallEnvelope, EventMessage } from '../../../shared/bridge';
-import type { Dataset } from '../../../shared/domain';
+import type { ImportedDataset } from '../../../shared/domain';
 import type { MeterErrorData } from '../../../shared/errors';
 import { MeterError, toMeterError } from './errors';
 
 export type ImportOutcome =
-  | { fileName: string; ok: true; dataset: Dataset }
+  | { fileName: string; ok: true; dataset: ImportedDataset }
   | { fileName: string; ok: false; error: MeterErrorData };
 
 export interface AppClient extends MeterClient {

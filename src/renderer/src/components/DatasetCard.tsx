@@ -1,6 +1,6 @@
-// One dataset's schema report, or one file's import error, as a card.
+// One dataset's schema report, one file's import error, or a file that was a dataset already, as a card.
 import { useState } from 'react';
-import type { Dataset } from '../../../shared/domain';
+import type { Dataset, ImportedDataset } from '../../../shared/domain';
 import type { MeterErrorData } from '../../../shared/errors';
 import { fmtBytes, fmtInt } from '../format';
 import { ErrorNotice } from './ErrorNotice';
@@ -59,5 +59,17 @@ export function ImportErrorCard({ fileName, error, onDismiss, onChooseFile }: {
   return (
     <ErrorNotice variant="card" heading={fileName} error={error} onDismiss={onDismiss} onChooseFile={onChooseFile}
       testId="import-error" label={`import error ${fileName}`} />
+  );
+}
+
+/** A file whose bytes were a dataset already (dropped again, or the CLI's copy of an uploaded month): named, nothing added. */
+export function AlreadyImportedCard({ fileName, dataset, onDismiss }: { fileName: string; dataset: ImportedDataset; onDismiss: () => void }) {
+  return (
+    <article className="card" role="status" data-testid="already-imported" aria-label={`already imported ${fileName}`}>
+      <h3 className="card-title"><span className="name" title={fileName}>{fileName}</span> <span className="badge">already imported</span></h3>
+      <p style={{ margin: '6px 0' }}>Its bytes are the dataset <strong>{dataset.fileName}</strong> (same sha256), so nothing was added; train and score on that one.</p>
+      <p className="muted mono" style={{ margin: '0 0 8px', wordBreak: 'break-all' }}>{dataset.path}</p>
+      <button className="link" onClick={onDismiss}>Dismiss</button>
+    </article>
   );
 }

@@ -1,7 +1,7 @@
 // Data: drop parquet files anywhere (or pick them); each becomes a dataset card or an error card.
 import { useRef } from 'react';
 import { useAppState } from '../store/app-store';
-import { DatasetCard, ImportErrorCard } from '../components/DatasetCard';
+import { AlreadyImportedCard, DatasetCard, ImportErrorCard } from '../components/DatasetCard';
 import { JobProgress } from '../components/JobProgress';
 import { SampleWelcome } from '../components/SampleWelcome';
 import { ImportFromMlflowButton } from '../components/MlflowTransfer';
@@ -10,6 +10,7 @@ export function DataScreen() {
   const { datasets, imports, importing, importFiles, dismissImport: dismiss } = useAppState('datasets', 'imports', 'importing', 'importFiles', 'dismissImport');
   const picker = useRef<HTMLInputElement>(null);
   const errors = imports.map((o, i) => ({ o, i })).filter(({ o }) => !o.ok);
+  const already = imports.flatMap((o, i) => (o.ok && o.dataset.alreadyImported ? [{ fileName: o.fileName, dataset: o.dataset, i }] : []));
 
   return (
     <>
@@ -29,6 +30,11 @@ export function DataScreen() {
       {errors.length > 0 && (
         <div className="cards">
           {errors.map(({ o, i }) => !o.ok && <ImportErrorCard key={`${o.fileName}-${i}`} fileName={o.fileName} error={o.error} onDismiss={() => dismiss(i)} onChooseFile={() => picker.current?.click()} />)}
+        </div>
+      )}
+      {already.length > 0 && (
+        <div className="cards">
+          {already.map(({ fileName, dataset, i }) => <AlreadyImportedCard key={`${fileName}-${i}`} fileName={fileName} dataset={dataset} onDismiss={() => dismiss(i)} />)}
         </div>
       )}
       <h3 style={{ marginTop: 22 }}>Datasets <span className="muted">({datasets.length})</span></h3>

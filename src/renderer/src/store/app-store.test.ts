@@ -159,7 +159,7 @@ describe('app store', () => {
     const t = await connected({
       'data.import': ({ path }) => {
         if (path.endsWith('notes.parquet')) throw new MeterError('FILE_UNREADABLE', 'notes.parquet is not a parquet file.', { path });
-        return dataset('jan', '2023-01');
+        return { ...dataset('jan', '2023-01'), alreadyImported: false };
       },
     });
     const files = [new File(['x'], 'notes.parquet'), new File(['y'], 'jan.parquet')];
@@ -178,7 +178,7 @@ describe('app store', () => {
   it('keeps a just-imported dataset when an older, slower refresh answers last', async () => {
     let imported = false;
     let releaseSlow: () => void = () => undefined;
-    const t = await connected({ 'data.import': () => { imported = true; return dataset('feb', '2023-02'); } });
+    const t = await connected({ 'data.import': () => { imported = true; return { ...dataset('feb', '2023-02'), alreadyImported: false }; } });
     // The first data.list (begun before the import) answers only after the import's own refresh did.
     t.handle('data.list', () => {
       const now = imported ? [dataset('jan', '2023-01'), dataset('feb', '2023-02')] : [dataset('jan', '2023-01')];

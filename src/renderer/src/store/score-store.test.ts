@@ -32,7 +32,7 @@ describe('score choices', () => {
       'runs.search': () => ({ runs: [], total: 0, offset: 0, limit: 50 }),
       'data.import': ({ path }) => {
         if (path.includes('yellow')) throw new MeterError('SCHEMA_MISMATCH', 'yellow.parquet has no column lpep_pickup_datetime.');
-        return dataset('feb', '2023-02');
+        return { ...dataset('feb', '2023-02'), alreadyImported: false };
       },
     });
     await useApp.getState().init(createClient(t));
