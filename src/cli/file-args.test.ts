@@ -11,9 +11,10 @@ import { expandGlob, filesForFlag, spreadFileFlags } from './file-args';
 const dir = tempDir('meter-globs-');
 const data = join(dir, 'data');
 mkdirSync(join(data, 'more'), { recursive: true });
-// Twelve green "months" (copies of the two samples) and a yellow file, all real parquet.
+// Twelve green "months" (the two samples' trips, each cut to its own length: the same bytes would be one
+// dataset) and a yellow file, all real parquet.
 const months = Array.from({ length: 12 }, (_, k) => join(data, `green_tripdata_2023-${String(k + 1).padStart(2, '0')}.parquet`));
-months.forEach((m, k) => copyFileSync(k % 2 === 0 ? SAMPLE.train : SAMPLE.val, m));
+months.forEach((m, k) => pl.readParquet(k % 2 === 0 ? SAMPLE.train : SAMPLE.val).head(5000 - k).writeParquet(m));
 copyFileSync(SAMPLE.val, join(data, 'more', 'green_tripdata_2024-01.parquet'));
 const yellow = join(data, 'yellow_tripdata_2023-01.parquet');
 pl.readParquet(SAMPLE.train).rename({ lpep_pickup_datetime: 'tpep_pickup_datetime', lpep_dropoff_datetime: 'tpep_dropoff_datetime' }).writeParquet(yellow);
