@@ -9,7 +9,7 @@
 // way, also through the built CLI.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -192,6 +192,56 @@ describe.skipIf(missing !== null)('import an MLflow file store (./mlruns) writte
     const report = JSON.parse(r.stdout) as { runs: { remoteRunId: string; imported: boolean }[]; aliases: unknown[] };
     expect(report.runs.map((x) => [x.remoteRunId, x.imported])).toEqual([[logged.rid, true], [logged.rid2, true]]);
     expect(report.aliases).toEqual([{ name: 'taxi-model', alias: 'champion', version: 2 }]);
+  }, 60_000);
+
+  it('reads MLflow 3.x logged models in a file store: the model\'s folder lands in its run, a version registered from it imports', async () => {
+    // The layout MLflow 3.x's file store writes and its own fs2db migration reads (mlflow/store/fs2db/_tracking.py,
+    // _registry.py): <experiment>/models/<model id>/meta.yaml (model_id, experiment_id, name, artifact_location,
+    // timestamps, status, lifecycle_stage, model_type, source_run_id) with params/ and tags/ beside it, the files
+    // at artifact_location (<experiment artifact root>/models/<id>/artifacts), and the registry's version-3 with
+    // source models:/<id> and model_id. Written with yaml.safe_dump, as MLflow's write_yaml does; the files are
+    // the sklearn model the 2.17 client logged.
+    const store = join(dir, 'mlruns3');
+    cpSync(join(dir, 'mlruns'), store, { recursive: true });
+    const modelId = `m-${randomUUID().replace(/-/g, '')}`;
+    await runPython(`import json, os, shutil, time, yaml
+store, rid, mid = ${JSON.stringify(store)}, ${JSON.stringify(logged.rid)}, ${JSON.stringify(modelId)}
+exp = next(e for e in os.listdir(store) if os.path.isdir(os.path.join(store, e, rid)))
+exp_meta = yaml.safe_load(open(os.path.join(store, exp, "meta.yaml")))
+run_meta = yaml.safe_load(open(os.path.join(store, exp, rid, "meta.yaml")))
+location = exp_meta["artifact_location"] + "/models/" + mid + "/artifacts"
+mdir = os.path.join(store, exp, "models", mid)
+os.makedirs(os.path.join(mdir, "params")); os.makedirs(os.path.join(mdir, "tags"))
+open(os.path.join(mdir, "tags", "mlflow.source.name"), "w").write("train.py")
+now = int(time.time() * 1000)
+with open(os.path.join(mdir, "meta.yaml"), "w") as f:
+    yaml.safe_dump({"model_id": mid, "experiment_id": exp, "name": "model", "artifact_location": location, "creation_timestamp": now,
+        "last_updated_timestamp": now, "status": "READY", "status_message": None, "lifecycle_stage": "active", "model_type": None, "source_run_id": rid}, f, default_flow_style=False)
+shutil.copytree(run_meta["artifact_uri"].replace("file://", "") + "/model", os.path.join(mdir, "artifacts"))
+vdir = os.path.join(store, "models", "taxi-model", "version-3")
+os.makedirs(os.path.join(vdir, "tags"))
+with open(os.path.join(vdir, "meta.yaml"), "w") as f:
+    yaml.safe_dump({"name": "taxi-model", "version": 3, "creation_timestamp": now, "last_updated_timestamp": now, "description": "from a logged model", "user_id": None,
+        "current_stage": "None", "source": "models:/" + mid, "run_id": rid, "run_link": None, "status": "READY", "status_message": None, "storage_location": location, "model_id": mid}, f, default_flow_style=False)
+print("RESULT " + json.dumps({}))`, 'file:///dev/null', '', dir);
+
+    const fresh = openHarness();
+    try {
+      const dry = await importFromStoreCounted(fresh.ctx, { source: store }, {}, true);
+      const { report, counts } = await importFromStoreCounted(fresh.ctx, { source: store });
+      expect(dry.counts).toEqual(counts);
+      expect(report.versions.map((v) => [v.remoteVersion, v.version, v.imported])).toEqual([['1', 1, true], ['2', 2, true], ['3', 3, true]]);
+      const run = await fresh.client.call('runs.get', { runId: report.runs[0].runId as never });
+      expect(run.artifacts.map((a) => a.path)).toEqual(expect.arrayContaining(['model/MLmodel', `models/${modelId}/MLmodel`, `models/${modelId}/model.pkl`]));
+      expect(readFileSync(join(fresh.ctx.artifactsDir(run.runId), 'models', modelId, 'model.pkl'))).toEqual(readFileSync(join(fresh.ctx.artifactsDir(run.runId), 'model', 'model.pkl')));
+      const model = await fresh.client.call('models.get', { name: 'taxi-model' });
+      expect(model.versions.find((v) => v.version === 3)).toMatchObject({ description: 'from a logged model', runId: run.runId });
+      expect(model.versions.find((v) => v.version === 3)?.signature.model).toBe('MLflow model (python_function, sklearn)');
+      const again = await importFromStoreCounted(fresh.ctx, { source: store });
+      expect(again.counts).toMatchObject({ runs: 0, versions: 0, artifacts: 0 });
+    } finally {
+      await fresh.dispose();
+    }
   }, 60_000);
 
   it('`meter import-mlflow ./mlruns --dry-run` says what would come (every metric point and file counted) and writes nothing; the import then brings exactly that', async () => {

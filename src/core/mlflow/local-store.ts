@@ -4,9 +4,10 @@
 // same mapping as a server import (import.ts: importRun / importModel, tagged mlflow.imported_run_id and
 // mlflow.imported_version, so importing again adds nothing). The store's alembic revision says which schema
 // it has (mlflow-db-revisions.ts: MLflow 2.17 through 3.x); one this reader doesn't know is refused by name
-// before anything is read. A model MLflow 3.x logged is a logged model with its own artifact folder: its
-// files land in its run's artifacts under models/<model id>, and a version registered from it
-// (source models:/<model id>) is imported from there.
+// before anything is read. A model MLflow 3.x logged is a logged model with its own artifact folder (a row of
+// mlflow.db's logged_models; in a file store <experiment>/models/<model id>/meta.yaml, the layout MLflow's own
+// fs2db migration reads, mlflow/store/fs2db/_tracking.py): its files land in its run's artifacts under
+// models/<model id>, and a version registered from it (source models:/<model id>) is imported from there.
 import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +77,29 @@ function loggedModelFolder(location: string, expId: string, modelId: string, art
   return artifactFolder(location, expId, modelId, undefined, base);
 }
 
+/** A 3.x logged model as both stores record it: its id, experiment, artifact location and the run it came from. */
+interface LoggedModel { model_id: string; experiment_id: string; artifact_location: string; source_run_id: string }
+
+/** Copies the run's logged models' files into its artifacts under models/<id>; answers what could not be found. */
+function copyLoggedModels(ctx: CoreContext, runId: RunId, models: LoggedModel[], artifactsDir: string | undefined, base: string): string[] {
+  const missing: string[] = [];
+  for (const m of models) {
+    const folder = loggedModelFolder(m.artifact_location, m.experiment_id, m.model_id, artifactsDir, base);
+    if (folder) copyTree(ctx, runId, folder, '', `models/${m.model_id}`);
+    else missing.push(`no folder for its logged model ${m.model_id} at ${m.artifact_location}`);
+  }
+  return missing;
+}
+
+const countLoggedModels = (models: LoggedModel[], artifactsDir: string | undefined, base: string): number =>
+  models.reduce((n, m) => { const f = loggedModelFolder(m.artifact_location, m.experiment_id, m.model_id, artifactsDir, base); return n + (f ? countTree(f) : 0); }, 0);
+
+/** A version registered from a logged model (source models:/<id>) is imported from its run's models/<id> folder. */
+function fromLoggedModel(v: Json, byId: Map<string, LoggedModel>): Json {
+  const m = byId.get(/^models:\/(m-[0-9a-f]+)$/.exec(String(v.source))?.[1] ?? '');
+  return m ? { ...v, source: `runs:/${m.source_run_id}/models/${m.model_id}`, run_id: m.source_run_id } : v;
+}
+
 function openMlflowDb(path: string): Database.Database {
   if (!existsSync(path)) throw new MeterError('NOT_FOUND', `No MLflow store at ${path}.`);
   let db: Database.Database;
@@ -124,8 +148,8 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
   const base = dirname(path);
   // MLflow 3.x (revision 400f98739977 on): models logged from a run are logged models, by their run.
   const hasLoggedModels = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'logged_models'").get() !== undefined;
-  const logged = hasLoggedModels ? all<{ model_id: string; experiment_id: number; artifact_location: string; source_run_id: string }>(
-    `SELECT model_id, experiment_id, artifact_location, source_run_id FROM logged_models
+  const logged = hasLoggedModels ? all<LoggedModel>(
+    `SELECT model_id, CAST(experiment_id AS TEXT) AS experiment_id, artifact_location, source_run_id FROM logged_models
     WHERE source_run_id IS NOT NULL AND (lifecycle_stage IS NULL OR lifecycle_stage = 'active') ORDER BY creation_timestamp_ms, model_id`) : [];
   const loggedById = new Map(logged.map((m) => [m.model_id, m]));
   const source: MlflowSource = {
@@ -136,12 +160,7 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
       .map((m) => ({ value: m.is_nan ? NaN : m.value, step: Number(m.step), timestampMs: Number(m.timestamp) })),
     async copyArtifacts(ctx, runId, uri) {
       const run = runs.find((r) => r.info.artifact_uri === uri);
-      const missing: string[] = [];
-      for (const m of logged.filter((l) => l.source_run_id === run?.info.run_id)) {
-        const folder = loggedModelFolder(m.artifact_location, String(m.experiment_id), m.model_id, artifactsDir, base);
-        if (folder) copyTree(ctx, runId, folder, '', `models/${m.model_id}`);
-        else missing.push(`no folder for its logged model ${m.model_id} at ${m.artifact_location}`);
-      }
+      const missing = copyLoggedModels(ctx, runId, logged.filter((l) => l.source_run_id === run?.info.run_id), artifactsDir, base);
       const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base);
       if (!folder) missing.unshift(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
       else copyTree(ctx, runId, folder, '');
@@ -149,21 +168,15 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
     },
     async countArtifacts(uri) {
       const run = runs.find((r) => r.info.artifact_uri === uri);
-      const folders = logged.filter((l) => l.source_run_id === run?.info.run_id).map((m) => loggedModelFolder(m.artifact_location, String(m.experiment_id), m.model_id, artifactsDir, base));
-      folders.push(artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base));
-      return folders.reduce((n, f) => n + (f ? countTree(f) : 0), 0);
+      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base);
+      return countLoggedModels(logged.filter((l) => l.source_run_id === run?.info.run_id), artifactsDir, base) + (folder ? countTree(folder) : 0);
     },
     async model(name) {
       const m = db.prepare('SELECT name, description FROM registered_models WHERE name = ?').get(name) as Json;
       return { ...m, aliases: all('SELECT alias, version FROM registered_model_aliases WHERE name = ?', name) };
     },
     versions: async (name) => all<Json>('SELECT name, version, description, source, run_id FROM model_versions WHERE name = ? AND current_stage != \'Deleted_Internal\'', name)
-      .map((v) => {
-        // registered from a 3.x logged model: its files were copied into its run's artifacts (copyArtifacts)
-        const fromLogged = loggedById.get(/^models:\/(m-[0-9a-f]+)$/.exec(String(v.source))?.[1] ?? '');
-        const where = fromLogged ? { source: `runs:/${fromLogged.source_run_id}/models/${fromLogged.model_id}`, run_id: fromLogged.source_run_id } : {};
-        return { ...v, ...where, tags: kv(all('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?', name, v.version)) };
-      }),
+      .map((v) => fromLoggedModel({ ...v, tags: kv(all('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ?', name, v.version)) }, loggedById)),
   };
   return { source, runs, models };
 }
@@ -223,11 +236,21 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
   const experiments = new Map<string, Json>();
   const runDirs = new Map<string, string>();
   const runs: Json[] = [];
+  const logged: LoggedModel[] = [];
   for (const e of dirs(root)) {
     if (e === 'models' || e.startsWith('.') || !existsSync(join(root, e, 'meta.yaml'))) continue;
     const exp = readYaml(join(root, e, 'meta.yaml'));
     if (exp.lifecycle_stage === 'deleted') continue;
     experiments.set(String(exp.experiment_id ?? e), exp);
+    // MLflow 3.x: a model logged from a run is a logged model, <experiment>/models/<model id>/meta.yaml (its
+    // files at its artifact_location, by default <experiment>/models/<model id>/artifacts)
+    for (const id of dirs(join(root, e, 'models'))) {
+      const metaPath = join(root, e, 'models', id, 'meta.yaml');
+      if (!existsSync(metaPath)) continue;
+      const m = readYaml(metaPath);
+      if (m.lifecycle_stage === 'deleted' || !m.source_run_id) continue;
+      logged.push({ model_id: String(m.model_id ?? id), experiment_id: String(m.experiment_id ?? e), artifact_location: String(m.artifact_location ?? ''), source_run_id: String(m.source_run_id) });
+    }
     for (const r of dirs(join(root, e))) {
       const dir = join(root, e, r);
       if (r === 'datasets' || !existsSync(join(dir, 'meta.yaml'))) continue;
@@ -251,6 +274,12 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
     }
   }
   runs.sort((a, b) => Number(a.info.start_time ?? 0) - Number(b.info.start_time ?? 0) || String(a.info.run_id).localeCompare(String(b.info.run_id)));
+  const loggedById = new Map(logged.map((m) => [m.model_id, m]));
+  // Artifacts the store keeps itself (the default root) sit below it as <experiment>/<run>/artifacts and
+  // <experiment>/models/<id>/artifacts: found there too when the recorded absolute paths are stale (the
+  // folder was moved or copied), as below --artifacts DIR.
+  const lookIn = artifactsDir ?? root;
+  const loggedOf = (run: Json | undefined) => logged.filter((l) => l.source_run_id === run?.info.run_id);
   const modelDirs = new Map<string, string>();
   for (const d of dirs(join(root, 'models'))) {
     const p = join(root, 'models', d);
@@ -268,15 +297,16 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
     },
     async copyArtifacts(ctx, runId, uri) {
       const run = runs.find((r) => r.info.artifact_uri === uri);
-      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, dirname(root));
-      if (!folder) return `no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`;
-      copyTree(ctx, runId, folder, '');
-      return undefined;
+      const missing = copyLoggedModels(ctx, runId, loggedOf(run), lookIn, dirname(root));
+      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', lookIn, dirname(root));
+      if (!folder) missing.unshift(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
+      else copyTree(ctx, runId, folder, '');
+      return missing.length ? missing.join('; ') : undefined;
     },
     async countArtifacts(uri) {
       const run = runs.find((r) => r.info.artifact_uri === uri);
-      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, dirname(root));
-      return folder ? countTree(folder) : 0;
+      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', lookIn, dirname(root));
+      return countLoggedModels(loggedOf(run), lookIn, dirname(root)) + (folder ? countTree(folder) : 0);
     },
     async model(name) {
       const meta = readYaml(join(modelDirs.get(name)!, 'meta.yaml'));
@@ -286,7 +316,7 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
       const dir = modelDirs.get(name)!;
       return dirs(dir).filter((v) => /^version-\d+$/.test(v) && existsSync(join(dir, v, 'meta.yaml'))).map((v): Json => ({ ...readYaml(join(dir, v, 'meta.yaml')), tags: keyFiles(join(dir, v, 'tags')) }))
         .filter((v) => v.current_stage !== 'Deleted_Internal')
-        .map((v) => ({ name, version: String(v.version), description: v.description ?? '', source: v.source, run_id: v.run_id, tags: v.tags }));
+        .map((v) => fromLoggedModel({ name, version: String(v.version), description: v.description ?? '', source: v.source, run_id: v.run_id, tags: v.tags }, loggedById));
     },
   };
   return { source, runs, models: [...modelDirs.keys()].sort() };
