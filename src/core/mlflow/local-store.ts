@@ -309,8 +309,13 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
       return countLoggedModels(loggedOf(run), lookIn, dirname(root)) + (folder ? countTree(folder) : 0);
     },
     async model(name) {
-      const meta = readYaml(join(modelDirs.get(name)!, 'meta.yaml'));
-      return { name, description: meta.description ?? '', aliases: Object.entries((meta.aliases ?? {}) as Json).map(([alias, version]) => ({ alias, version: String(version) })) };
+      const dir = modelDirs.get(name)!;
+      const meta = readYaml(join(dir, 'meta.yaml'));
+      // aliases/<alias> (its text the version) is what MLflow's store reads them from; meta.yaml keeps a copy
+      const aliases = existsSync(join(dir, 'aliases'))
+        ? files(join(dir, 'aliases')).map((alias) => ({ alias, version: readFileSync(join(dir, 'aliases', alias), 'utf8').trim() }))
+        : Object.entries((meta.aliases ?? {}) as Json).map(([alias, version]) => ({ alias, version: String(version) }));
+      return { name, description: meta.description ?? '', aliases };
     },
     async versions(name) {
       const dir = modelDirs.get(name)!;
