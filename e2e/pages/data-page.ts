@@ -13,4 +13,7 @@ export class DataPage extends Screen {
 
   datasetCard(text: string) { return this.page.locator('[data-testid="dataset-card"]', { hasText: text }); }
   importError(fileName: string) { return this.page.locator('[data-testid="import-error"]', { hasText: fileName }); }
+  /** the card saying a dropped file's bytes were a dataset already */
+  alreadyImported(fileName: string) { return this.page.locator('[data-testid="already-imported"]', { hasText: fileName }); }
+  readonly datasetCards = this.page.locator('[data-testid="dataset-card"]');
 }

@@ -70,6 +70,8 @@ export class RunsPage extends Screen {
   expander(runId: string) { return this.rowById(runId).getByRole('button', { name: /^(expand|collapse) / }); }
   /** the trial rows shown under a search */
   childRows(parentRunId: string) { return this.page.locator(`${GRID} [role=row][data-parent-id="${parentRunId}"]`); }
+  /** a run's status word in its row (PRUNED for a pruned trial, its tooltip saying why) */
+  statusOf(runId: string) { return this.rowById(runId).locator('.status'); }
   /** the top-level run rows */
   topRows() { return this.page.locator(`${GRID} [role=row][data-run-id][aria-level="1"]`); }
   async charts(): Promise<void> { await this.page.getByRole('button', { name: 'Charts', exact: true }).click(); }

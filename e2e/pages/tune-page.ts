@@ -32,6 +32,16 @@ export class TunePage extends Screen {
   async setPruning(on: boolean): Promise<void> { await this.page.getByLabel('Prune unpromising trials').setChecked(on); }
   /** the loss chart's axis: "linear" or "log" */
   async lossAxis(scale: 'linear' | 'log'): Promise<void> { await this.page.getByRole('group', { name: 'loss axis' }).getByRole('button', { name: scale }).click(); }
+  /** whether the loss chart's linear or log button is the pressed one */
+  async lossAxisPressed(scale: 'linear' | 'log'): Promise<boolean> {
+    return (await this.page.getByRole('group', { name: 'loss axis' }).getByRole('button', { name: scale }).getAttribute('aria-pressed')) === 'true';
+  }
+  /** the contour's chosen parameters */
+  async contourChoice(): Promise<[string, string]> {
+    return [await this.page.getByLabel('contour x').inputValue(), await this.page.getByLabel('contour y').inputValue()];
+  }
+  /** a search's page, #/tune?search=… */
+  async openSearch(tuningId: string): Promise<void> { await this.goto(`#/tune?search=${tuningId}`); await this.title.waitFor(); }
   async contourParams(x: string, y: string): Promise<void> {
     await this.page.getByLabel('contour x').selectOption(x);
     await this.page.getByLabel('contour y').selectOption(y);
