@@ -7,14 +7,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROOT, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, startMlflowServer } from '../../../test/mlflow-client';
 import { startMlflowProxy, type MlflowProxy } from '../../../test/mlflow-proxy';
 import type { JobId, RunId } from '../../shared/domain';
 import { ensureExperiment } from '../store/experiments-repo';
 import { createRun, endRun, logMetrics, logParams, recordArtifact } from '../store/runs-repo';
-import { STALE_MS, processAlive, takePushLease } from './push-lease';
+import { HEARTBEAT_MS, STALE_MS, processAlive, takePushLease } from './push-lease';
 import { pushCounted } from './push';
 
 const missing = mlflowClientMissing();
@@ -43,6 +43,21 @@ describe('the push lease on a real store', () => {
     expect(row('http://a:5000')).toBeUndefined();
     takePushLease(h.ctx.db, 'http://a:5000', 'meter push').release();
     other.release();
+  });
+
+  it('keeps its heartbeat fresh while held, and stops when released', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const lease = takePushLease(h.ctx.db, 'http://d:5000', 'meter push');
+      const first = row('http://d:5000')!.heartbeat_ms;
+      vi.advanceTimersByTime(HEARTBEAT_MS * 3);
+      expect(row('http://d:5000')!.heartbeat_ms).toBe(first + HEARTBEAT_MS * 3);
+      lease.release();
+      vi.advanceTimersByTime(HEARTBEAT_MS * 3);
+      expect(row('http://d:5000')).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('takes over a holder whose process is gone, or whose heartbeat is old; not a live one', () => {
