@@ -253,13 +253,14 @@ export const CONTRACT = {
     models: s.optional(s.array(modelName, { max: 1000 })),
     /** count what would be sent, send nothing */
     dryRun: s.optional(s.boolean()),
-  }), "Push experiments, runs and registered models to an MLflow tracking server as a job: sends only what the server lacks (an interrupted push resumes); the outcome's metrics are the counts, mlflow.result has the details.").returns<{ jobId: JobId }>(),
+  }), "Push experiments, runs and registered models to an MLflow tracking server as a job: sends only what the server lacks (an interrupted push resumes; runs and versions imported from that server are theirs there); refused (INVALID_STATE) while another push to the same server from this store runs, in this process or another; the outcome's metrics are the counts, mlflow.result has the details.").returns<{ jobId: JobId }>(),
   'mlflow.startImport': method(s.object({
     /** an MLflow tracking server (http(s)://…, everything on it), sqlite:///path/mlflow.db, or an mlruns folder */
     from: s.string({ max: 4096 }),
     /** the artifacts folder beside an mlflow.db (mlflow ui --default-artifact-root) */
     artifactsDir: s.optional(s.string({ max: 4096 })),
     ...mlflowAuth,
+    /** count what would come (every metric point and artifact file), write nothing */
     dryRun: s.optional(s.boolean()),
   }), "Import an MLflow server's or store's experiments, runs, artifacts and registered models as a job; what is already here is skipped.").returns<{ jobId: JobId }>(),
   'mlflow.result': method(s.object({ jobId }), "How a push or import job of this session ended: counts and what did not go (null when unknown).").returns<MlflowTransferResult | null>(),
