@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
 import { asRunId, type RunId, type RunStatus } from '../../shared/domain';
-import { inTransaction, type Db } from '../store/db';
-import { createRun, getRun, latestMetricRows, logMetrics, logParams, metricPointRows, setTag, type MetricInput } from '../store/runs-repo';
+import { inTransaction, kept, type Db } from '../store/db';
+import { RUN_SELECT, createRun, getRun, logMetrics, logParams, metricPointRows, paramsAndTags, setTag, type MetricInput, type RunDbRow } from '../store/runs-repo';
 import { deleteTag, renameRun } from '../store/run-lifecycle';
 import { meterExperimentId, mlflowIdOf } from './experiments';
 
@@ -53,36 +53,70 @@ function status(raw: unknown): RunStatus {
   return (raw === 'SCHEDULED' ? 'RUNNING' : raw) as RunStatus;
 }
 
+function byRun<K, R, T>(rows: R[], keyOf: (r: R) => K, map: (r: R) => T): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    let list = out.get(k);
+    if (!list) { list = []; out.set(k, list); }
+    list.push(map(r));
+  }
+  return out;
+}
+
+type LatestRow = [runKey: number, key: string, value: number | null, isNan: number, step: number, timestampMs: number];
+type InputRow = [runId: string, name: string, digest: string, sourceType: string, source: string, schema: string | null, profile: string | null, tagsJson: string];
+
+/**
+ * A page of the store's runs rows as MLflow runs: params and tags, latest metrics (in logging order, as
+ * MLflow lists a run's metrics), dataset inputs and model outputs, one query each for the whole page.
+ */
+export function mlflowRunsOf(db: Db, rows: RunDbRow[]): MlflowRun[] {
+  if (rows.length === 0) return [];
+  const runKeys = JSON.stringify(rows.map((r) => r.run_key));
+  const runIds = JSON.stringify(rows.map((r) => r.run_id));
+  const { params, tags } = paramsAndTags(db, rows.map((r) => r.run_key));
+  const metrics = byRun(kept(db, `SELECT m.run_key, k.key, m.value, m.is_nan, m.step, m.timestamp_ms FROM latest_metrics m JOIN key_names k ON k.key_id = m.key_id
+    WHERE m.run_key IN (SELECT value FROM json_each(?)) ORDER BY m.rowid`, 'raw').all(runKeys) as LatestRow[],
+  (m) => m[0], (m): MlflowMetric => ({ key: m[1], value: m[3] ? NaN : (m[2] as number), timestamp: m[5], step: m[4] }));
+  const inputs = byRun(kept(db, `SELECT run_id, name, digest, source_type, source, schema, profile, tags_json FROM mlflow_run_inputs
+    WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`, 'raw').all(runIds) as InputRow[],
+  (i) => i[0], (i): MlflowDatasetInput => ({ tags: JSON.parse(i[7]) as Record<string, string>, dataset: { name: i[1], digest: i[2], sourceType: i[3], source: i[4], schema: i[5], profile: i[6] } }));
+  const outputs = byRun(kept(db, 'SELECT run_id, model_id, step FROM mlflow_run_outputs WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY rowid', 'raw')
+    .all(runIds) as [string, string, number][], (o) => o[0], (o) => ({ modelId: o[1], step: o[2] }));
+  const experiments = new Map<string, string>();
+  return rows.map((r) => {
+    let experimentId = experiments.get(r.experiment_id);
+    if (experimentId === undefined) { experimentId = mlflowIdOf(db, r.experiment_id); experiments.set(r.experiment_id, experimentId); }
+    const runTags = tags.get(r.run_key) ?? {};
+    return {
+      runId: asRunId(r.run_id), experimentId, runName: r.name, userId: runTags['mlflow.user'] ?? '', status: r.status, startTime: r.start_ms, endTime: r.end_ms,
+      artifactUri: runArtifactUri(experimentId, r.run_id), deleted: r.deleted_ms !== null, metrics: metrics.get(r.run_key) ?? [],
+      params: params.get(r.run_key) ?? {}, tags: runTags, inputs: inputs.get(r.run_id) ?? [], outputs: outputs.get(r.run_id) ?? [],
+    };
+  });
+}
+
+/** One run as MLflow describes it (the same reads as a search's page of one). */
 export function getMlflowRun(db: Db, rawId: unknown): MlflowRun {
   const runId = checkRunId(rawId);
-  const run = getRun(db, runId);
-  const row = db.prepare('SELECT start_ms, end_ms FROM runs WHERE run_id = ?').get(runId) as { start_ms: number; end_ms: number | null };
-  const metrics = latestMetricRows(db, runId)
-    .map((m) => ({ key: m.key, value: m.is_nan ? NaN : (m.value as number), timestamp: m.timestamp_ms, step: m.step }));
-  const inputs = (db.prepare('SELECT * FROM mlflow_run_inputs WHERE run_id = ? ORDER BY rowid').all(runId) as
-    { name: string; digest: string; source_type: string; source: string; schema: string | null; profile: string | null; tags_json: string }[])
-    .map((i) => ({ tags: JSON.parse(i.tags_json) as Record<string, string>, dataset: { name: i.name, digest: i.digest, sourceType: i.source_type, source: i.source, schema: i.schema, profile: i.profile } }));
-  const outputs = (db.prepare('SELECT model_id, step FROM mlflow_run_outputs WHERE run_id = ? ORDER BY rowid').all(runId) as { model_id: string; step: number }[])
-    .map((o) => ({ modelId: o.model_id, step: o.step }));
-  const experimentId = mlflowIdOf(db, run.experimentId);
-  return {
-    runId, experimentId, runName: run.name, userId: run.tags['mlflow.user'] ?? '', status: run.status, startTime: row.start_ms, endTime: row.end_ms,
-    artifactUri: runArtifactUri(experimentId, runId), deleted: run.deletedMs !== null, metrics, params: run.params, tags: run.tags, inputs, outputs,
-  };
+  const row = kept(db, `${RUN_SELECT} WHERE r.run_id = ?`).get(runId) as RunDbRow | undefined;
+  if (!row) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
+  return mlflowRunsOf(db, [row])[0];
 }
 
 export interface NewMlflowRun { experimentId: unknown; runName?: string; startTime?: number; tags: Record<string, string>; userId?: string }
 
 export function createMlflowRun(db: Db, r: NewMlflowRun): RunId {
   const experimentId = meterExperimentId(db, r.experimentId ?? '0');
-  const exp = db.prepare('SELECT deleted_ms FROM experiments WHERE experiment_id = ?').get(experimentId) as { deleted_ms: number | null };
+  const exp = kept(db, 'SELECT deleted_ms FROM experiments WHERE experiment_id = ?').get(experimentId) as { deleted_ms: number | null };
   if (exp.deleted_ms !== null) throw new MeterError('INVALID_STATE', `The experiment ${String(r.experimentId)} is deleted; restore it to log runs in it.`);
   const name = (r.runName || r.tags['mlflow.runName'] || `mlflow-${randomBytes(3).toString('hex')}`).slice(0, 250);
   const tags: Record<string, string> = { ...r.tags, 'mlflow.runName': name };
   if (r.userId && !tags['mlflow.user']) tags['mlflow.user'] = r.userId;
   return inTransaction(db, () => {
     const runId = createRun(db, { experimentId, name, params: {}, tags, source: { type: 'API', name: tags['mlflow.source.name'] ?? 'MLflow client' }, inputs: [] });
-    if (r.startTime !== undefined) db.prepare('UPDATE runs SET start_ms = ? WHERE run_id = ?').run(r.startTime, runId);
+    if (r.startTime !== undefined) kept(db, 'UPDATE runs SET start_ms = ? WHERE run_id = ?').run(r.startTime, runId);
     return runId;
   });
 }
@@ -113,7 +147,7 @@ export function setMlflowRunDeleted(db: Db, rawId: unknown, deleted: boolean): v
 
 /** Every write checks this first: one indexed read of runs, not the whole run (the store's getRun reads seven tables). */
 function refuseDeleted(db: Db, runId: RunId): void {
-  const run = db.prepare('SELECT deleted_ms FROM runs WHERE run_id = ?').get(runId) as { deleted_ms: number | null } | undefined;
+  const run = kept(db, 'SELECT deleted_ms FROM runs WHERE run_id = ?').get(runId) as { deleted_ms: number | null } | undefined;
   if (!run) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
   if (run.deleted_ms !== null) throw new MeterError('INVALID_STATE', `The run ${runId} must be in the 'active' state. Current state is deleted.`);
 }
