@@ -26,9 +26,14 @@ const root = packageRoot();
 const serverDir = resolve(root, '../shared/mlflow-server');
 const script = join(root, 'bench/mlflow_workload.py');
 
-/** Per page size ("10", "100"): each search's seconds and the run names it returned; parse: the client's own share of each page. */
-interface Searches { '10': { times: number[]; names: string[] }; '100': { times: number[]; names: string[] }; parse: { '10': number[]; '100': number[] } }
-interface Logged { experiment: string; run: number[]; search: Searches; singles: number; batch: number[]; history: number[] }
+/**
+ * Per page size ("10", "100"): each search's seconds and the run names it returned; parse: the client's own
+ * share of each page; floor: the whole client call answered from memory with what the server sent (no socket,
+ * no server), which no server can beat through this client.
+ */
+interface Searches { '10': { times: number[]; names: string[] }; '100': { times: number[]; names: string[] }; parse: { '10': number[]; '100': number[] }; floor: { '10': number[]; '100': number[] } }
+/** floor_run, floor_batch: the client's floor for a run created + logged, and for the 1,000-point batch (as Searches' floor). */
+interface Logged { experiment: string; run: number[]; search: Searches; singles: number; batch: number[]; history: number[]; floor_run: number[]; floor_batch: number[] }
 interface Searched { search: Searches }
 interface Target { name: 'MLflow' | 'Meter'; uri: string; token: string }
 
@@ -178,6 +183,17 @@ export async function mlflowBench(): Promise<void> {
     for (const r of [head, ...table]) console.log(r.map((c, i) => c.padEnd(w[i])).join('  '));
     const parse = searched.meter.search.parse;
     console.log(`the client's own work in a search (JSON answer to Run objects, the same whichever server answered): best 10 ${ms(median(parse['10']))}, a page of 100 ${ms(median(parse['100']))}`);
+    // The floor: the same client calls with requests' transport answering from memory (Meter's answers), so
+    // no socket and no server; ratio floor / MLflow is the best any server could score on that line.
+    const floors: [string, number, number][] = [
+      ['run created + log_batch', sum(logged.meter.floor_run) / CLIENT_RUNS, sum(logged.mlflow.run) / CLIENT_RUNS],
+      ['one 1,000-point log_batch', median(logged.meter.floor_batch), median(logged.mlflow.batch)],
+      [`best 10 over ${CLIENT_RUNS} runs`, median(logged.meter.search.floor['10']), median(logged.mlflow.search['10'].times)],
+      [`best 10 over ${ALL_RUNS.toLocaleString('en-US')} runs`, median(searched.meter.search.floor['10']), median(searched.mlflow.search['10'].times)],
+      [`a page of 100 over ${ALL_RUNS.toLocaleString('en-US')} runs`, median(searched.meter.search.floor['100']), median(searched.mlflow.search['100'].times)],
+    ];
+    console.log(`the client's floor (every call answered from memory: no socket, no server), and the best ratio any server could reach: ${
+      floors.map(([what, floor, mlflowTime]) => `${what} ${ms(floor)} (${(floor / mlflowTime).toFixed(3)})`).join('; ')}`);
     for (const [label, a, b] of [[`best 10 over ${CLIENT_RUNS} runs`, logged.mlflow.search, logged.meter.search], [`best 10 over ${ALL_RUNS.toLocaleString('en-US')} runs`, searched.mlflow.search, searched.meter.search]] as const) {
       console.log(sameResults(`search, ${label}`, a['10'].names, b['10'].names));
     }

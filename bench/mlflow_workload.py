@@ -9,9 +9,14 @@
 # Each search is timed twice: the best 10 runs (what a script picking the best model asks), and a page of
 # 100; the client's own share of each (turning the JSON answer into Run objects, the same work whichever
 # server answered) is timed apart too, since it bounds how fast any server can look.
+# The client's floor: each timed call again with requests' transport answering from memory with what this
+# server answered (floor_* in the result): everything the client does (building the request, MLflow's
+# request headers and retry session, requests, parsing the answer) but the socket and the server. No
+# server can look faster through this client than its floor.
 import json
 import sys
 import time
+from contextlib import contextmanager
 
 from mlflow import MlflowClient
 from mlflow.entities import Metric, Param
@@ -29,6 +34,45 @@ def rmse(i):
     # distinct for every run below 2003 (a prime), so the order by rmse has no ties for the stores to break
     # differently; bench/mlflow-workload.ts seeds its runs with the same formula
     return 5 + ((i * 7919) % 2003) / 500
+
+
+@contextmanager
+def answered_from_memory(answers):
+    """requests' transport answers each call from `answers` (endpoint path suffix -> the bytes a server sent)."""
+    from requests.adapters import HTTPAdapter
+    from requests.models import Response
+    send = HTTPAdapter.send
+
+    def reply(self, request, **kwargs):
+        body = next(b for path, b in answers.items() if request.path_url.split("?")[0].endswith(path))
+        r = Response()
+        r.status_code, r._content, r.encoding, r.url, r.request, r.connection = 200, body, "utf-8", request.url, request, self
+        r.headers["Content-Type"] = "application/json"
+        return r
+
+    HTTPAdapter.send = reply
+    try:
+        yield
+    finally:
+        HTTPAdapter.send = send
+
+
+@contextmanager
+def recording(answers):
+    """Keeps what the server answers, by endpoint path, for answered_from_memory."""
+    from requests.adapters import HTTPAdapter
+    send = HTTPAdapter.send
+
+    def keep(self, request, **kwargs):
+        r = send(self, request, **kwargs)
+        answers[request.path_url.split("?")[0]] = r.content
+        return r
+
+    HTTPAdapter.send = keep
+    try:
+        yield
+    finally:
+        HTTPAdapter.send = send
 
 
 def run_batch(i, now):
@@ -74,6 +118,13 @@ def searches(c, eid, repeats):
             names = got
         out[str(page)] = {"times": times, "names": names}
     out["parse"] = {str(page): client_parse(c, eid, page, repeats) for page in PAGES}
+    out["floor"] = {}
+    for page in PAGES:
+        answers = {}
+        with recording(answers):
+            search(c, eid, page)
+        with answered_from_memory(answers):
+            out["floor"][str(page)] = [search(c, eid, page)[0] for _ in range(repeats)]
     return out
 
 
@@ -87,6 +138,21 @@ def log(c, runs, repeats):
         c.log_batch(run.info.run_id, metrics=metrics, params=params)
         run_times.append(time.perf_counter() - t)
     searched = searches(c, eid, repeats)
+
+    # the floor of a run created and logged: the same calls, answered with what this server answered
+    answers = {}
+    with recording(answers):
+        rid = c.create_run(eid, run_name="floor-recorded").info.run_id
+        c.log_batch(rid, metrics=run_batch(0, int(time.time() * 1000))[0], params=run_batch(0, 0)[1])
+    floor_run = []
+    with answered_from_memory(answers):
+        for i in range(runs):
+            t = time.perf_counter()
+            run = c.create_run(eid, run_name=f"run-{i:05d}")
+            metrics, params = run_batch(i, int(time.time() * 1000))
+            c.log_batch(run.info.run_id, metrics=metrics, params=params)
+            floor_run.append(time.perf_counter() - t)
+    c.delete_run(rid)  # not among the searched runs (searches see active runs only)
 
     points = c.create_experiment("bench-points")
     single = c.create_run(points, run_name="single-calls").info.run_id
@@ -105,6 +171,14 @@ def log(c, runs, repeats):
         c.log_batch(batch_runs[-1], metrics=batch)
         batch_times.append(time.perf_counter() - t)
     batch_run = batch_runs[0]
+    floor_batch = []
+    with answered_from_memory({"/runs/log-batch": b"{}"}):
+        for k in range(repeats):
+            now = int(time.time() * 1000)
+            batch = [Metric("loss", 1.0 / (step + 1), now + step, step) for step in range(POINTS)]
+            t = time.perf_counter()
+            c.log_batch(batch_runs[0], metrics=batch)
+            floor_batch.append(time.perf_counter() - t)
 
     history_times = []
     for _ in range(repeats):
@@ -114,7 +188,7 @@ def log(c, runs, repeats):
         if [m.step for m in history] != list(range(POINTS)):
             raise SystemExit(f"the metric history came back with {len(history)} points, not steps 0..{POINTS - 1}")
     return {"experiment": eid, "run": run_times, "search": searched, "singles": singles, "batch": batch_times,
-            "history": history_times}
+            "history": history_times, "floor_run": floor_run, "floor_batch": floor_batch}
 
 
 def main():
