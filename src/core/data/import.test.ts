@@ -55,6 +55,22 @@ describe('data.import', () => {
     expect(after.filter((x) => x.sha256 === first.sha256).map((x) => x.datasetId)).toEqual([first.datasetId]);
   });
 
+  it('moves a dataset whose file is gone to where the same bytes are imported from now, so runs on it still read it', async () => {
+    const old = join(dir, 'moved-away.parquet');
+    pl.readParquet(SAMPLE.train).head(3000).writeParquet(old);
+    const first = await h.client.call('data.import', { path: old });
+    const moved = join(dir, 'moved-here.parquet');
+    copyFileSync(old, moved);
+    // while the first file is there, the record stays where it was
+    expect(await h.client.call('data.import', { path: moved })).toMatchObject({ datasetId: first.datasetId, path: old, alreadyImported: true });
+    rmSync(old);
+    expect(await h.client.call('data.import', { path: moved })).toMatchObject({ datasetId: first.datasetId, path: moved, fileName: 'moved-here.parquet', alreadyImported: true });
+    expect(await h.client.call('data.get', { datasetId: first.datasetId })).toMatchObject({ path: moved, sha256: first.sha256 });
+    const other = (await h.client.call('data.list', {})).find((x) => x.fileName === 'green_tripdata_2023-02.sample.parquet' || x.fileName === 'feb.parquet')!;
+    const { jobId } = await h.client.call('jobs.startTraining', { experiment: 'moved', model: 'linear', featureSet: 'basic', train: first.datasetId, val: other.datasetId });
+    expect((await h.client.call('jobs.wait', { jobId })).state).toBe('succeeded');
+  });
+
   for (const bad of corpus) {
     it(`refuses ${bad.name} with ${bad.code} and writes nothing`, async () => {
       const before = (await h.client.call('data.list', {})).length;

@@ -3,7 +3,7 @@
 // (cached) or had nothing to do (skipped). They use the features' own modules: import, training jobs, the
 // registry and the engine's predictor.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { MeterError } from '../../shared/errors';
 import { asRunId, checkSameFeatureFamily, MODEL_ARTIFACT, type DatasetId, type ModelKind, type RunId } from '../../shared/domain';
 import type { TrainingRequest } from '../../shared/contract';
@@ -19,7 +19,7 @@ import { regressionMetrics } from '../engine/metrics';
 import { registerRun } from '../registry/register';
 import { setAlias } from '../registry/aliases';
 import { resolveModelUri } from '../registry/resolve';
-import { getDataset } from '../store/datasets-repo';
+import { datasetWithBytes, getDataset } from '../store/datasets-repo';
 import { getRun } from '../store/runs-repo';
 import { startTraining } from '../training/start-training';
 import { cachedStep, setFlowFields, sha256Of } from './flow-repo';
@@ -70,8 +70,11 @@ async function load(sc: StepContext): Promise<StepResult> {
   let reused = 0;
   for (const f of files) {
     const { sha256 } = await hashDataFile(f.path);
-    const known = sc.ctx.db.prepare('SELECT dataset_id FROM datasets WHERE path = ? AND sha256 = ?').pluck().get(f.path, sha256) as DatasetId | undefined;
-    const d = known ? getDataset(sc.ctx.db, known) : await importDataset(sc.ctx, f.path);
+    // Bytes recorded before (from this folder or imported from anywhere else) are that dataset: not checked again.
+    // (One whose recorded file is gone is imported again: its record then follows the bytes here.)
+    const recorded = datasetWithBytes(sc.ctx.db, sha256, resolve(f.path));
+    const known = recorded && existsSync(recorded.path) ? recorded : null;
+    const d = known ?? await importDataset(sc.ctx, f.path);
     if (known) reused++;
     if (d.kind !== sc.spec.kind) {
       throw new MeterError('SCHEMA_MISMATCH', `${d.fileName} holds ${d.kind} trips, but the pipeline's kind is ${sc.spec.kind}.`, { file: d.fileName });
