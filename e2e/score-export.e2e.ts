@@ -22,10 +22,12 @@ describe('score and export (Chromium)', () => {
     const score = meter.score;
     await score.open();
     expect(await score.model.inputValue()).toBe('models:/taxi-duration@champion');
+    // the sample's February under another name: its bytes are the February dataset already, and that one is ticked
     await score.drop([{ path: SAMPLE_VAL, name: 'feb.parquet' }]);
-    const tick = score.dataset(/feb\.parquet/);
+    const tick = score.dataset(/green_tripdata_2023-02\.sample\.parquet/);
     await tick.waitFor();
-    expect(await tick.isChecked()).toBe(true);
+    // (listed before the drop: wait for the drop's import to tick it)
+    await expect.poll(() => tick.isChecked()).toBe(true);
     await score.score(1);
     await score.result.waitFor({ timeout: 60_000 });
     expect(Number(await score.rmse.textContent())).toBeCloseTo(rmseVal, 4);
@@ -33,7 +35,7 @@ describe('score and export (Chromium)', () => {
       expect(await score.chartState(chart)).toBe('true');
     }
     const output = (await score.output.textContent())!;
-    expect(output).toBe(join(meter.home, 'predictions', 'feb.predictions.parquet'));
+    expect(output).toBe(join(meter.home, 'predictions', 'green_tripdata_2023-02.sample.predictions.parquet'));
     expect(existsSync(output)).toBe(true);
     expect(pl.readParquet(output).height).toBe(4829);
     await score.shot('30-score-result');
@@ -46,7 +48,7 @@ describe('score and export (Chromium)', () => {
     const version = meter.version;
     await version.open('taxi-duration', 1);
     await version.scoringJobs.locator('tbody tr').first().waitFor();
-    expect(await version.scoringJobs.textContent()).toContain('feb.parquet');
+    expect(await version.scoringJobs.textContent()).toContain('green_tripdata_2023-02.sample.parquet');
     await version.exportTo(join(meter.home, 'bundle'));
     for (const f of ['server.js', 'model.json', 'Dockerfile', 'README.md']) expect(existsSync(join(meter.home, 'bundle', f))).toBe(true);
     await version.shot('31-version-export');
