@@ -140,6 +140,9 @@ describe('newcomer polish (Chromium)', () => {
     // per search: the lasso search still has its own (the default) view
     await tune.openSearch(lasso.tuningId);
     expect(await tune.lossAxisPressed('linear')).toBe(true);
+    // (its trials table says what a lasso trial's steps are, as the runs table does)
+    const pruned = page.getByRole('table', { name: 'trials' }).locator('.status.PRUNED').first();
+    expect(await pruned.getAttribute('title')).toMatch(/^The pruner stopped it after \d+ coordinate-descent sweeps$/);
     await tune.openSearch(ridge.tuningId);
     expect(await tune.lossAxisPressed('log')).toBe(true);
   });

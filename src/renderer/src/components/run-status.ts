@@ -12,7 +12,7 @@ export interface ShownStatus {
 }
 
 /** What one step of a model's intermediate reports is called. */
-const stepNoun = (model: string | undefined): string => (model === 'gbt' ? 'boosting rounds' : model === 'lasso' ? 'coordinate-descent sweeps' : 'steps');
+export const stepNoun = (model: string | undefined): string => (model === 'gbt' ? 'boosting rounds' : model === 'lasso' ? 'coordinate-descent sweeps' : 'steps');
 
 export function shownStatus(run: Pick<RunRow, 'status' | 'tags' | 'params'>): ShownStatus {
   if (run.status !== 'KILLED' || run.tags['meter.trial_state'] !== 'PRUNED') return { label: run.status, title: undefined };

@@ -18,6 +18,7 @@ import { DatasetSetField, DatasetSetHint } from '../components/DatasetSetField';
 import { importanceOption, lossOption, trialsParallelOption } from './tune-charts';
 import { StudyPlots } from './StudyPlots';
 import { useStudyView } from './study-view';
+import { stepNoun } from '../components/run-status';
 import { useLoaded } from '../components/useLoaded';
 
 export function TuneScreen() {
@@ -177,7 +178,7 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
           <tbody>{[...s.trials].reverse().map((t) => (
             <tr key={t.runId} onClick={() => navigate({ screen: 'runs', runId: t.runId })} className={s.best?.runId === t.runId ? 'selected' : ''}>
               <td>{t.trial}</td>
-              <td>{t.pruned ? <span className="status PRUNED" title={`The pruner stopped it after ${t.pruned.step} rounds`}>PRUNED @ {t.pruned.step}</span> : <span className={`status ${t.status}`}>{t.status}</span>}</td>
+              <td>{t.pruned ? <span className="status PRUNED" title={`The pruner stopped it after ${t.pruned.step} ${stepNoun(t.params.model)}`}>PRUNED @ {t.pruned.step}</span> : <span className={`status ${t.status}`}>{t.status}</span>}</td>
               <td className="num">{t.pruned ? <span className="muted" title="last intermediate value">({fmtMetric(t.pruned.value)})</span> : fmtMetric(t.rmseVal ?? undefined)}</td>
               <td className="mono">{Object.entries(t.params).filter(([k]) => k !== 'model').map(([k, v]) => `${k}=${Number.isFinite(Number(v)) ? Number(Number(v).toPrecision(4)) : v}`).join('  ')}</td>
             </tr>
