@@ -8,7 +8,11 @@ const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 
 function axisOf(a: ParamAxis, position: 'x' | 'y') {
   const name = { name: a.param, nameLocation: 'middle', nameGap: position === 'x' ? 24 : 44 };
-  if (!a.numeric) return { ...name, type: 'value', min: -0.5, max: a.categories.length - 0.5, interval: 1, axisLabel: { formatter: (v: number) => a.categories[v] ?? '' } };
+  // Categories sit at their index; labels and ticks go there (ticks from min -0.5 would fall between them, unlabelled).
+  if (!a.numeric) {
+    const at = a.categories.map((_, i) => i);
+    return { ...name, type: 'value', min: -0.5, max: a.categories.length - 0.5, axisLabel: { customValues: at, formatter: (v: number) => a.categories[v] ?? '' }, axisTick: { customValues: at } };
+  }
   return { ...name, type: a.log ? 'log' : 'value', scale: true, axisLabel: { hideOverlap: true, formatter: (v: number) => String(Number(v.toPrecision(3))) } };
 }
 
@@ -20,7 +24,8 @@ export function sliceOption(trials: TrialInfo[], axis: ParamAxis, lastTrial: num
     tooltip: { formatter: (p: { value: number[] }) => `trial ${p.value[2]}: ${axis.param} ${axis.numeric ? Number(p.value[0].toPrecision(4)) : axis.categories[p.value[0]]}, rmse_val ${p.value[1].toFixed(4)}` },
     grid: { left: 52, right: 12, top: 12, bottom: 40 },
     xAxis: axisOf(axis, 'x'),
-    yAxis: { type: 'value', name: 'rmse_val', nameLocation: 'middle', nameGap: 40, scale: true },
+    // at the left edge, not at the x axis' 0 (the first category's place)
+    yAxis: { type: 'value', name: 'rmse_val', nameLocation: 'middle', nameGap: 40, scale: true, axisLine: { onZero: false } },
     visualMap: { show: false, dimension: 2, min: 1, max: Math.max(2, lastTrial), inRange: { color: VIRIDIS } },
     series: [{ type: 'scatter', symbolSize: 8, data: pts.map((p) => [p.x, p.y, p.trial]) }],
   };
