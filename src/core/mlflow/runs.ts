@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
 import { asRunId, type RunId, type RunStatus } from '../../shared/domain';
 import { inTransaction, kept, type Db } from '../store/db';
-import { RUN_SELECT, createRun, getRun, logMetrics, logParams, metricPointRows, paramsAndTags, setTag, type MetricInput, type RunDbRow } from '../store/runs-repo';
+import { RUN_SELECT, createRun, getRun, logMetrics, logParams, metricPointRows, paramsAndTags, runKeyOf, setTag, type MetricInput, type RunDbRow } from '../store/runs-repo';
 import { deleteTag, renameRun } from '../store/run-lifecycle';
 import { meterExperimentId, mlflowIdOf } from './experiments';
 
@@ -124,7 +124,7 @@ export function createMlflowRun(db: Db, r: NewMlflowRun): RunId {
 export function updateMlflowRun(db: Db, rawId: unknown, u: { status?: unknown; endTime?: number; runName?: string }): void {
   const runId = checkRunId(rawId);
   inTransaction(db, () => {
-    getRun(db, runId);
+    runKeyOf(db, runId); // NOT_FOUND for an unknown run, without reading the whole run
     if (u.runName) { renameRun(db, runId, u.runName); setTag(db, runId, 'mlflow.runName', u.runName.trim()); }
     if (u.status !== undefined && u.status !== null) {
       const s = status(u.status);
@@ -140,7 +140,7 @@ export function updateMlflowRun(db: Db, rawId: unknown, u: { status?: unknown; e
 export function setMlflowRunDeleted(db: Db, rawId: unknown, deleted: boolean): void {
   const runId = checkRunId(rawId);
   inTransaction(db, () => {
-    getRun(db, runId);
+    runKeyOf(db, runId); // NOT_FOUND for an unknown run, without reading the whole run
     db.prepare('UPDATE runs SET deleted_ms = ? WHERE run_id = ?').run(deleted ? Date.now() : null, runId);
   });
 }
@@ -249,7 +249,7 @@ export function logModel(db: Db, rawId: unknown, modelJson: string): void {
 
 export function mlflowMetricHistory(db: Db, rawId: unknown, key: string): MlflowMetric[] {
   const runId = checkRunId(rawId);
-  getRun(db, runId);
+  runKeyOf(db, runId); // NOT_FOUND for an unknown run, without reading the whole run
   return metricPointRows(db, runId, key)
     .map((p) => ({ key, value: p.is_nan ? NaN : (p.value as number), timestamp: p.timestamp_ms, step: p.step }));
 }

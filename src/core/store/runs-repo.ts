@@ -278,8 +278,8 @@ export function metricPointRows(db: Db, runId: RunId | string, key?: string): Me
   const sql = `SELECT k.key, m.value, m.is_nan, m.step, m.timestamp_ms FROM run_metrics m JOIN key_names k ON k.key_id = m.key_id
     WHERE m.run_key = (SELECT run_key FROM runs WHERE run_id = ?)`;
   return (key === undefined
-    ? db.prepare(`${sql} ORDER BY k.key, m.step, m.timestamp_ms, m.rowid`).all(runId)
-    : db.prepare(`${sql} AND m.key_id = (SELECT key_id FROM key_names WHERE key = ?) ORDER BY m.step, m.timestamp_ms, m.rowid`).all(runId, key)) as MetricPointRow[];
+    ? kept(db, `${sql} ORDER BY k.key, m.step, m.timestamp_ms, m.rowid`).all(runId)
+    : kept(db, `${sql} AND m.key_id = (SELECT key_id FROM key_names WHERE key = ?) ORDER BY m.step, m.timestamp_ms, m.rowid`).all(runId, key)) as MetricPointRow[];
 }
 
 /** The runs carrying tag key = value (any order). */
@@ -316,7 +316,7 @@ export function getRun(db: Db, runId: RunId): Run {
 }
 
 export function metricHistory(db: Db, runId: RunId, key: string): MetricPoint[] {
-  getRun(db, runId);
+  runKeyOf(db, runId); // NOT_FOUND for an unknown run, as getRun says it, without reading the whole run
   return metricPointRows(db, runId, key)
     .map((p) => ({ key: p.key, value: p.is_nan ? NaN : (p.value as number), step: p.step, timestampMs: p.timestamp_ms }));
 }

@@ -202,8 +202,10 @@ export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
   const joins: string[] = [];
   const joinParams: unknown[] = [];
   const sql: string[] = [];
+  const fields: Field[] = [];
   terms.forEach((t, i) => {
     const f = resolveField(db, t.key);
+    fields.push(f);
     if (f.dataset) throw invalid(t.key.start, 'runs can\'t be ordered by a dataset field (a run has several datasets).');
     const dir = t.descending ? 'DESC' : 'ASC';
     if (f.keyed) {
@@ -217,7 +219,7 @@ export function compileOrder(db: Db, terms: OrderTerm[]): OrderSql {
   });
   sql.push('r.start_ms DESC', 'r.run_id');
   const out: OrderSql = { joins: joins.join(' '), joinParams, sql: sql.join(', ') };
-  const first = terms.length ? resolveField(db, terms[0].key) : null;
+  const first = terms.length ? fields[0] : null;
   if (first?.keyed && first.type === 'number') {
     // sql[0] is "o0.value IS NULL": the index path reads only runs with a value, so it starts at sql[1].
     out.lead = { keyId: first.keyed.keyId, dir: terms[0].descending ? 'DESC' : 'ASC', joins: joins.slice(1).join(' '), joinParams: joinParams.slice(1), sql: sql.slice(1).join(', ') };
