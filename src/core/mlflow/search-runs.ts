@@ -6,7 +6,7 @@
 import { MeterError } from '../../shared/errors';
 import type { RunSearchQuery } from '../../shared/contract';
 import type { Db } from '../store/db';
-import { MAX_PAGE, searchRunPage, type RunPage } from '../store/run-search';
+import { MAX_PAGE, searchRunPage, walkFirstRuns, type RunPage } from '../store/run-search';
 import { meterExperimentId, type ViewType } from './experiments';
 import { mlflowRunsOf, type MlflowRun } from './runs';
 
@@ -22,10 +22,15 @@ export function searchMlflowRuns(db: Db, q: { experimentIds: unknown[]; filter?:
   const limit = Math.min(q.maxResults ?? 1000, MAX_PAGE);
   if (!Number.isInteger(limit) || limit < 1) throw new MeterError('INVALID_ARGUMENT', `max_results must be a positive integer; got ${String(q.maxResults)}.`);
   const orderBy = (q.orderBy ?? []).map((o) => o.trim()).filter((o) => o !== '');
-  const search = (order: string[]) => searchRunPage(db, {
-    experimentIds, filter: q.filter ?? '', orderBy: [...order, 'attributes.start_time DESC', 'attributes.run_id ASC'].join(', '),
-    lifecycle: LIFECYCLE[q.view], limit, offset: q.offset,
-  } as RunSearchQuery);
+  const search = (order: string[]): RunPage => {
+    const query = {
+      experimentIds, filter: q.filter ?? '', orderBy: [...order, 'attributes.start_time DESC', 'attributes.run_id ASC'].join(', '),
+      lifecycle: LIFECYCLE[q.view], limit, offset: q.offset,
+    } as RunSearchQuery;
+    // MLflow needs no total, only whether a next page exists: a walk that stops after the page, when it can
+    const walked = walkFirstRuns(db, query);
+    return walked ? { rows: walked, total: q.offset + walked.length + 1, offset: q.offset, limit } : searchRunPage(db, query);
+  };
   const unknownKey = (err: unknown, where: 'filter' | 'order'): boolean =>
     err instanceof MeterError && err.message.startsWith(`In the ${where} `) && /no run has a (metric|param|tag) "/.test(err.message);
   let result: RunPage;

@@ -6,7 +6,7 @@ import { seedRuns } from '../../../test/fixtures/seed-runs';
 import { MeterError } from '../../shared/errors';
 import type { RunId, RunRow } from '../../shared/domain';
 import { compileFilter } from './search-sql';
-import { countRuns, searchRuns } from './run-search';
+import { countRuns, searchRunPage, searchRuns, walkFirstRuns } from './run-search';
 import { dropKeptStatements } from './db';
 import { parseFilter } from '../../shared/search/parser';
 
@@ -137,6 +137,36 @@ describe('run search', () => {
     await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: false });
   });
 
+  it('a first page walked along its order metric (walkFirstRuns, for MLflow) is the page searchRunPage reads, or none (bounded walks too)', async () => {
+    // State from the tests above: NaN and missing metrics (m2, only_some), a tag on one run only.
+    await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: true });
+    const db = h.ctx.db;
+    const exps = await h.client.call('experiments.list', {});
+    const filters = ['metrics.m2 < 50', 'not metrics.m2 < 50', 'metrics.m2 IS NULL', 'metrics.only_some IS NOT NULL', "params.model != 'ridge' and not tags.note LIKE '%pu_do%'",
+      "params.alpha < 0.5 or attributes.status = 'FAILED'", "datasets.kind = 'green' and metrics.rmse_val >= 6", "params.model NOT IN ('lasso')", 'params.alpha IN (10, 1)', 'metrics.rmse_val > 100'];
+    const orders = ['metrics.rmse_val ASC', 'metrics.rmse_val DESC', 'metrics.m2 DESC', 'metrics.only_some ASC, params.alpha DESC'];
+    let walked = 0;
+    for (const filter of filters) {
+      for (const orderBy of orders) {
+        for (const [offset, limit] of [[0, 1], [0, 3], [2, 5], [0, 100]]) {
+          for (const extra of [{}, { lifecycle: 'all' as const }, { experimentIds: [exps[0].experimentId] }]) {
+            for (const minCap of [1, 1000]) { // 1: the walk is bounded to 10 × (offset + limit + 1) values
+              const q = { filter, orderBy, offset, limit, ...extra };
+              const walk = walkFirstRuns(db, q, minCap);
+              if (walk === null) continue;
+              walked++;
+              const page = searchRunPage(db, q);
+              expect({ q, minCap, ids: walk.map((r) => r.run_id), more: true })
+                .toEqual({ q, minCap, ids: page.rows.map((r) => r.run_id), more: offset + page.rows.length < page.total });
+            }
+          }
+        }
+      }
+    }
+    expect(walked).toBeGreaterThan(300);
+    await h.client.call('runs.setDeleted', { runIds: [ids[11]], deleted: false });
+  });
+
   it('reads runs, params, tags and metrics only through their indexes, without ANALYZE statistics (EXPLAIN QUERY PLAN of every statement a search and a count run)', () => {
     const db = h.ctx.db;
     // Statistics for the experiments alone (a store analyzed while small): SQLite then took the few experiments
@@ -160,6 +190,7 @@ describe('run search', () => {
       searchRuns(db, { filter, orderBy: 'metrics.rmse_val ASC', limit: 100 }); // sorts the matches
       searchRuns(db, { filter: "not params.model = 'ridge' or metrics.m2 > 50", limit: 3 }); // complements: the scope's index
       searchRuns(db, { orderBy: 'metrics.m2 DESC', limit: 5 });
+      expect(walkFirstRuns(db, { filter, orderBy: 'metrics.rmse_val ASC', limit: 1 })).not.toBeNull(); // MLflow's walk: the index in order, each run's own rows
       countRuns(db, { filter });
     } finally {
       db.prepare = prepare;

@@ -4,7 +4,7 @@ import { MeterError } from '../../shared/errors';
 import type { RunKeys, RunSearchQuery, RunSearchResult } from '../../shared/contract';
 import { FilterSyntaxError, parseFilter, parseOrderBy } from '../../shared/search/parser';
 import { kept, type Db } from './db';
-import { compileOrder, keysOf, type OrderSql, type SqlPart } from './search-sql';
+import { compileFilter, compileOrder, keysOf, type OrderSql, type SqlPart } from './search-sql';
 import { keyIn, matchingKeys } from './filter-sets';
 import { RUN_SELECT, toRows, type RunDbRow } from './runs-repo';
 
@@ -183,6 +183,47 @@ export function searchRunPage(db: Db, q: RunSearchQuery): RunPage {
   if (!q.topLevel) return { rows, total, offset, limit };
   const filtered = keys ? keyIn('r.run_key', keys) : { sql: '1', params: [] };
   return { rows, total, offset, limit, childCounts: childCounts(db, pageIds, base, filtered) };
+}
+
+/**
+ * A page of a filtered search ordered by a metric, when more runs follow it, with no count: for callers that
+ * only ask whether more follow (MLflow's runs/search, which answers a next-page token, never a total). The metric's index is
+ * walked in order and each run checked against the filter by looking up its own rows, stopping once the
+ * page and one more are found: a best-10 over 2,000 runs visits some 70 runs instead of listing each
+ * leaf's matches (filter-sets.ts) and then walking. The walk stays within the metric's `cap` first values
+ * (at least `minCap`, found from the index), so a filter few runs pass can't make it read the whole index;
+ * when the page and one more are not within them (few matches, the last page, runs without the metric
+ * would follow) or the page is deep, it returns null and the caller uses searchRunPage.
+ */
+export function walkFirstRuns(db: Db, q: RunSearchQuery, minCap = 1000): RunDbRow[] | null {
+  const limit = q.limit ?? 100;
+  const offset = q.offset ?? 0;
+  if (q.topLevel || q.parentRunId || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE || !Number.isInteger(offset) || offset < 0) return null;
+  const filterText = q.filter ?? '';
+  const orderText = q.orderBy ?? '';
+  const node = syntax('filter', filterText, () => parseFilter(filterText));
+  const order = syntax('order', orderText, () => compileOrder(db, parseOrderBy(orderText)));
+  const lead = order.lead;
+  if (!node || !lead) return null;
+  const where = syntax('filter', filterText, () => compileFilter(db, node, true));
+  const sc = scope(q);
+  const want = offset + limit + 1;
+  if (want > 1001) return null; // deep pages: the bounded walk would read too far; the sets path pages better
+  const cap = Math.max(minCap, 10 * want);
+  // the cap-th value in the walk's order: every run before it (strictly) is within the first cap entries
+  const edge = kept(db, `SELECT value FROM latest_metrics WHERE key_id = ? AND value IS NOT NULL ORDER BY value ${lead.dir} LIMIT 1 OFFSET ?`, 'pluck')
+    .get(lead.keyId, cap - 1) as number | undefined;
+  const bound = edge === undefined ? '' : ` AND o0.value ${lead.dir === 'ASC' ? '<' : '>'} ?`;
+  const ids = kept(db, `SELECT r.run_id FROM latest_metrics o0 CROSS JOIN runs r CROSS JOIN experiments e ON e.experiment_id = r.experiment_id ${lead.joins}
+    WHERE o0.key_id = ? AND o0.value IS NOT NULL${bound} AND r.run_key = o0.run_key AND ${sc.sql} AND ${where.sql}
+    ORDER BY o0.value ${lead.dir}, ${lead.sql} LIMIT ?`, 'pluck')
+    .all(...lead.joinParams, lead.keyId, ...(edge === undefined ? [] : [edge]), ...sc.params, ...where.params, want) as string[];
+  // Fewer than the page and one more: the rest may lie past the bound, or be runs without the metric
+  if (ids.length < want) return null;
+  const pageIds = ids.slice(offset, offset + limit);
+  const byId = new Map((kept(db, `${RUN_SELECT} WHERE r.run_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(pageIds)) as RunDbRow[])
+    .map((r) => [r.run_id, r]));
+  return pageIds.map((id) => byId.get(id)!);
 }
 
 export function countRuns(db: Db, q: Pick<RunSearchQuery, 'filter' | 'experimentIds' | 'lifecycle'>): number {

@@ -135,11 +135,17 @@ export function leafQuery(l: Leaf): SqlPart {
   return { sql: `SELECT r.run_key FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE ${cond(field.sql)}`, params: values };
 }
 
-/** A leaf as a condition on the run r (and its experiment e) of the enclosing query. */
-function leafCondition(l: Leaf): SqlPart {
+/**
+ * A leaf as a condition on the run r (and its experiment e) of the enclosing query. `perRun`: a metric,
+ * param or tag leaf looks up r's own row (EXISTS on the table's (run_key, key_id) key) instead of listing
+ * every run the leaf holds for: cheaper when the query visits few runs (a walk that stops after a page).
+ */
+function leafCondition(l: Leaf, perRun: boolean): SqlPart {
   const { field, cond, values } = l;
   let part: SqlPart;
-  if (field.keyed || field.dataset) {
+  if (field.keyed && perRun) {
+    part = { sql: `EXISTS (SELECT 1 FROM ${field.keyed.table} x WHERE x.run_key = r.run_key AND x.key_id = ? AND ${cond(`x.${field.sql}`)})`, params: [field.keyed.keyId, ...values] };
+  } else if (field.keyed || field.dataset) {
     const q = leafQuery(l);
     part = { sql: `r.run_key IN (${q.sql})`, params: q.params };
   } else {
@@ -161,24 +167,25 @@ export function planFilter(db: Db, node: FilterNode): FilterPlan {
   }
 }
 
-function compileNode(db: Db, node: FilterNode): SqlPart {
+function compileNode(db: Db, node: FilterNode, perRun: boolean): SqlPart {
   switch (node.type) {
     case 'and':
     case 'or': {
-      const parts = node.items.map((n) => compileNode(db, n));
+      const parts = node.items.map((n) => compileNode(db, n, perRun));
       return { sql: `(${parts.map((p) => p.sql).join(node.type === 'and' ? ' AND ' : ' OR ')})`, params: parts.flatMap((p) => p.params) };
     }
     case 'not': {
-      const inner = compileNode(db, node.item);
+      const inner = compileNode(db, node.item, perRun);
       return { sql: `(NOT COALESCE(${inner.sql}, 0))`, params: inner.params };
     }
-    default: return leafCondition(leafOf(db, node));
+    default: return leafCondition(leafOf(db, node), perRun);
   }
 }
 
-export function compileFilter(db: Db, node: FilterNode | null): SqlPart {
+/** The filter as one SQL condition on r; `perRun`: keyed leaves as lookups of r's own rows (see leafCondition). */
+export function compileFilter(db: Db, node: FilterNode | null, perRun = false): SqlPart {
   ensureFunctions(db);
-  return node ? compileNode(db, node) : { sql: '1', params: [] };
+  return node ? compileNode(db, node, perRun) : { sql: '1', params: [] };
 }
 
 /** ORDER BY terms read the joined tables' columns; every value is a parameter of `joins`. */
