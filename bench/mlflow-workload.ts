@@ -31,9 +31,17 @@ const script = join(root, 'bench/mlflow_workload.py');
  * share of each page; floor: the whole client call answered from memory with what the server sent (no socket,
  * no server), which no server can beat through this client.
  */
-interface Searches { '10': { times: number[]; names: string[] }; '100': { times: number[]; names: string[] }; parse: { '10': number[]; '100': number[] }; floor: { '10': number[]; '100': number[] } }
-/** floor_run, floor_batch: the client's floor for a run created + logged, and for the 1,000-point batch (as Searches' floor). */
-interface Logged { experiment: string; run: number[]; search: Searches; singles: number; batch: number[]; history: number[]; floor_run: number[]; floor_batch: number[] }
+interface Searches {
+  '10': { times: number[]; names: string[] }; '100': { times: number[]; names: string[] }; parse: { '10': number[]; '100': number[] };
+  floor: { '10': number[]; '100': number[] };
+  /** the same calls through a socket to a stand-in server answering at once with those bytes */
+  socket_floor: { '10': number[]; '100': number[] };
+}
+/** floor_run, floor_batch: the client's floor for a run created + logged, and for the 1,000-point batch (as Searches' floor, and through a socket). */
+interface Logged {
+  experiment: string; run: number[]; search: Searches; singles: number; batch: number[]; history: number[];
+  floor_run: number[]; floor_batch: number[]; socket_floor_run: number[]; socket_floor_batch: number[];
+}
 interface Searched { search: Searches }
 interface Target { name: 'MLflow' | 'Meter'; uri: string; token: string }
 
@@ -42,6 +50,7 @@ const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 const pythonEnv = (t: Target): NodeJS.ProcessEnv => ({
   ...process.env, PYTHONPATH: `${join(serverDir, 'src')}:${join(serverDir, 'site')}`, GIT_PYTHON_REFRESH: 'quiet',
   MLFLOW_TRACKING_URI: t.uri, MLFLOW_TRACKING_TOKEN: t.token, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0',
+  METER_BENCH_NODE: process.execPath, // the workload's stand-in server for the socket floor
 });
 
 /** Why the MLflow part can't run here (one line), or null when it can. */
@@ -185,15 +194,21 @@ export async function mlflowBench(): Promise<void> {
     console.log(`the client's own work in a search (JSON answer to Run objects, the same whichever server answered): best 10 ${ms(median(parse['10']))}, a page of 100 ${ms(median(parse['100']))}`);
     // The floor: the same client calls with requests' transport answering from memory (Meter's answers), so
     // no socket and no server; ratio floor / MLflow is the best any server could score on that line.
-    const floors: [string, number, number][] = [
-      ['run created + log_batch', sum(logged.meter.floor_run) / CLIENT_RUNS, sum(logged.mlflow.run) / CLIENT_RUNS],
-      ['one 1,000-point log_batch', median(logged.meter.floor_batch), median(logged.mlflow.batch)],
-      [`best 10 over ${CLIENT_RUNS} runs`, median(logged.meter.search.floor['10']), median(logged.mlflow.search['10'].times)],
-      [`best 10 over ${ALL_RUNS.toLocaleString('en-US')} runs`, median(searched.meter.search.floor['10']), median(searched.mlflow.search['10'].times)],
-      [`a page of 100 over ${ALL_RUNS.toLocaleString('en-US')} runs`, median(searched.meter.search.floor['100']), median(searched.mlflow.search['100'].times)],
+    const floors: [string, number, number, number[]][] = [
+      ['run created + log_batch', sum(logged.meter.floor_run) / CLIENT_RUNS, sum(logged.mlflow.run) / CLIENT_RUNS, logged.meter.socket_floor_run],
+      ['one 1,000-point log_batch', median(logged.meter.floor_batch), median(logged.mlflow.batch), logged.meter.socket_floor_batch],
+      [`best 10 over ${CLIENT_RUNS} runs`, median(logged.meter.search.floor['10']), median(logged.mlflow.search['10'].times), logged.meter.search.socket_floor['10']],
+      [`best 10 over ${ALL_RUNS.toLocaleString('en-US')} runs`, median(searched.meter.search.floor['10']), median(searched.mlflow.search['10'].times), searched.meter.search.socket_floor['10']],
+      [`a page of 100 over ${ALL_RUNS.toLocaleString('en-US')} runs`, median(searched.meter.search.floor['100']), median(searched.mlflow.search['100'].times), searched.meter.search.socket_floor['100']],
     ];
     console.log(`the client's floor (every call answered from memory: no socket, no server), and the best ratio any server could reach: ${
       floors.map(([what, floor, mlflowTime]) => `${what} ${ms(floor)} (${(floor / mlflowTime).toFixed(3)})`).join('; ')}`);
+    // Through a socket to a stand-in that answers at once: the client's HTTP stack too, so the floor of a real server.
+    const runSocket = (xs: number[]): number => (xs.length === CLIENT_RUNS ? sum(xs) / CLIENT_RUNS : median(xs));
+    if (floors.every(([, , , socket]) => socket.length > 0)) {
+      console.log(`the same through a socket to a server answering at once with Meter's bytes: ${
+        floors.map(([what, , mlflowTime, socket]) => `${what} ${ms(runSocket(socket))} (${(runSocket(socket) / mlflowTime).toFixed(3)})`).join('; ')}`);
+    }
     for (const [label, a, b] of [[`best 10 over ${CLIENT_RUNS} runs`, logged.mlflow.search, logged.meter.search], [`best 10 over ${ALL_RUNS.toLocaleString('en-US')} runs`, searched.mlflow.search, searched.meter.search]] as const) {
       console.log(sameResults(`search, ${label}`, a['10'].names, b['10'].names));
     }

@@ -12,7 +12,9 @@
 # The client's floor: each timed call again with requests' transport answering from memory with what this
 # server answered (floor_* in the result): everything the client does (building the request, MLflow's
 # request headers and retry session, requests, parsing the answer) but the socket and the server. No
-# server can look faster through this client than its floor.
+# server can look faster through this client than its floor. socket_floor_*: the same calls through a
+# socket to a stand-in server (Node, METER_BENCH_NODE) that answers each request at once with those bytes:
+# what the client's HTTP stack adds, the floor of a real server.
 import json
 import sys
 import time
@@ -75,6 +77,43 @@ def recording(answers):
         HTTPAdapter.send = send
 
 
+CANNED_SERVER = """
+const http = require('http');
+const answers = Object.entries(JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'))).map(([p, b]) => [p, Buffer.from(b, 'base64')]);
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const hit = answers.find(([p]) => req.url.split('?')[0].endsWith(p));
+    res.writeHead(hit ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(hit ? hit[1] : '{"error_code": "ENDPOINT_NOT_FOUND", "message": "no recorded answer"}');
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+"""
+
+
+@contextmanager
+def served_from_memory(answers):
+    """A client of a stand-in server answering from `answers` at once (None without METER_BENCH_NODE)."""
+    import base64
+    import os
+    import subprocess
+    import tempfile
+    node = os.environ.get("METER_BENCH_NODE")
+    if not node:
+        yield None
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump({p: base64.b64encode(b).decode() for p, b in answers.items()}, f)
+    proc = subprocess.Popen([node, "-e", CANNED_SERVER, f.name], stdout=subprocess.PIPE, text=True)
+    try:
+        yield MlflowClient(tracking_uri=f"http://127.0.0.1:{int(proc.stdout.readline())}")
+    finally:
+        proc.kill()
+        proc.wait()
+        os.unlink(f.name)
+
+
 def run_batch(i, now):
     metrics = [Metric("rmse", rmse(i), now, 0)] + [Metric(f"m{j:02d}", i * 0.25 + j, now, 0) for j in range(1, METRICS)]
     params = [Param("model", MODELS[i % 3])] + [Param(f"p{j:02d}", f"value-{i % 7}-{j}") for j in range(1, PARAMS)]
@@ -118,13 +157,17 @@ def searches(c, eid, repeats):
             names = got
         out[str(page)] = {"times": times, "names": names}
     out["parse"] = {str(page): client_parse(c, eid, page, repeats) for page in PAGES}
-    out["floor"] = {}
+    out["floor"], out["socket_floor"] = {}, {}
     for page in PAGES:
         answers = {}
         with recording(answers):
             search(c, eid, page)
         with answered_from_memory(answers):
             out["floor"][str(page)] = [search(c, eid, page)[0] for _ in range(repeats)]
+        with served_from_memory(answers) as stand_in:
+            if stand_in:
+                search(stand_in, eid, page)  # the connection opened, as the measured client's is
+                out["socket_floor"][str(page)] = [search(stand_in, eid, page)[0] for _ in range(repeats)]
     return out
 
 
@@ -152,6 +195,14 @@ def log(c, runs, repeats):
             metrics, params = run_batch(i, int(time.time() * 1000))
             c.log_batch(run.info.run_id, metrics=metrics, params=params)
             floor_run.append(time.perf_counter() - t)
+    socket_floor_run = []
+    with served_from_memory(answers) as stand_in:
+        for i in range(runs if stand_in else 0):
+            t = time.perf_counter()
+            run = stand_in.create_run(eid, run_name=f"run-{i:05d}")
+            metrics, params = run_batch(i, int(time.time() * 1000))
+            stand_in.log_batch(run.info.run_id, metrics=metrics, params=params)
+            socket_floor_run.append(time.perf_counter() - t)
     c.delete_run(rid)  # not among the searched runs (searches see active runs only)
 
     points = c.create_experiment("bench-points")
@@ -171,7 +222,7 @@ def log(c, runs, repeats):
         c.log_batch(batch_runs[-1], metrics=batch)
         batch_times.append(time.perf_counter() - t)
     batch_run = batch_runs[0]
-    floor_batch = []
+    floor_batch, socket_floor_batch = [], []
     with answered_from_memory({"/runs/log-batch": b"{}"}):
         for k in range(repeats):
             now = int(time.time() * 1000)
@@ -179,6 +230,14 @@ def log(c, runs, repeats):
             t = time.perf_counter()
             c.log_batch(batch_runs[0], metrics=batch)
             floor_batch.append(time.perf_counter() - t)
+    with served_from_memory({"/runs/log-batch": b"{}"}) as stand_in:
+        for k in range(repeats + 1 if stand_in else 0):
+            now = int(time.time() * 1000)
+            batch = [Metric("loss", 1.0 / (step + 1), now + step, step) for step in range(POINTS)]
+            t = time.perf_counter()
+            stand_in.log_batch(batch_runs[0], metrics=batch)
+            if k > 0:  # the first call opens the connection
+                socket_floor_batch.append(time.perf_counter() - t)
 
     history_times = []
     for _ in range(repeats):
@@ -188,7 +247,8 @@ def log(c, runs, repeats):
         if [m.step for m in history] != list(range(POINTS)):
             raise SystemExit(f"the metric history came back with {len(history)} points, not steps 0..{POINTS - 1}")
     return {"experiment": eid, "run": run_times, "search": searched, "singles": singles, "batch": batch_times,
-            "history": history_times, "floor_run": floor_run, "floor_batch": floor_batch}
+            "history": history_times, "floor_run": floor_run, "floor_batch": floor_batch,
+            "socket_floor_run": socket_floor_run, "socket_floor_batch": socket_floor_batch}
 
 
 def main():
