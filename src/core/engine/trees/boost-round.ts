@@ -26,6 +26,11 @@ export interface RoundStep {
   byLeaf: boolean;
   /** the previous round was the best so far: keep its predictions before adding this tree */
   snapshot: boolean;
+  /**
+   * Every row is in the next round's sample (no subsampling): build the next tree's root histogram of these
+   * rows here, from the residuals as they are computed, instead of in a pass of its own (see rootHistogram).
+   */
+  rootHist: boolean;
 }
 
 /** The leaf (node index) of row i, walking the tree over per-feature codes. */
@@ -39,28 +44,62 @@ function leafByColumns(N: Int32Array, codes: Uint16Array[], i: number): number {
   return q >> 2;
 }
 
-/** Runs the step; out[0] = the train rows' squared error, out[1] = the validation rows'. */
-export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, vleafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array): void {
+/**
+ * Runs the step; out[0] = the train rows' squared error, out[1] = the validation rows'. With s.rootHist, `hist`
+ * gets the (G, H) sums of rows [from, to) under the new residuals, per feature bin (`offset`: where each feature's
+ * bins start), summed in row order as histRange sums the root's rows: the same histogram.
+ */
+export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, vleafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array,
+  hist: Float64Array, offset: Int32Array): void {
   const { y, pred, best, value: V } = b;
   // Plain loops: TypedArray.set between shared buffers takes a slow generic path.
   if (s.snapshot) {
     for (let i = s.from; i < s.to; i++) best[i] = pred[i];
     for (let i = s.valFrom; i < s.valTo; i++) b.valBest[i] = b.valPred[i];
   }
-  let se = 0;
-  for (let i = s.from; i < s.to; i++) {
-    const leaf = s.byLeaf ? leafOf[i] : leafByColumns(b.node, codes, i);
-    const q = pred[i] + V[leaf];
-    pred[i] = q;
-    const r = y[i] - q;
-    g[i] = r;
-    se += r * r;
+  if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, pred, V, g, leafOf, hist, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
+  else {
+    let se = 0;
+    for (let i = s.from; i < s.to; i++) {
+      const leaf = s.byLeaf ? leafOf[i] : leafByColumns(b.node, codes, i);
+      const q = pred[i] + V[leaf];
+      pred[i] = q;
+      const r = y[i] - q;
+      g[i] = r;
+      se += r * r;
+    }
+    out[0] = se;
+    if (s.rootHist) {
+      hist.fill(0);
+      for (let f = 0; f < codes.length; f++) {
+        const c = codes[f];
+        const o = offset[f];
+        for (let i = s.from; i < s.to; i++) { const k = o + (c[i] << 1); hist[k] += g[i]; hist[k + 1] += 1; }
+      }
+    }
   }
-  out[0] = se;
   const vp = b.valPred;
   let sv = 0;
   for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
   out[1] = sv;
+}
+
+/** The basic feature set's round end: predictions, residuals and their root histogram in one pass over the rows. */
+function residualsAndRoot3(y: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, hist: Float64Array,
+  c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
+  hist.fill(0);
+  let se = 0;
+  for (let i = from; i < to; i++) {
+    const q = pred[i] + V[leafOf[i]];
+    pred[i] = q;
+    const r = y[i] - q;
+    g[i] = r;
+    se += r * r;
+    let k = c0[i] << 1; hist[k] += r; hist[k + 1] += 1;
+    k = o1 + (c1[i] << 1); hist[k] += r; hist[k + 1] += 1;
+    k = o2 + (c2[i] << 1); hist[k] += r; hist[k + 1] += 1;
+  }
+  return se;
 }
 
 /** Adds the round's tree (node/value) to every validation prediction by walking it; the squared error after. */

@@ -63,7 +63,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const vcodes = data.codes.map((_, f) => { const c = A.u16(nc); for (let i = 0; i < nc; i++) c[i] = valRowMajor[i * F + f]; return c; });
   const vrows = A.i32(nc);
   for (let i = 0; i < nc; i++) vrows[i] = i;
-  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), rows: A.i32(n), leafOf: A.i32(n),
+  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), unit: true, rows: A.i32(n), leafOf: A.i32(n),
     vrows, vcodes, vleafOf: A.i32(nc) }, W.width, arrays, workerDir, options);
   const { g, h, rows } = team.arrays;
   const b = team.boostArrays!;
@@ -95,6 +95,11 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
     return r - bestRound >= p.earlyStopping;
   };
   let pending = 0;
+  // Without subsampling every round's tree starts from all the rows: each round's end builds the next root
+  // histogram from the residuals it computes (one pass over the rows less per round).
+  const fuseRoot = p.subsample >= 1;
+  let nextRoot: Float64Array | null = null;
+  const noRoot = new Float64Array(0);
   try {
     for (let round = 1; round <= p.nRounds; round++) {
       let m = n;
@@ -107,7 +112,8 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
           if (used) rows[m++] = i;
         }
       } else for (let i = 0; i < n; i++) rows[i] = i;
-      const tree = growSharded(team, data, m, settings);
+      const tree = growSharded(team, data, m, settings, nextRoot);
+      nextRoot = null;
       // Deep trees: the previous round's walk has run beside this tree; its error decides before this tree counts.
       if (pending) { const r = pending; pending = 0; if (judge(r, team.walkResult(r))) break; }
       for (let k = 0; k < tree.value.length; k++) if (tree.feature[k] < 0) tree.value[k] *= p.learningRate;
@@ -118,7 +124,10 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       for (let k = 0; k < compiled.value.length; k++) b.value[k] = compiled.value[k];
       // Every row in the sample: the grower recorded each row's leaf, so no tree walk is needed.
       const byLeaf = m === n;
-      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot }, { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot });
+      const rootHist = fuseRoot && round < p.nRounds;
+      if (rootHist) nextRoot = W.take();
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist },
+        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist }, nextRoot ?? noRoot);
       snapshot = false;
       history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n), timestampMs: Date.now() });
       let stop = false;
@@ -131,6 +140,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
     if (pending) judge(pending, team.walkResult(pending));
   } finally {
     team.close();
+    if (nextRoot) W.give(nextRoot);
   }
   // The best round's predictions: the current ones if it was the last round run, else the kept copy — handed
   // out as they are (the team is closed: nothing writes them any more), since a copy would add 8 bytes a row

@@ -96,7 +96,7 @@ export function growTree(data: BinnedData, g: Float64Array, h: Float64Array, row
   if (!entry) {
     const ownLeafOf = new Int32Array(data.n);
     const ws = workspaceFor(data);
-    const team = new TreeTeam({ codes: data.codes, offset: ws.offset, g, h, rows: new Int32Array(data.n), leafOf: ownLeafOf, vrows: new Int32Array(0), vcodes: data.codes.map(() => new Uint16Array(0)), vleafOf: new Int32Array(0) },
+    const team = new TreeTeam({ codes: data.codes, offset: ws.offset, g, h, unit: false, rows: new Int32Array(data.n), leafOf: ownLeafOf, vrows: new Int32Array(0), vcodes: data.codes.map(() => new Uint16Array(0)), vleafOf: new Int32Array(0) },
       ws.width, null, null, { shards: 1 });
     entry = { team, ownLeafOf };
     serialTeams.set(data, entry);
@@ -139,9 +139,10 @@ const newStep = (): SplitStep => ({ f: 0, lo: 0, span: 0, start: 0, end: 0, vsta
  * Grows one tree on the team's rows[0..m) (shard 0: the first half, shard 1: the rest), setting every row's
  * leaf in the team's leafOf, and every validation row's (vrows, split in halves likewise) in vleafOf. Histogram subtraction: after a split only the lighter child is scanned; the
  * other child's histogram is the parent's minus it, computed in the parent's buffer. Nothing is allocated
- * per node but the tree's own entries.
+ * per node but the tree's own entries. `builtRoot`: the root's histogram as a round's end started it (a
+ * workspace buffer holding shard 0's sums, shard 1's in the team's partial; see TreeTeam.round).
  */
-export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: GrowSettings): Tree {
+export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: GrowSettings, builtRoot: Float64Array | null = null): Tree {
   const F = data.features.length;
   const isCat = data.features.map((f) => f.kind === 'category');
   const W = workspaceFor(data);
@@ -187,8 +188,9 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     (e0 - s0 + e1 - s1 >= LARGE_ROWS ? large : small).push(node, s0, e0, s1, e1, v0, w0, v1, w1, depth, G, H, hist);
   };
   const half = team.shards === 2 ? m >> 1 : m;
-  const rootHist = W.take();
-  team.histogram(0, half, half, m, rootHist);
+  let rootHist = builtRoot;
+  if (rootHist) team.rootHistogram(rootHist);
+  else { rootHist = W.take(); team.histogram(0, half, half, m, rootHist); }
   // The root's sums from its histogram: every row is in exactly one bin of the first feature.
   let G0 = 0;
   let H0 = 0;

@@ -12,6 +12,11 @@ export interface ShardArrays {
   offset: Int32Array;
   g: Float64Array;
   h: Float64Array;
+  /**
+   * Every row a tree is grown on weighs 1 (boosting: h is 1 for each sampled row, and only sampled rows are
+   * in `rows`), so a histogram counts its rows instead of reading h: one gather less per row, same sums.
+   */
+  unit: boolean;
   /** the rows of every node, each shard in its own stretch */
   rows: Int32Array;
   /** the leaf each row ends in (boosting updates its predictions from it) */
@@ -29,27 +34,43 @@ export interface ShardArrays {
 /** Fills `hist` with the (G, H) sums of rows[start..end) per feature bin: one pass over the rows. */
 export function histRange(d: ShardArrays, start: number, end: number, hist: Float64Array): void {
   hist.fill(0);
+  const F = d.codes.length;
+  if (F === 3) {
+    if (d.unit) histUnit3(hist, d.rows, d.g, d.codes[0], d.codes[1], d.codes[2], d.offset[1], d.offset[2], start, end);
+    else hist3(hist, d.rows, d.g, d.h, d.codes[0], d.codes[1], d.codes[2], d.offset[1], d.offset[2], start, end);
+    return;
+  }
   const rows = d.rows;
   const g = d.g;
   const h = d.h;
-  const F = d.codes.length;
-  if (F === 3) {
-    const c0 = d.codes[0], c1 = d.codes[1], c2 = d.codes[2];
-    const o1 = d.offset[1], o2 = d.offset[2];
-    for (let i = start; i < end; i++) {
-      const r = rows[i];
-      const gr = g[r];
-      const hr = h[r];
-      let k = c0[r] << 1; hist[k] += gr; hist[k + 1] += hr;
-      k = o1 + (c1[r] << 1); hist[k] += gr; hist[k + 1] += hr;
-      k = o2 + (c2[r] << 1); hist[k] += gr; hist[k + 1] += hr;
-    }
-    return;
-  }
   for (let f = 0; f < F; f++) {
     const codes = d.codes[f];
     const o = d.offset[f];
     for (let i = start; i < end; i++) { const r = rows[i]; const k = o + (codes[r] << 1); hist[k] += g[r]; hist[k + 1] += h[r]; }
+  }
+}
+
+// The three features of the basic feature set (PU, DO, distance) in one pass. Every array is an argument (a
+// local to V8), which measured ~15% faster than reading them off an object or a closure.
+function hist3(hist: Float64Array, rows: Int32Array, g: Float64Array, h: Float64Array, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array,
+  o1: number, o2: number, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const r = rows[i];
+    const gr = g[r];
+    const hr = h[r];
+    let k = c0[r] << 1; hist[k] += gr; hist[k + 1] += hr;
+    k = o1 + (c1[r] << 1); hist[k] += gr; hist[k + 1] += hr;
+    k = o2 + (c2[r] << 1); hist[k] += gr; hist[k + 1] += hr;
+  }
+}
+function histUnit3(hist: Float64Array, rows: Int32Array, g: Float64Array, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array,
+  o1: number, o2: number, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const r = rows[i];
+    const gr = g[r];
+    let k = c0[r] << 1; hist[k] += gr; hist[k + 1] += 1;
+    k = o1 + (c1[r] << 1); hist[k] += gr; hist[k + 1] += 1;
+    k = o2 + (c2[r] << 1); hist[k] += gr; hist[k + 1] += 1;
   }
 }
 

@@ -72,9 +72,9 @@ function writeSplit(ctl: Int32Array, s: SplitStep): void {
 }
 const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2, vstart: c[A + 10], vend: c[A + 11] });
 function writeRound(ctl: Int32Array, s: RoundStep): void {
-  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0;
+  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0;
 }
-const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1 });
+const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1 });
 
 /** The helper thread's loop (src/worker/tree-builder.ts runs it): shard 1's part of each step it claims in time. */
 export function serveTeam(inp: TeamInput): void {
@@ -106,7 +106,7 @@ export function serveTeam(inp: TeamInput): void {
     const op = ctl[OP];
     if (op === OP_HIST) histRange(inp, ctl[A], ctl[A + 1], hist);
     else if (op === OP_SPLIT) { splitShard(inp, readSplit(ctl), scratch, hist, counts); ctl[RESULT] = counts[0]; ctl[RESULT + 1] = counts[1]; }
-    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two); res[0] = two[0]; res[1] = two[1]; }
+    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two, hist, inp.offset); res[0] = two[0]; res[1] = two[1]; }
     Atomics.store(ctl, DONE, seen);
     Atomics.notify(ctl, DONE);
   }
@@ -154,7 +154,7 @@ export class TreeTeam {
     };
     // The binned matrix moves into shared memory in place (same codes), so it isn't held twice.
     for (let f = 0; f < arrays.codes.length; f++) arrays.codes[f] = copy(arrays.codes[f]);
-    this.arrays = { codes: arrays.codes, offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), rows: copy(arrays.rows), leafOf: copy(arrays.leafOf),
+    this.arrays = { codes: arrays.codes, offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), unit: arrays.unit, rows: copy(arrays.rows), leafOf: copy(arrays.leafOf),
       vrows: copy(arrays.vrows), vcodes: arrays.vcodes.map(copy), vleafOf: copy(arrays.vleafOf) };
     if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) (boost as unknown as Record<string, Uint16Array | Float64Array | Int32Array>)[k] = copy(boost[k]);
     this.hist1 = shared(Float64Array, width);
@@ -225,16 +225,25 @@ export class TreeTeam {
     if (a.build && hist) this.addPartial(hist);
   }
 
-  /** A boosting round's end over both halves (see boost-round.ts); the train and validation squared errors. */
-  round(a: RoundStep, b: RoundStep): { se: number; seVal: number } {
+  /**
+   * A boosting round's end over both halves (see boost-round.ts); the train and validation squared errors.
+   * With a.rootHist, `root` gets half a's share of the next tree's root histogram (finish it with rootHistogram).
+   */
+  round(a: RoundStep, b: RoundStep, root: Float64Array): { se: number; seVal: number } {
     const bo = this.boostArrays!;
+    const d = this.arrays;
     const par = this.helper !== null;
     if (par) { writeRound(this.helper!.ctl, b); this.post(OP_ROUND); }
-    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.vleafOf, this.arrays.codes, a, this.two);
+    roundShard(bo, d.g, d.leafOf, d.vleafOf, d.codes, a, this.two, root, d.offset);
     const se0 = this.two[0], sv0 = this.two[1];
     if (par && this.helperDid()) return { se: se0 + this.helper!.res[0], seVal: sv0 + this.helper!.res[1] };
-    roundShard(bo, this.arrays.g, this.arrays.leafOf, this.arrays.vleafOf, this.arrays.codes, b, this.two);
+    roundShard(bo, d.g, d.leafOf, d.vleafOf, d.codes, b, this.two, this.hist1, d.offset);
     return { se: se0 + this.two[0], seVal: sv0 + this.two[1] };
+  }
+
+  /** The root histogram a round's end started in `root`: shard 1's part added (as histogram() adds it). */
+  rootHistogram(root: Float64Array): void {
+    if (this.shards === 2) this.addPartial(root);
   }
 
   /** Starts walking the round's tree (written into the boost arrays) over the validation rows on the helper. */
