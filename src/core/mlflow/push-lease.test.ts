@@ -12,9 +12,10 @@ import { ROOT, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, startMlflowServer } from '../../../test/mlflow-client';
 import { startMlflowProxy, type MlflowProxy } from '../../../test/mlflow-proxy';
 import type { JobId, RunId } from '../../shared/domain';
+import { openDatabase } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
 import { createRun, endRun, logMetrics, logParams, recordArtifact } from '../store/runs-repo';
-import { HEARTBEAT_MS, STALE_MS, processAlive, takePushLease } from './push-lease';
+import { HEARTBEAT_MS, STALE_MS, processAlive, processStart, takePushLease } from './push-lease';
 import { pushCounted } from './push';
 
 const missing = mlflowClientMissing();
@@ -61,6 +62,7 @@ describe('the push lease on a real store', () => {
   });
 
   it('takes over a holder whose process is gone, or whose heartbeat is old; not a live one', () => {
+    // rows as 0016 wrote them, without the holder's process start: judged by the heartbeat
     const insert = h.ctx.db.prepare('INSERT OR REPLACE INTO mlflow_push_leases (target, holder, label, pid, host, started_ms, heartbeat_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const dead = deadPid();
     expect(processAlive(dead)).toBe(false);
@@ -76,6 +78,68 @@ describe('the push lease on a real store', () => {
     } finally {
       sleeper.kill();
     }
+  });
+
+  it("never takes over a live holder on this host for a quiet heartbeat; a reused pid (another start) it does", () => {
+    const insert = h.ctx.db.prepare('INSERT OR REPLACE INTO mlflow_push_leases (target, holder, label, pid, host, started_ms, heartbeat_ms, pid_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const start = processStart(sleeper.pid!);
+      expect(start).toMatch(/:\d+$/); // boot id and start ticks from /proc
+      expect(processStart(sleeper.pid!)).toBe(start);
+      expect(processStart(process.pid)).not.toBe(start);
+      // its event loop was busy (or the laptop slept) for ten minutes: still its lease
+      insert.run('http://q:5000', 'busy', 'meter push', sleeper.pid, hostname(), Date.now() - 900_000, Date.now() - 600_000, start);
+      expect(() => takePushLease(h.ctx.db, 'http://q:5000', 'job z')).toThrow(`running (meter push) in another Meter process (pid ${sleeper.pid}`);
+      // the pid now belongs to a process that started later than the holder did: the holder is gone
+      insert.run('http://q:5000', 'reused', 'meter push', sleeper.pid, hostname(), Date.now(), Date.now(), `${start!.split(':')[0]}:1`);
+      takePushLease(h.ctx.db, 'http://q:5000', 'meter push').release();
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('a push whose heartbeat stalled keeps its lease against a second push from another connection', () => {
+    const a = takePushLease(h.ctx.db, 'http://s:5000', 'push A');
+    h.ctx.db.prepare('UPDATE mlflow_push_leases SET heartbeat_ms = ? WHERE target = ?').run(Date.now() - 180_000, 'http://s:5000');
+    const other = openDatabase(join(h.home, 'meter.db')).db;
+    try {
+      expect(() => takePushLease(other, 'http://s:5000', 'push B')).toThrow('A push to http://s:5000 is running (push A)');
+      expect(a.lost).toBe(false);
+      a.assertHeld();
+    } finally {
+      a.release();
+      other.close();
+    }
+  });
+
+  it('knows when its row was taken over: the next beat or assertHeld says lost, and a push stops before any call', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const a = takePushLease(h.ctx.db, 'http://t:5000', 'push A');
+      h.ctx.db.prepare("UPDATE mlflow_push_leases SET holder = 'someone', label = 'job 9' WHERE target = ?").run('http://t:5000');
+      expect(a.lost).toBe(false);
+      vi.advanceTimersByTime(HEARTBEAT_MS);
+      expect(a.lost).toBe(true);
+      expect(() => a.assertHeld()).toThrow(/stopped before its next call: it no longer holds the server's push lease \(another push took it over: job 9, pid \d+ on /);
+      a.release(); // not its row: left alone
+      expect(row('http://t:5000')).toMatchObject({ label: 'job 9' });
+      h.ctx.db.prepare('DELETE FROM mlflow_push_leases WHERE target = ?').run('http://t:5000');
+    } finally {
+      vi.useRealTimers();
+    }
+    // no beat in between: assertHeld reads the row itself. Port 9 has no server, so a call made would fail as
+    // "Cannot reach"; the push stops as a cancel first.
+    const exp = ensureExperiment(h.ctx.db, 'lease-lost');
+    const runId = createRun(h.ctx.db, { experimentId: exp.experimentId, name: 'r', params: {}, tags: {}, source: { type: 'API', name: 'test' }, inputs: [] });
+    endRun(h.ctx.db, runId, 'FINISHED');
+    const lease = takePushLease(h.ctx.db, 'http://127.0.0.1:9', 'push A');
+    h.ctx.db.prepare("UPDATE mlflow_push_leases SET holder = 'someone' WHERE target = ?").run('http://127.0.0.1:9');
+    await expect(pushCounted(h.ctx, { trackingUri: 'http://127.0.0.1:9', experiments: ['lease-lost'], runIds: [], models: [] }, {}, lease))
+      .rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining("no longer holds the server's push lease") });
+    expect(lease.lost).toBe(true);
+    lease.release();
+    h.ctx.db.prepare('DELETE FROM mlflow_push_leases WHERE target = ?').run('http://127.0.0.1:9');
   });
 });
 

@@ -8,6 +8,7 @@
 // (source: the pushed run's model folder), tagged meter.version, with their descriptions, tags and aliases.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MeterError } from '../../shared/errors';
 import type { Run, RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
@@ -16,7 +17,7 @@ import { getModel } from '../registry/registry-repo';
 import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
 import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG } from './import';
 import { takePushLease, type PushLease } from './push-lease';
-import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
+import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
 export interface PushRequest {
@@ -332,7 +333,7 @@ async function pushModel(s: Session, name: string, runs: Map<string, string>, re
 }
 
 /** Checks the request and the things it names before anything is sent: a refusal changes nothing. */
-export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}): { remote: Remote; runs: Run[] } {
+export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferHooks & RemoteHooks = {}): { remote: Remote; runs: Run[] } {
   const remote = remoteFor(req.trackingUri, { token: req.token, user: req.user, password: req.password }, '--to', req.retry, hooks);
   if (req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to push: --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
   for (const n of req.models) getModel(ctx.db, n); // refuse an unknown model before anything is sent
@@ -346,8 +347,12 @@ export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferH
  * from this store, in this process or another, is refused. A dry run sends nothing and takes none.
  */
 export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: TransferHooks = {}, lease?: PushLease): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
-  const { remote, runs } = preparePush(ctx, req, hooks);
+  // Before every call to the server the lease is read again: one another push took over (this one seemed gone)
+  // stops this push as a cancel saying so, before it writes anything more.
+  let held: PushLease | null = null;
+  const { remote, runs } = preparePush(ctx, req, { ...hooks, guard: () => held?.assertHeld() });
   const own = lease || req.dryRun ? null : takePushLease(ctx.db, remote.base, 'meter push');
+  held = lease ?? own;
   try {
     return await pushLeased(ctx, req, hooks, remote, runs);
   } finally {
@@ -356,7 +361,13 @@ export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: Tra
 }
 
 async function pushLeased(ctx: CoreContext, req: PushRequest, hooks: TransferHooks, remote: Remote, runs: Run[]): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
-  const plans = runs.map((run) => ({ run, plan: planRun(ctx, run) }));
+  // Each run's metric histories are read in its own turn of the event loop, so the lease's heartbeat (and a
+  // cancel) still run while a big push is planned.
+  const plans: { run: Run; plan: Plan }[] = [];
+  for (const run of runs) {
+    plans.push({ run, plan: planRun(ctx, run) });
+    await nextTurn();
+  }
   const s: Session = { ctx, remote, target: remote.base, dryRun: req.dryRun === true, hooks, experiments: new Map(), counts: emptyCounts(), done: 0, total: plans.reduce((n, p) => n + callsOf(p.plan), 0) };
   const report: PushReport = { runs: [], versions: [], aliases: [] };
   step(s, 0);

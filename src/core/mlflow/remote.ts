@@ -20,8 +20,9 @@ export interface RetryPolicy {
 }
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 500, maxMs: 30_000 };
 
-/** What the caller lets the client know between calls: stop now (a cancelled job). */
-export interface RemoteHooks { cancelled?: () => boolean }
+/** What the caller lets the client know between calls: stop now (a cancelled job), or throw to stop with its
+ * own reason (a push whose lease another push took over). */
+export interface RemoteHooks { cancelled?: () => boolean; guard?: () => void }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Network failures worth another try: the connection was there and broke. Refused or unknown hosts are not. */
@@ -87,6 +88,7 @@ export class Remote {
   /** Throws CANCELLED when the caller asked to stop: checked before each call, so a call is whole or not made. */
   checkCancelled(): void {
     if (this.hooks.cancelled?.()) throw new MeterError('CANCELLED', 'The MLflow transfer was cancelled.');
+    this.hooks.guard?.();
   }
 
   private tries(res: Response): string {

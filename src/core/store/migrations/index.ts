@@ -15,6 +15,7 @@ import m0012 from './0012_run_keys';
 import m0013 from './0013_run_inputs_many';
 import m0014 from './0014_mlflow_push';
 import m0016 from './0016_mlflow_push_lease';
+import m0017 from './0017_push_lease_pid_start';
 
 export interface Migration {
   version: number;
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: '0013_run_inputs_many', sql: m0013 },
   { version: 14, name: '0014_mlflow_push', sql: m0014 },
   { version: 16, name: '0016_mlflow_push_lease', sql: m0016 },
+  { version: 17, name: '0017_push_lease_pid_start', sql: m0017 },
 ];
