@@ -3,7 +3,7 @@
 // file; a file deleted, moved or made unreadable between the check and the hash is FILE_UNREADABLE naming it,
 // never a raw ENOENT (which would reach the user as "Internal error").
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { MeterError } from '../../shared/errors';
@@ -64,4 +64,18 @@ export function sha256FileSync(path: string): string {
     closeSync(fd);
   }
   return hash.digest('hex');
+}
+
+/**
+ * Whether the file at `path` holds exactly these bytes now: the recorded size is compared first (a stat, so a
+ * file overwritten with another month is told apart without reading it), then the sha256. A file that is gone
+ * or unreadable does not hold them.
+ */
+export async function holdsBytes(path: string, sha256: string, sizeBytes: number): Promise<boolean> {
+  try {
+    const { size } = await stat(path);
+    return size === sizeBytes && (await hashDataFile(path)).sha256 === sha256;
+  } catch {
+    return false;
+  }
 }

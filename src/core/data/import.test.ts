@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import pl from 'nodejs-polars';
 import { MeterError } from '../../shared/errors';
 import { makeBadInputs } from '../../../test/fixtures/bad-inputs';
 import { openHarness, SAMPLE, tempDir, type Harness } from '../../../test/helpers';
 import { loadTrips } from './tlc-reader';
+
+const sha256Of = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('data.import', () => {
   let h: Harness;
@@ -69,6 +72,51 @@ describe('data.import', () => {
     const other = (await h.client.call('data.list', {})).find((x) => x.fileName === 'green_tripdata_2023-02.sample.parquet' || x.fileName === 'feb.parquet')!;
     const { jobId } = await h.client.call('jobs.startTraining', { experiment: 'moved', model: 'linear', featureSet: 'basic', train: first.datasetId, val: other.datasetId });
     expect((await h.client.call('jobs.wait', { jobId })).state).toBe('succeeded');
+  });
+
+  it('never answers a record whose file was overwritten with other bytes: it moves to the file that holds its bytes now', async () => {
+    // A file the user overwrites each month (latest.parquet), January archived first: importing the archive must
+    // not answer January's record at latest.parquet, which now holds February (training would read February
+    // while the lineage says January).
+    const latest = join(dir, 'latest.parquet');
+    const archive = join(dir, 'jan-archive.parquet');
+    pl.readParquet(SAMPLE.train).head(2600).writeParquet(latest);
+    const jan = await h.client.call('data.import', { path: latest });
+    expect(jan.alreadyImported).toBe(false);
+    copyFileSync(latest, archive);
+    pl.readParquet(SAMPLE.val).head(2600).writeParquet(latest);
+    expect(sha256Of(latest)).not.toBe(jan.sha256);
+    const again = await h.client.call('data.import', { path: archive });
+    expect(again).toMatchObject({ datasetId: jan.datasetId, path: archive, fileName: 'jan-archive.parquet', sha256: jan.sha256, alreadyImported: true });
+    expect(sha256Of(again.path)).toBe(jan.sha256);
+    expect(await h.client.call('data.get', { datasetId: jan.datasetId })).toMatchObject({ path: archive, sha256: jan.sha256 });
+    // latest.parquet's February is a dataset of its own; January's record stays with the archive
+    const feb = await h.client.call('data.import', { path: latest });
+    expect(feb).toMatchObject({ path: latest, sha256: sha256Of(latest), alreadyImported: false, pickupMonth: '2023-02' });
+    expect(feb.datasetId).not.toBe(jan.datasetId);
+    expect(await h.client.call('data.get', { datasetId: jan.datasetId })).toMatchObject({ path: archive, pickupMonth: '2023-01' });
+    // several at once: the same, and a file overwritten in place is checked by its bytes, not by its size alone
+    const march = join(dir, 'jan-copy.parquet');
+    copyFileSync(archive, march);
+    copyFileSync(latest, archive); // the archive now holds February's bytes (another size) …
+    const [moved] = await h.client.call('data.importMany', { paths: [march] });
+    expect(moved).toMatchObject({ datasetId: jan.datasetId, path: march, alreadyImported: true });
+    expect(sha256Of(moved.path)).toBe(jan.sha256);
+  });
+
+  it('moves the record when a same-size file at its path was rewritten: the sha256 is compared, not only the size', async () => {
+    const a = join(dir, 'same-size-a.parquet');
+    const b = join(dir, 'same-size-b.parquet');
+    pl.readParquet(SAMPLE.train).head(2700).writeParquet(a);
+    const first = await h.client.call('data.import', { path: a });
+    copyFileSync(a, b);
+    // flip one byte in the middle of a: same size, other bytes
+    const bytes = readFileSync(a);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(a, bytes);
+    expect(statSync(a).size).toBe(first.sizeBytes);
+    const again = await h.client.call('data.import', { path: b });
+    expect(again).toMatchObject({ datasetId: first.datasetId, path: b, alreadyImported: true });
   });
 
   for (const bad of corpus) {

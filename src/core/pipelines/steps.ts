@@ -3,7 +3,7 @@
 // (cached) or had nothing to do (skipped). They use the features' own modules: import, training jobs, the
 // registry and the engine's predictor.
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { MeterError } from '../../shared/errors';
 import { asRunId, checkSameFeatureFamily, MODEL_ARTIFACT, type DatasetId, type ModelKind, type RunId } from '../../shared/domain';
 import type { TrainingRequest } from '../../shared/contract';
@@ -12,14 +12,14 @@ import { resolveParams } from '../../shared/model-params';
 import type { CoreContext } from '../context';
 import type { TaskControl } from '../jobs/job-manager';
 import { hashDataFile } from '../data/file-hash';
-import { importDataset } from '../data/import-dataset';
+import { importDataset, recordedDataset } from '../data/import-dataset';
 import { loadTrips } from '../data/tlc-reader';
 import { parseModelFile, predictorFor } from '../engine/model-file';
 import { regressionMetrics } from '../engine/metrics';
 import { registerRun } from '../registry/register';
 import { setAlias } from '../registry/aliases';
 import { resolveModelUri } from '../registry/resolve';
-import { datasetWithBytes, getDataset } from '../store/datasets-repo';
+import { getDataset } from '../store/datasets-repo';
 import { getRun } from '../store/runs-repo';
 import { startTraining } from '../training/start-training';
 import { cachedStep, setFlowFields, sha256Of } from './flow-repo';
@@ -70,10 +70,11 @@ async function load(sc: StepContext): Promise<StepResult> {
   let reused = 0;
   for (const f of files) {
     const { sha256 } = await hashDataFile(f.path);
-    // Bytes recorded before (from this folder or imported from anywhere else) are that dataset: not checked again.
-    // (One whose recorded file is gone is imported again: its record then follows the bytes here.)
-    const recorded = datasetWithBytes(sc.ctx.db, sha256, resolve(f.path));
-    const known = recorded && existsSync(recorded.path) ? recorded : null;
+    // Bytes recorded before (from this folder or imported from anywhere else) are that dataset: not checked again
+    // (the same bytes give the same report). A record at another path is kept there only while that file still
+    // holds these bytes, else it is re-pointed here, where they just hashed: training and evaluate read the
+    // record's path, so it must hold what the lineage says (recordedDataset, claimDataset).
+    const known = await recordedDataset(sc.ctx, f.path, sha256);
     const d = known ?? await importDataset(sc.ctx, f.path);
     if (known) reused++;
     if (d.kind !== sc.spec.kind) {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { MeterError } from '../../shared/errors';
 import { asDatasetId, type Dataset, type DatasetId, type SchemaReport } from '../../shared/domain';
 import { inTransaction, type Db } from './db';
@@ -31,21 +30,40 @@ export function datasetWithBytes(db: Db, sha256: string, path: string): Dataset 
 }
 
 /**
+ * The record these bytes already are, answered for an import from `d.path`, or null if no record has them.
+ * A record at another path is kept there only if `stillHolds(itsPath)` (the caller hashed that file just before,
+ * outside this transaction, and found these bytes); otherwise it is re-pointed to `d.path`, whose bytes the
+ * caller has just hashed. Never answer a record whose path may hold other bytes: training, scoring and
+ * monitoring read `path`, while lineage says `sha256` (a file overwritten in place, say latest.parquet, would
+ * otherwise have the old month's record train on the new month).
+ * Why keep a still-valid old path rather than always take the new one: the card's name and path stay put when
+ * the same month is given again from elsewhere (a copy, an upload of a file the CLI imported), and an upload
+ * copy under the home is not left behind unrecorded; the price is one hash of the old file, far less than the
+ * import's own check of the new one. Call inside the caller's transaction or alone (it opens its own).
+ */
+export function claimDataset(db: Db, d: { path: string; fileName: string; sha256: string }, stillHolds: (path: string) => boolean): Dataset | null {
+  return inTransaction(db, () => {
+    // Re-read here, inside BEGIN IMMEDIATE: another process may have re-pointed the record since the caller hashed.
+    const existing = datasetWithBytes(db, d.sha256, d.path);
+    if (!existing) return null;
+    if (existing.path === d.path || stillHolds(existing.path)) return existing;
+    // Its file was moved, deleted or overwritten with other bytes since: the record follows its bytes to where
+    // they are now, so runs on it (and its lineage) read them. No record has this path and these bytes (it
+    // would have been answered first), so UNIQUE (path, sha256) holds.
+    db.prepare('UPDATE datasets SET path = ?, file_name = ? WHERE dataset_id = ?').run(d.path, d.fileName, existing.datasetId);
+    return getDataset(db, existing.datasetId);
+  });
+}
+
+/**
  * The same file content is one dataset, wherever it lies: a month uploaded in the app and the same month given
  * by path on the CLI are one card, and runs on either share their lineage. Importing bytes already recorded
- * returns that record (the one at this path if there is one, else the first imported) and says so; a record
- * whose file is gone from its path takes the new path.
- * One immediate transaction, so processes importing the same new file at once all get the one record.
+ * returns that record (see claimDataset: kept where it is if its file still holds them, else moved here) and
+ * says so. One immediate transaction, so processes importing the same new file at once all get the one record.
  */
-export function upsertDataset(db: Db, d: { path: string; fileName: string; sha256: string; sizeBytes: number; report: SchemaReport }): { dataset: Dataset; alreadyImported: boolean } {
+export function upsertDataset(db: Db, d: { path: string; fileName: string; sha256: string; sizeBytes: number; report: SchemaReport }, stillHolds: (path: string) => boolean): { dataset: Dataset; alreadyImported: boolean } {
   return inTransaction(db, () => {
-    const existing = datasetWithBytes(db, d.sha256, d.path);
-    if (existing && existing.path !== d.path && !existsSync(existing.path)) {
-      // Its file was moved or deleted since: the record follows the bytes to where they are now, so runs on it
-      // (and its lineage) keep working. No other record has this path and these bytes (it would have come first).
-      db.prepare('UPDATE datasets SET path = ?, file_name = ? WHERE dataset_id = ?').run(d.path, d.fileName, existing.datasetId);
-      return { dataset: getDataset(db, existing.datasetId), alreadyImported: true };
-    }
+    const existing = claimDataset(db, d, stillHolds);
     if (existing) return { dataset: existing, alreadyImported: true };
     const id = randomBytes(8).toString('hex');
     db.prepare(`INSERT INTO datasets (dataset_id, path, file_name, sha256, size_bytes, kind, rows, pickup_month, report_json, created_ms)
