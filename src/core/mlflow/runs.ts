@@ -149,7 +149,8 @@ export function setMlflowRunDeleted(db: Db, rawId: unknown, deleted: boolean): v
 function refuseDeleted(db: Db, runId: RunId): void {
   const run = kept(db, 'SELECT deleted_ms FROM runs WHERE run_id = ?').get(runId) as { deleted_ms: number | null } | undefined;
   if (!run) throw new MeterError('NOT_FOUND', `No run with id ${runId}.`);
-  if (run.deleted_ms !== null) throw new MeterError('INVALID_STATE', `The run ${runId} must be in the 'active' state. Current state is deleted.`);
+  // MLflow's _check_run_is_active says it with INVALID_PARAMETER_VALUE (Meter's INVALID_ARGUMENT), as here
+  if (run.deleted_ms !== null) throw new MeterError('INVALID_ARGUMENT', `The run ${runId} must be in the 'active' state. Current state is deleted.`);
 }
 
 export function metricValue(raw: unknown, key: string): number {

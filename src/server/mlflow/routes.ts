@@ -38,6 +38,18 @@ function metric(m: unknown): { key: string; value: number; step: number; timesta
   return { key, value: runs.metricValue(value, key), step: int(step, 'step', 0) as number, timestampMs: int(timestamp, 'timestamp', undefined) };
 }
 
+/** MLflow's log-batch limits (mlflow/utils/validation.py _validate_batch_log_limits), in its order and words:
+ * its client splits by them, so a batch over them is a client that does not, and MLflow refuses it whole. */
+function checkBatchLimits(metrics: number, params: number, tags: number): void {
+  const limit = (what: string, max: number, n: number) => {
+    if (n > max) throw new MeterError('INVALID_ARGUMENT', `A batch logging request can contain at most ${max} ${what}. Got ${n} ${what}. Please split up ${what} across multiple requests and try again.`);
+  };
+  limit('metrics', 1000, metrics);
+  limit('params', 100, params);
+  limit('tags', 100, tags);
+  limit('metrics, params, and tags', 1000, metrics + params + tags);
+}
+
 function datasetInputs(a: Args): runs.MlflowDatasetInput[] {
   return a.list('datasets').map((d) => {
     const o = (typeof d === 'object' && d !== null ? d : {}) as { tags?: unknown; dataset?: Record<string, unknown> };
@@ -98,6 +110,7 @@ const R: Record<string, Partial<Record<Method, Handler>>> = {
   'runs/delete-tag': { POST: (c, a) => { runs.deleteMlflowTag(c.db, runIdOf(a), a.str('key')); return empty; } },
   'runs/log-batch': {
     POST: (c, a) => {
+      checkBatchLimits(a.list('metrics').length, a.list('params').length, a.list('tags').length);
       runs.logBatch(c.db, runIdOf(a), { metrics: a.list('metrics').map(metric), params: a.keyValues('params'), tags: a.keyValues('tags') });
       return empty;
     },
