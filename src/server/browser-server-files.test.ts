@@ -77,6 +77,25 @@ describe('browser-mode files', () => {
     expect((await h.client.call('data.list', {})).filter((d) => d.sha256 === known.sha256)).toHaveLength(1);
   });
 
+  it('two tabs dropping the same month, already a dataset from another path: both imports answer it, and the shared copy goes after the last', async () => {
+    // bytes no other test here uploads, imported by path first (as the CLI would)
+    const original = join(tempDir('meter-upload-src-'), 'jan.parquet');
+    pl.readParquet(SAMPLE.train).head(3500).writeParquet(original);
+    const known = await h.client.call('data.import', { path: original });
+    const bytes = readFileSync(original);
+    const [a, b] = await Promise.all([upload('jan.sample.parquet', bytes), upload('jan.sample.parquet', bytes)].map(async (r) => (await (await r).json()) as { path: string }));
+    expect(b.path).toBe(a.path); // one file for both uploads
+    const importIt = async () => (await (await fetch(`${base()}/api/call/data.import`, { method: 'POST', body: JSON.stringify({ path: a.path }), headers: { authorization: `Bearer ${s.token}` } })).json()) as { ok: boolean; result?: { datasetId: string; alreadyImported: boolean }; error?: { code: string } };
+    const first = await importIt();
+    expect(first.result).toMatchObject({ datasetId: known.datasetId, alreadyImported: true });
+    expect(existsSync(a.path)).toBe(true); // the other tab's import has not answered yet
+    const second = await importIt(); // was FILE_UNREADABLE: the first import had removed the shared copy
+    expect(second).toMatchObject({ ok: true, result: { datasetId: known.datasetId, alreadyImported: true } });
+    expect(existsSync(a.path)).toBe(false);
+    expect(existsSync(dirname(a.path))).toBe(false);
+    expect((await h.client.call('data.get', { datasetId: known.datasetId })).path).toBe(original);
+  });
+
   it('cleans up an interrupted upload', async () => {
     await new Promise<void>((resolve) => {
       const req = request({ host: '127.0.0.1', port: s.port, path: '/api/upload?name=cut.parquet', method: 'PUT',

@@ -110,13 +110,21 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const serveStatic = opts.staticDir ? staticFiles(opts.staticDir) : null;
   // Files the page uploaded this session: one that data.import then refuses is removed (upload.ts), and so is
   // one whose bytes were already a dataset from another path (that dataset is the answer; the copy is unused).
-  const uploads = new Set<string>();
+  // The same bytes under the same name are one file, so two tabs dropping one month share it: each upload is
+  // counted (as its file is in place), and the file is removed only once no upload of it awaits its import's
+  // answer, checked in the same tick as the removal (else the first import would delete the second's file and
+  // the second would fail FILE_UNREADABLE). An upload never imported keeps its file: keeping is the safe side.
+  const uploads = new Map<string, number>();
+  const stored = (path: string): void => { uploads.set(path, (uploads.get(path) ?? 0) + 1); };
   const forgetUnusedUpload = async (method: string, arg: unknown): Promise<void> => {
     const path = method === 'data.import' && arg && typeof arg === 'object' && 'path' in arg ? (arg as { path: unknown }).path : null;
     if (typeof path !== 'string' || !uploads.has(path)) return;
+    const waiting = uploads.get(path)! - 1;
+    if (waiting > 0) { uploads.set(path, waiting); return; }
     uploads.delete(path);
     try {
       const recorded = new Set((await api.callUnknown('data.list', {}) as { path: string }[]).map((d) => d.path));
+      if (uploads.has(path)) return; // uploaded again while the store was asked: that upload's import decides
       removeRejectedUpload(opts.ctx.home, path, (p) => recorded.has(p));
     } catch { /* the store can't say: keep the file */ }
   };
@@ -165,8 +173,8 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       return;
     }
     if (url.pathname === '/api/upload' && req.method === 'PUT') {
-      receiveUpload(req, opts.ctx.home, url.searchParams.get('name'))
-        .then((result) => { uploads.add(result.path); sendJson(res, 200, result); })
+      receiveUpload(req, opts.ctx.home, url.searchParams.get('name'), stored)
+        .then((result) => { sendJson(res, 200, result); })
         .catch((err: unknown) => { if (!res.headersSent && !res.destroyed) sendError(res, err); });
       return;
     }

@@ -16,17 +16,21 @@ export function safeFileName(raw: string | null): string {
   return base.slice(0, 120);
 }
 
-/** Every failure, from a bad name on, is the returned promise's rejection: nothing here throws. */
-export function receiveUpload(req: IncomingMessage, home: string, rawName: string | null): Promise<UploadResult> {
+/**
+ * Every failure, from a bad name on, is the returned promise's rejection: nothing here throws. `onStored(path)`
+ * is called as the file is in place, in the same tick as the check that it is there (see browser-server.ts: a
+ * copy shared by two uploads must not be removed under the second).
+ */
+export function receiveUpload(req: IncomingMessage, home: string, rawName: string | null, onStored: (path: string) => void = () => {}): Promise<UploadResult> {
   try {
-    return receive(req, home, safeFileName(rawName));
+    return receive(req, home, safeFileName(rawName), onStored);
   } catch (err) {
     req.resume(); // let the body drain so the answer reaches the client
     return Promise.reject(err instanceof MeterError ? err : new MeterError('FILE_UNREADABLE', `Cannot store the upload under ${home}: ${(err as Error).message}`));
   }
 }
 
-function receive(req: IncomingMessage, home: string, name: string): Promise<UploadResult> {
+function receive(req: IncomingMessage, home: string, name: string, onStored: (path: string) => void): Promise<UploadResult> {
   const dir = join(home, 'datasets');
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.incoming-${randomBytes(6).toString('hex')}`);
@@ -59,6 +63,7 @@ function receive(req: IncomingMessage, home: string, name: string): Promise<Uplo
         fail(new MeterError('FILE_UNREADABLE', `Cannot store ${name} under ${dir}: ${(err as Error).message}`));
         return;
       }
+      onStored(path);
       resolve({ path, sha256, sizeBytes: size });
     });
     req.pipe(out);
