@@ -119,6 +119,21 @@ describe('data.import', () => {
     expect(again).toMatchObject({ datasetId: first.datasetId, path: b, alreadyImported: true });
   });
 
+  it('training refuses a dataset whose file was overwritten since its import (another size), before any run exists', async () => {
+    const file = join(dir, 'overwritten.parquet');
+    pl.readParquet(SAMPLE.train).head(2200).writeParquet(file);
+    const d = await h.client.call('data.import', { path: file });
+    const val = await h.client.call('data.import', { path: SAMPLE.val });
+    pl.readParquet(SAMPLE.val).head(2300).writeParquet(file);
+    const runs = () => h.ctx.db.prepare('SELECT COUNT(*) FROM runs').pluck().get() as number;
+    const before = runs();
+    const err = await h.client.call('jobs.startTraining', { experiment: 'overwritten', model: 'linear', featureSet: 'basic', train: d.datasetId, val: val.datasetId }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(MeterError);
+    expect((err as MeterError).code).toBe('INVALID_STATE');
+    expect((err as MeterError).message).toMatch(/^overwritten\.parquet at .* is not the file imported as this dataset any more \(\d+ bytes now, \d+ when imported/);
+    expect(runs()).toBe(before);
+  });
+
   for (const bad of corpus) {
     it(`refuses ${bad.name} with ${bad.code} and writes nothing`, async () => {
       const before = (await h.client.call('data.list', {})).length;

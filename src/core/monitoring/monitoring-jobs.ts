@@ -6,13 +6,15 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { MeterError } from '../../shared/errors';
 import type { ApiArg } from '../../shared/contract';
-import type { JobId, ScoringModelRef } from '../../shared/domain';
+import type { Dataset, JobId, ScoringModelRef } from '../../shared/domain';
 import type { DriftMethod, DriftReport, DriftReportBody, DriftReportSummary, MonitoredColumn } from '../../shared/domain/monitoring';
 import { MONITORED_COLUMNS } from '../../shared/domain/monitoring';
 import type { CoreContext } from '../context';
 import { resolveModelUri } from '../registry/resolve';
 import { getVersion } from '../registry/registry-repo';
 import { getRun } from '../store/runs-repo';
+import { datasetWithBytes } from '../store/datasets-repo';
+import { checkDatasetFile } from '../data/dataset-file';
 import { evaluateRules, getRules } from './alerts';
 import { KIND_OF, METHODS_FOR } from './drift-report';
 import { peekTripFile } from './monitor-frame';
@@ -48,19 +50,22 @@ function checkMethods(methods: Record<string, string>, thresholds: Record<string
   }
 }
 
-interface Target { model: ScoringModelRef; modelPath: string; trainPath: string | null; trainName: string; validation: { rmse: number | null; mae: number | null } }
+/** `train`: the training dataset's record (its path follows its bytes), null if none is recorded any more */
+interface Target { model: ScoringModelRef; modelPath: string; trainPath: string | null; train: Dataset | null; trainName: string; validation: { rmse: number | null; mae: number | null } }
 
 function target(ctx: CoreContext, uri: string): Target {
   const r = resolveModelUri(ctx, uri);
   const model: ScoringModelRef = { uri: r.uri, name: r.name, version: r.version, runId: r.runId };
   if (r.kind === 'version' && r.name !== null && r.version !== null) {
     const v = getVersion(ctx.db, r.name, r.version);
-    const train = v.datasets.find((d) => d.role === 'train');
-    return { model, modelPath: r.modelPath, trainPath: train?.path ?? null, trainName: `${r.name} v${r.version}`, validation: { rmse: v.metrics.rmse_val ?? null, mae: v.metrics.mae_val ?? null } };
+    const snap = v.datasets.find((d) => d.role === 'train');
+    // The version's snapshot names the path at registration; the record with those bytes says where they are now.
+    const train = snap ? datasetWithBytes(ctx.db, snap.sha256, snap.path) : null;
+    return { model, modelPath: r.modelPath, trainPath: train?.path ?? snap?.path ?? null, train, trainName: `${r.name} v${r.version}`, validation: { rmse: v.metrics.rmse_val ?? null, mae: v.metrics.mae_val ?? null } };
   }
   const run = getRun(ctx.db, r.runId as never);
   const train = run.inputs.find((i) => i.role === 'train');
-  return { model, modelPath: r.modelPath, trainPath: train?.dataset.path ?? null, trainName: `run ${run.name}`, validation: { rmse: run.metrics.rmse_val ?? null, mae: run.metrics.mae_val ?? null } };
+  return { model, modelPath: r.modelPath, trainPath: train?.dataset.path ?? null, train: train?.dataset ?? null, trainName: `run ${run.name}`, validation: { rmse: run.metrics.rmse_val ?? null, mae: run.metrics.mae_val ?? null } };
 }
 
 export function startMonitoring(ctx: CoreContext, req: MonitoringRequest): { jobId: JobId; files: string[] } {
@@ -79,6 +84,7 @@ export function startMonitoring(ctx: CoreContext, req: MonitoringRequest): { job
     if (!existsSync(t.trainPath)) {
       throw new MeterError('NOT_FOUND', `The training data of ${t.trainName} (${basename(t.trainPath)}, at ${t.trainPath}) is gone; choose a reference file (--reference FILE).`, { file: basename(t.trainPath) });
     }
+    if (t.train) checkDatasetFile(t.train, `The training data of ${t.trainName} (${t.train.fileName})`);
     reference = { path: t.trainPath, source: 'training' };
   }
   const files = expandInputs(req.current);

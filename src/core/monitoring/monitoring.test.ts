@@ -1,7 +1,7 @@
 // Monitoring end to end through the contract on the shipped sample: the reference is the version's own
 // training rows, a labelled month's RMSE equals the version's validation RMSE, timelines come in month order,
 // rules flag reports, and bad input is refused with nothing recorded.
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,29 @@ describe('monitoring', () => {
     expect(out.state).toBe('cancelled');
     expect(count()).toBe(before);
     expect(await h.client.call('monitoring.list', { jobId })).toEqual([]);
+  });
+
+  it('a version whose training file was overwritten since (another size) is refused as reference, and one whose record moved reads it where it is now', async () => {
+    const latest = join(dir, 'latest-train.parquet');
+    pl.readParquet(SAMPLE.train).head(4400).writeParquet(latest);
+    const train = await h.client.call('data.import', { path: latest });
+    const val = await h.client.call('data.import', { path: SAMPLE.val });
+    const run = await h.client.call('jobs.startTraining', { experiment: 'monitor', model: 'linear', featureSet: 'basic', train: train.datasetId, val: val.datasetId });
+    await wait(run.jobId);
+    const v = await h.client.call('models.register', { runId: run.runId, name: 'overwritten-data' });
+    const archive = join(dir, 'archived-train.parquet');
+    copyFileSync(latest, archive);
+    pl.readParquet(SAMPLE.val).head(4300).writeParquet(latest); // latest-train.parquet now holds other trips
+    const uri = `models:/overwritten-data/${v.version}`;
+    await expect(h.client.call('monitoring.start', { modelUri: uri, current: [SAMPLE.val] }))
+      .rejects.toThrow(/^The training data of overwritten-data v\d+ \(latest-train\.parquet\) at .* is not the file imported as this dataset any more/);
+    // importing the archive moves the record to it: the version's reference follows its bytes there
+    await h.client.call('data.import', { path: archive });
+    const { jobId } = await h.client.call('monitoring.start', { modelUri: uri, current: [SAMPLE.val] });
+    expect((await wait(jobId)).state).toBe('succeeded');
+    const [s] = await h.client.call('monitoring.list', { jobId });
+    const report = await h.client.call('monitoring.get', { reportId: s.reportId });
+    expect(report.reference).toMatchObject({ source: 'training', sha256: train.sha256 });
   });
 
   it('a version whose training file is gone says so and takes a reference file instead', async () => {

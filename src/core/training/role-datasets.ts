@@ -6,6 +6,7 @@ import { checkSameFeatureFamily, type Dataset, type DatasetId, type DatasetRole 
 import type { CoreContext } from '../context';
 import { getDataset } from '../store/datasets-repo';
 import { checkOneKind, checkTripCounts } from '../engine/training-limits';
+import { checkDatasetFile } from '../data/dataset-file';
 
 export const idsOf = (v: DatasetId | DatasetId[] | undefined): DatasetId[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -29,5 +30,8 @@ export function resolveRoleDatasets(ctx: CoreContext, req: { train: DatasetId | 
   const train = roles.get('train')![0];
   for (const [role, ds] of roles) for (const d of ds) checkSameFeatureFamily(role, d.fileName, d.kind, train);
   checkTripCounts([...roles].map(([role, ds]) => ({ role, fileName: label(ds), trips: ds.reduce((s, d) => s + d.report.filter.kept, 0) })));
+  // The worker reads each dataset's path while the run's lineage names its sha256: a file overwritten since
+  // its import is refused here, before a run exists, not trained on under the old month's name.
+  for (const ds of roles.values()) for (const d of ds) checkDatasetFile(d);
   return roles;
 }
