@@ -6,7 +6,7 @@
 // a run a cancel or crash interrupted (checked against the server's metric histories, so a batch that landed
 // just before the stop is not sent twice). A registered model's versions become versions of the same name
 // (source: the pushed run's model folder), tagged meter.version, with their descriptions, tags and aliases.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MeterError } from '../../shared/errors';
@@ -17,6 +17,7 @@ import { getModel } from '../registry/registry-repo';
 import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
 import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG } from './import';
 import { takePushLease, type PushLease } from './push-lease';
+import { missingFiles, missingPairs, pendingPoints, type Point } from './push-verify';
 import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
@@ -51,9 +52,6 @@ function chunks<T>(all: T[], size: number): T[][] {
   for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
   return out;
 }
-
-type Point = { key: string; value: number | 'NaN'; step: number; timestamp: number };
-const pointKey = (key: string, step: number, timestamp: number, value: unknown) => `${key}\u0000${step}\u0000${timestamp}\u0000${String(Number(value))}`;
 
 /** What a run sends, in a fixed order (the resume point counts along it). */
 function planRun(ctx: CoreContext, run: Run) {
@@ -116,14 +114,20 @@ function runsToPush(ctx: CoreContext, req: PushRequest): Run[] {
  * run the server no longer has is dropped; a run an import made of one of this server's runs is that run; a
  * run tagged meter.run_id but not in the store (pushed from another home, or created just before a crash) is
  * adopted and checked point by point. */
-async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null): Promise<{ map: PushMapping; verify: boolean } | null> {
+/** Where a run goes on the server: its mapping, whether to ask the server what it has (verify), and for a run
+ * pulled from there the server's params and tags (only what Meter added since is sent). */
+interface Found { map: PushMapping; verify: boolean; pulled?: { params: Json[]; tags: Json[] } }
+
+async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null): Promise<Found | null> {
   const map = getPushMapping(s.ctx.db, s.target, run.runId);
   if (map) {
     try {
       const got = await s.remote.call('GET', 'runs/get', { run_id: map.remoteRunId });
       // a run in another experiment (this one's was renamed since) is not where this push goes: a new run there
       if (got.run.info.lifecycle_stage !== 'deleted') {
-        if (String(got.run.info.experiment_id) === expId) return { map, verify: !map.finished };
+        if (String(got.run.info.experiment_id) === expId) {
+          return { map, verify: !map.finished, ...(run.tags[IMPORTED_RUN_TAG] === map.remoteRunId ? { pulled: pulledData(got.run.data as Json | undefined) } : {}) };
+        }
         return findElsewhere(s, run, plan, expId);
       }
     } catch (err) {
@@ -134,15 +138,26 @@ async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null
   return findElsewhere(s, run, plan, expId);
 }
 
+const pulledData = (data: Json | undefined) => ({ params: (data?.params as Json[] | undefined) ?? [], tags: (data?.tags as Json[] | undefined) ?? [] });
+
+/** The tags a pulled run has in Meter as the server should have them: its notes as MLflow's description, and
+ * without the tag naming the server's run (that is the run itself). */
+function pushedBackTags(run: Run): Record<string, string> {
+  const tags: Record<string, string> = { ...run.tags, ...(run.notes ? { 'mlflow.note.content': run.notes } : {}) };
+  delete tags[IMPORTED_RUN_TAG];
+  return tags;
+}
+
 /** No mapping to use: the run an import made this one of, or one tagged meter.run_id (pushed from another home,
  * or created just before a crash), else none. */
-async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | null): Promise<{ map: PushMapping; verify: boolean } | null> {
+async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | null): Promise<Found | null> {
   if (expId === null) return null;
   const origin = await originOf(s, run, expId);
   if (origin) {
-    const map = { remoteRunId: origin, paramsSent: true, metricsSent: plan.points.length, artifactsSent: plan.files.length, finished: true };
-    if (!s.dryRun) { startPushMapping(s.ctx.db, s.target, run.runId, origin); updatePushMapping(s.ctx.db, s.target, run.runId, map); }
-    return { map, verify: false };
+    // the run it was pulled from: checked against the server, so what was logged in Meter since (points, params,
+    // tags, files) goes there and nothing twice
+    const map = s.dryRun ? { remoteRunId: origin.runId, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false } : startPushMapping(s.ctx.db, s.target, run.runId, origin.runId);
+    return { map, verify: true, pulled: pulledData(origin.data) };
   }
   const found = await s.remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${run.runId}'`, max_results: 1 });
   const existing = (found.runs as Json[] | undefined)?.[0];
@@ -154,114 +169,109 @@ async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | n
 
 /**
  * The MLflow run an import made this run of (its mlflow.imported_run_id tag), when this server has it, active,
- * in the experiment it is pushed to: the same run, so pushing it back sends nothing. Run ids are UUIDs, so the
+ * in the experiment it is pushed to: the same run, so pushing it back sends only what Meter added since. Run ids are UUIDs, so the
  * run being there is what proves it is the server (or a copy of the store) it came from — whatever URI it was
  * pulled through, and for a run read from that server's mlflow.db directly too.
  */
-async function originOf(s: Session, run: Run, expId: string): Promise<string | null> {
+async function originOf(s: Session, run: Run, expId: string): Promise<{ runId: string; data: Json } | null> {
   const origin = run.tags[IMPORTED_RUN_TAG];
   if (!origin || !/^[0-9a-f]{32}$/i.test(origin)) return null;
   try {
     const got = await s.remote.call('GET', 'runs/get', { run_id: origin });
     const info = got.run.info as Json;
-    return info.lifecycle_stage !== 'deleted' && String(info.experiment_id) === expId ? origin : null;
+    return info.lifecycle_stage !== 'deleted' && String(info.experiment_id) === expId ? { runId: origin, data: (got.run.data ?? {}) as Json } : null;
   } catch (err) {
     if (codeOf(err) === 'RESOURCE_DOES_NOT_EXIST' || codeOf(err) === 'INVALID_PARAMETER_VALUE') return null;
     throw err;
   }
 }
 
-/** The points still to send: those after the resume point, less any the server already has (a batch it took
- * just before the push stopped). Multiset arithmetic, since a history may hold the same point twice. */
-async function pendingPoints(s: Session, remoteRunId: string, points: Point[], sent: number, verify: boolean): Promise<{ p: Point; i: number }[]> {
-  const pending = points.map((p, i) => ({ p, i })).slice(sent);
-  if (!verify || pending.length === 0) return pending;
-  const there = new Map<string, number>();
-  for (const key of new Set(pending.map((x) => x.p.key))) {
-    let token: string | undefined;
-    do {
-      const page = await s.remote.call('GET', 'metrics/get-history', { run_id: remoteRunId, metric_key: key, max_results: 25000, ...(token ? { page_token: token } : {}) });
-      for (const m of (page.metrics as Json[] | undefined) ?? []) {
-        const k = pointKey(key, Number(m.step ?? 0), Number(m.timestamp ?? 0), m.value);
-        there.set(k, (there.get(k) ?? 0) + 1);
-      }
-      token = page.next_page_token as string | undefined;
-    } while (token);
-  }
-  for (const { key, step: st, timestamp, value } of points.slice(0, sent)) {
-    const k = pointKey(key, st, timestamp, value);
-    if (there.has(k)) there.set(k, there.get(k)! - 1);
-  }
-  return pending.filter(({ p }) => {
-    const k = pointKey(p.key, p.step, p.timestamp, p.value);
-    const n = there.get(k) ?? 0;
-    if (n > 0) { there.set(k, n - 1); return false; }
-    return true;
-  });
-}
-
 async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['runs'][number]> {
   const { ctx, remote, target } = s;
   const expId = await remoteExperiment(s, run.experimentName);
   const found = await findRemote(s, run, plan, expId);
+  const pushedAs = (remoteRunId: string, pushed: boolean) => ({ runId: run.runId, remoteRunId, experiment: run.experimentName, pushed });
   if (found?.map.finished) {
     s.counts.skipped++;
     step(s, callsOf(plan));
-    return { runId: run.runId, remoteRunId: found.map.remoteRunId, experiment: run.experimentName, pushed: false };
+    return pushedAs(found.map.remoteRunId, false);
   }
+  // A run pulled from this server sends only what the server lacks: params and tags by value, files by name and
+  // size (points are checked as for any run being verified).
+  const pulled = found?.pulled;
+  const params = pulled ? missingPairs(Object.fromEntries(plan.params.map((p) => [p.key, p.value])), pulled.params) : plan.params;
+  const tags = pulled ? missingPairs(pushedBackTags(run), pulled.tags) : [];
+  const artifactUri = found ? (await remote.call('GET', 'runs/get', { run_id: found.map.remoteRunId })).run.info.artifact_uri as string : null;
+  const prefix = (uri: string | null) => (uri === null ? undefined : /^mlflow-artifacts:\/(.*)$/.exec(uri)?.[1]);
+  const filesLeft = async (map: PushMapping, uri: string | null) => {
+    const left = plan.files.slice(map.artifactsSent);
+    const at = prefix(uri);
+    return pulled && at !== undefined ? missingFiles(remote, at, plan.root, left, (f) => statSync(f).size) : left;
+  };
   if (s.dryRun) {
     const m = found?.map;
-    s.counts.runs++;
-    s.counts.metrics += plan.points.length - (m?.metricsSent ?? 0);
-    s.counts.artifacts += plan.files.length - (m?.artifactsSent ?? 0);
+    const points = m ? (await pendingPoints(remote, m.remoteRunId, plan.points, m.metricsSent, found.verify)).length : plan.points.length;
+    const files = m ? (await filesLeft(m, artifactUri)).length : plan.files.length;
+    if (pulled && params.length + tags.length + points + files === 0) s.counts.skipped++;
+    else s.counts.runs++;
+    s.counts.metrics += points;
+    s.counts.artifacts += files;
     step(s, callsOf(plan));
-    return { runId: run.runId, remoteRunId: m?.remoteRunId ?? '', experiment: run.experimentName, pushed: false };
+    return pushedAs(m?.remoteRunId ?? '', false);
   }
   let map: PushMapping;
+  let sent = !found;
   if (found) map = found.map;
   else {
-    const tags: Record<string, string> = { ...run.tags, 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` };
-    if (run.notes) tags['mlflow.note.content'] = run.notes;
+    const newTags: Record<string, string> = { ...run.tags, 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` };
+    if (run.notes) newTags['mlflow.note.content'] = run.notes;
     const created = await remote.call('POST', 'runs/create', {
-      experiment_id: expId, run_name: run.name, start_time: run.startMs, tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+      experiment_id: expId, run_name: run.name, start_time: run.startMs, tags: Object.entries(newTags).map(([key, value]) => ({ key, value })),
     });
     map = startPushMapping(ctx.db, target, run.runId, created.run.info.run_id as string);
   }
   step(s);
   if (!map.paramsSent) {
     // MLflow takes a param logged again with the same value, so a batch resent after a stop is harmless.
-    for (const part of chunks(plan.params, PARAMS_PER_BATCH)) { await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, params: part }); step(s); }
+    for (const part of chunks(params, PARAMS_PER_BATCH)) { await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, params: part }); step(s); sent = true; }
+    for (const part of chunks(tags, PARAMS_PER_BATCH)) { await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, tags: part }); sent = true; }
     map.paramsSent = true;
     updatePushMapping(ctx.db, target, run.runId, map);
   } else step(s, Math.ceil(plan.params.length / PARAMS_PER_BATCH));
-  const pending = await pendingPoints(s, map.remoteRunId, plan.points, map.metricsSent, found?.verify ?? false);
+  const pending = await pendingPoints(remote, map.remoteRunId, plan.points, map.metricsSent, found?.verify ?? false);
   step(s, Math.ceil(plan.points.length / METRICS_PER_BATCH) - Math.ceil(pending.length / METRICS_PER_BATCH));
   for (const part of chunks(pending, METRICS_PER_BATCH)) {
     await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, metrics: part.map((x) => x.p) });
     map.metricsSent = part[part.length - 1].i + 1;
     s.counts.metrics += part.length;
+    sent = true;
     updatePushMapping(ctx.db, target, run.runId, map);
     step(s);
   }
   map.metricsSent = plan.points.length;
-  const artifactUri = (await remote.call('GET', 'runs/get', { run_id: map.remoteRunId })).run.info.artifact_uri as string;
-  const prefix = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri)?.[1];
-  step(s, map.artifactsSent);
-  for (const file of plan.files.slice(map.artifactsSent)) {
-    if (!prefix) throw new MeterError('INVALID_STATE', `MLflow gave run ${map.remoteRunId} the artifact location ${artifactUri}; Meter uploads only to a server that proxies artifacts (mlflow server --artifacts-destination).`);
+  const uri = artifactUri ?? (await remote.call('GET', 'runs/get', { run_id: map.remoteRunId })).run.info.artifact_uri as string;
+  const at = prefix(uri);
+  const left = await filesLeft(map, uri);
+  step(s, plan.files.length - left.length);
+  for (const file of left) {
+    if (at === undefined) throw new MeterError('INVALID_STATE', `MLflow gave run ${map.remoteRunId} the artifact location ${uri}; Meter uploads only to a server that proxies artifacts (mlflow server --artifacts-destination).`);
     // an upload replaces the file, so one resent after a stop is harmless
-    await remote.upload(`${prefix}/${relative(plan.root, file).split(sep).join('/')}`, readFileSync(file));
-    map.artifactsSent++;
+    await remote.upload(`${at}/${relative(plan.root, file).split(sep).join('/')}`, readFileSync(file));
+    map.artifactsSent = plan.files.indexOf(file) + 1;
     s.counts.artifacts++;
+    sent = true;
     updatePushMapping(ctx.db, target, run.runId, map);
     step(s);
   }
-  await remote.call('POST', 'runs/update', { run_id: map.remoteRunId, status: run.status, ...(run.endMs !== null ? { end_time: run.endMs } : {}) });
+  // a pulled run the server has whole keeps its own status and end there
+  if (!pulled || sent) await remote.call('POST', 'runs/update', { run_id: map.remoteRunId, status: run.status, ...(run.endMs !== null ? { end_time: run.endMs } : {}) });
+  map.artifactsSent = plan.files.length;
   map.finished = true;
   updatePushMapping(ctx.db, target, run.runId, map);
   step(s);
+  if (pulled && !sent) { s.counts.skipped++; return pushedAs(map.remoteRunId, false); }
   s.counts.runs++;
-  return { runId: run.runId, remoteRunId: map.remoteRunId, experiment: run.experimentName, pushed: true };
+  return pushedAs(map.remoteRunId, true);
 }
 
 /** Where a version's model sits in its run's artifacts: model/ for Meter's, the client's path for an MLflow one. */

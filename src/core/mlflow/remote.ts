@@ -77,12 +77,12 @@ export class Remote {
   }
 
   /** A folder's entries through the proxied artifact routes, with paths relative to that folder. */
-  async list(artifactPath: string): Promise<{ path: string; isDir: boolean }[]> {
+  async list(artifactPath: string): Promise<{ path: string; isDir: boolean; size: number | null }[]> {
     const url = `${this.base}/api/2.0/mlflow-artifacts/artifacts?${new URLSearchParams({ path: artifactPath })}`;
     const res = await this.fetch(url, 'GET', undefined, 'application/json', `artifact list ${artifactPath}`);
     if (!res.ok) throw new MeterError('INVALID_STATE', `MLflow at ${this.base} would not list ${artifactPath}${this.tries(res)}: ${res.status} ${(await res.text()).slice(0, 200)}${authAdvice(res.status)}`);
-    const body = await res.json() as { files?: { path: string; is_dir?: boolean }[] };
-    return (body.files ?? []).map((f) => ({ path: f.path.split('/').pop() as string, isDir: f.is_dir === true }));
+    const body = await res.json() as { files?: { path: string; is_dir?: boolean; file_size?: number | string }[] };
+    return (body.files ?? []).map((f) => ({ path: f.path.split('/').pop() as string, isDir: f.is_dir === true, size: f.file_size === undefined ? null : Number(f.file_size) }));
   }
 
   /** Throws CANCELLED when the caller asked to stop: checked before each call, so a call is whole or not made. */

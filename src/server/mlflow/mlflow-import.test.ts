@@ -3,7 +3,7 @@
 // sklearn model registered with an alias — arrives as Meter runs and a Meter model version, and MLflow's
 // client can load the imported model back from Meter. Importing again adds nothing; pushing it back to the
 // server it came from adds nothing there either.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, runPython, startMlflowServer } from '../../../test/mlflow-client';
 import { importFromMlflow, importFromServerCounted } from '../../core/mlflow/import';
 import { pushCounted, pushToMlflow } from '../../core/mlflow/push';
+import { logMetrics, recordArtifact, setNotes, setTag } from '../../core/store/runs-repo';
+import type { RunId } from '../../shared/domain';
 import { startBrowserServer } from '../browser-server';
 
 const missing = mlflowClientMissing();
@@ -112,6 +114,48 @@ m = mlflow.pyfunc.load_model("models:/imp-model@champion")
 print("RESULT " + json.dumps({"pred": [float(x) for x in m.predict(np.array([[10.0]]))], "source": mlflow.MlflowClient().get_model_version("imp-model", "2").source}))`, mlflow.uri, '', dir);
     expect(there.pred[0]).toBeCloseTo(21, 9);
     expect(there.source).toMatch(/\/artifacts\/sk$/);
+  });
+
+  it('pushes back to the run it was pulled from what was logged in Meter since (a point, a tag, notes, a file), exactly that, and no second run', async () => {
+    const made = await runPython(`import json, os, mlflow
+mlflow.set_experiment("pulled")
+with mlflow.start_run(run_name="pulled-run") as run:
+    mlflow.log_param("alpha", "0.5")
+    for i in range(3): mlflow.log_metric("rmse", 10.0 - i, step=i)
+    os.makedirs("pulled-files", exist_ok=True); open("pulled-files/a.txt", "w").write("from mlflow")
+    mlflow.log_artifacts("pulled-files", artifact_path="files")
+print("RESULT " + json.dumps({"rid": run.info.run_id}))`, mlflow.uri, '', dir) as { rid: string };
+    const pulled = await importFromServerCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['pulled'], runIds: [], models: [] });
+    const runId = pulled.report.runs[0].runId as RunId;
+    // in Meter, after the pull
+    logMetrics(h.ctx.db, runId, [{ key: 'rmse', value: 6.5, step: 3, timestampMs: 1_700_000_000_123 }]);
+    setTag(h.ctx.db, runId, 'reviewed', 'yes');
+    setNotes(h.ctx.db, runId, 'checked in Meter');
+    mkdirSync(join(h.ctx.artifactsDir(runId), 'files'), { recursive: true });
+    writeFileSync(join(h.ctx.artifactsDir(runId), 'files', 'b.txt'), 'from meter');
+    recordArtifact(h.ctx.db, runId, 'files/b.txt', 10);
+
+    const dry = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['pulled'], runIds: [], models: [], dryRun: true });
+    expect(dry.counts).toMatchObject({ runs: 1, metrics: 1, artifacts: 1 });
+    const back = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['pulled'], runIds: [], models: [] });
+    expect(back.report.runs).toEqual([{ runId, remoteRunId: made.rid, experiment: 'pulled', pushed: true }]);
+    expect(back.counts).toMatchObject({ runs: 1, metrics: 1, artifacts: 1, errors: 0 });
+    const there = await runPython(`import json, mlflow
+c = mlflow.MlflowClient()
+exp = c.get_experiment_by_name("pulled")
+r = c.get_run("${made.rid}")
+h = c.get_metric_history(r.info.run_id, "rmse")
+files = sorted(f.path for f in c.list_artifacts(r.info.run_id, "files"))
+b = open(mlflow.artifacts.download_artifacts(run_id=r.info.run_id, artifact_path="files/b.txt")).read()
+print("RESULT " + json.dumps({"runs": len(c.search_runs([exp.experiment_id])), "points": sorted([m.step, m.value, m.timestamp] for m in h), "tags": r.data.tags, "params": r.data.params, "files": files, "b": b, "status": r.info.status}))`, mlflow.uri, '', dir);
+    expect(there.runs).toBe(1);
+    expect(there.points).toEqual([[0, 10, expect.any(Number)], [1, 9, expect.any(Number)], [2, 8, expect.any(Number)], [3, 6.5, 1_700_000_000_123]]);
+    expect(there.tags).toMatchObject({ reviewed: 'yes', 'mlflow.note.content': 'checked in Meter' });
+    expect(there.tags['mlflow.imported_run_id']).toBeUndefined();
+    expect(there).toMatchObject({ params: { alpha: '0.5' }, files: ['files/a.txt', 'files/b.txt'], b: 'from meter', status: 'FINISHED' });
+    // again: nothing
+    const again = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['pulled'], runIds: [], models: [] });
+    expect(again.counts).toMatchObject({ runs: 0, metrics: 0, artifacts: 0, skipped: 1 });
   });
 
   it('says what is wrong: nothing chosen, an experiment MLflow lacks, a name Meter can\'t hold', async () => {
