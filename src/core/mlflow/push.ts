@@ -15,7 +15,8 @@ import type { CoreContext } from '../context';
 import { getRun, metricHistory } from '../store/runs-repo';
 import { getModel } from '../registry/registry-repo';
 import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
-import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG } from './import';
+import { IMPORTED_RUN_TAG } from './import';
+import { pushModel, type ModelsReport } from './push-models';
 import { takePushLease, type PushLease } from './push-lease';
 import { missingFiles, missingPairs, pendingPoints, type Point } from './push-verify';
 import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
@@ -28,10 +29,8 @@ export interface PushRequest {
   dryRun?: boolean;
   retry?: RetryPolicy;
 }
-export interface PushReport {
+export interface PushReport extends ModelsReport {
   runs: { runId: string; remoteRunId: string; experiment: string; pushed: boolean; error?: string }[];
-  versions: { name: string; version: number; remoteVersion: string | null; pushed: boolean; reason?: string }[];
-  aliases: { name: string; alias: string; remoteVersion: string }[];
 }
 
 const PARAMS_PER_BATCH = 100;
@@ -272,74 +271,6 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
   if (pulled && !sent) { s.counts.skipped++; return pushedAs(map.remoteRunId, false); }
   s.counts.runs++;
   return pushedAs(map.remoteRunId, true);
-}
-
-/** Where a version's model sits in its run's artifacts: model/ for Meter's, the client's path for an MLflow one. */
-function modelPath(ctx: CoreContext, name: string, version: number): string {
-  const source = ctx.db.prepare('SELECT source FROM mlflow_model_versions WHERE name = ? AND version = ?').pluck().get(name, version) as string | undefined;
-  const m = source === undefined ? null : /^runs:\/[0-9a-f]{32}\/(.+)$/.exec(source) ?? /^mlflow-artifacts:\/\d+\/[0-9a-f]{32}\/artifacts\/(.+)$/.exec(source);
-  return m ? m[1].replace(/\/+$/, '') : 'model';
-}
-
-async function pushModel(s: Session, name: string, runs: Map<string, string>, report: PushReport): Promise<void> {
-  const { ctx, remote } = s;
-  const model = getModel(ctx.db, name);
-  let exists = true;
-  let remoteAliases: Record<string, string> = {};
-  try {
-    const got = (await remote.call('GET', 'registered-models/get', { name })).registered_model as Json;
-    remoteAliases = Object.fromEntries(((got.aliases as Json[] | undefined) ?? []).map((a) => [a.alias as string, String(a.version)]));
-  } catch (err) { if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err; exists = false; }
-  if (!exists) {
-    s.counts.models++;
-    if (!s.dryRun) {
-      try {
-        await remote.call('POST', 'registered-models/create', { name, description: model.description, tags: Object.entries(model.tags).map(([key, value]) => ({ key, value })) });
-      } catch (err) {
-        if (codeOf(err) !== 'RESOURCE_ALREADY_EXISTS') throw err;
-      }
-    }
-  }
-  const there = new Map<number, string>();
-  if (exists) {
-    const search = await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 });
-    const remoteVersions = (search.model_versions as Json[] | undefined) ?? [];
-    for (const v of remoteVersions) {
-      const tag = ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === 'meter.version');
-      if (tag) there.set(Number(tag.value), v.version as string);
-    }
-    // A version an import made of one of this server's versions is that version: the same number, of the run
-    // its run was imported from (so the same server), not a new one.
-    for (const v of model.versions) {
-      const origin = v.tags[IMPORTED_VERSION_TAG];
-      const same = origin === undefined ? undefined : remoteVersions.find((r) => String(r.version) === origin && r.run_id && r.run_id === runs.get(v.runId));
-      if (same && !there.has(v.version)) there.set(v.version, String(same.version));
-    }
-  }
-  for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
-    const have = there.get(v.version);
-    if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
-    const remoteRun = runs.get(v.runId);
-    if (!remoteRun && !s.dryRun) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter or was not pushed` }); continue; }
-    s.counts.versions++;
-    if (s.dryRun) { report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: 'dry run' }); continue; }
-    const info = await remote.call('GET', 'runs/get', { run_id: remoteRun });
-    // The meter.version tag travels in the create call itself, so a version is never there untagged.
-    const created = await remote.call('POST', 'model-versions/create', {
-      name, source: `${info.run.info.artifact_uri as string}/${modelPath(ctx, name, v.version)}`, run_id: remoteRun, description: v.description,
-      tags: [...Object.entries(v.tags).map(([key, value]) => ({ key, value })), { key: 'meter.version', value: String(v.version) }],
-    });
-    const remoteVersion = created.model_version.version as string;
-    there.set(v.version, remoteVersion);
-    report.versions.push({ name, version: v.version, remoteVersion, pushed: true });
-  }
-  if (s.dryRun) return;
-  for (const [alias, version] of Object.entries(model.aliases)) {
-    const remoteVersion = there.get(version);
-    if (!remoteVersion || remoteAliases[alias] === remoteVersion) continue;
-    await remote.call('POST', 'registered-models/alias', { name, alias, version: remoteVersion });
-    report.aliases.push({ name, alias, remoteVersion });
-  }
 }
 
 /** Checks the request and the things it names before anything is sent: a refusal changes nothing. */

@@ -1,0 +1,85 @@
+// A push's registered models: each version becomes a version of the same name on the server (source: the
+// pushed run's model folder), tagged meter.version, with its description and tags; then the aliases. A version
+// an import made of one of this server's versions is that version, not a new one.
+import type { CoreContext } from '../context';
+import { getModel } from '../registry/registry-repo';
+import { IMPORTED_VERSION_TAG } from './import';
+import { codeOf, type Json, type Remote } from './remote';
+import type { TransferCounts } from './transfer';
+
+/** What a push says of its models (part of push.ts's PushReport). */
+export interface ModelsReport {
+  versions: { name: string; version: number; remoteVersion: string | null; pushed: boolean; reason?: string }[];
+  aliases: { name: string; alias: string; remoteVersion: string }[];
+}
+
+/** What pushing models needs of the push (push.ts's session). */
+export interface ModelSession { ctx: CoreContext; remote: Remote; dryRun: boolean; counts: TransferCounts }
+
+/** Where a version's model sits in its run's artifacts: model/ for Meter's, the client's path for an MLflow one. */
+function modelPath(ctx: CoreContext, name: string, version: number): string {
+  const source = ctx.db.prepare('SELECT source FROM mlflow_model_versions WHERE name = ? AND version = ?').pluck().get(name, version) as string | undefined;
+  const m = source === undefined ? null : /^runs:\/[0-9a-f]{32}\/(.+)$/.exec(source) ?? /^mlflow-artifacts:\/\d+\/[0-9a-f]{32}\/artifacts\/(.+)$/.exec(source);
+  return m ? m[1].replace(/\/+$/, '') : 'model';
+}
+
+export async function pushModel(s: ModelSession, name: string, runs: Map<string, string>, report: ModelsReport): Promise<void> {
+  const { ctx, remote } = s;
+  const model = getModel(ctx.db, name);
+  let exists = true;
+  let remoteAliases: Record<string, string> = {};
+  try {
+    const got = (await remote.call('GET', 'registered-models/get', { name })).registered_model as Json;
+    remoteAliases = Object.fromEntries(((got.aliases as Json[] | undefined) ?? []).map((a) => [a.alias as string, String(a.version)]));
+  } catch (err) { if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err; exists = false; }
+  if (!exists) {
+    s.counts.models++;
+    if (!s.dryRun) {
+      try {
+        await remote.call('POST', 'registered-models/create', { name, description: model.description, tags: Object.entries(model.tags).map(([key, value]) => ({ key, value })) });
+      } catch (err) {
+        if (codeOf(err) !== 'RESOURCE_ALREADY_EXISTS') throw err;
+      }
+    }
+  }
+  const there = new Map<number, string>();
+  if (exists) {
+    const search = await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 });
+    const remoteVersions = (search.model_versions as Json[] | undefined) ?? [];
+    for (const v of remoteVersions) {
+      const tag = ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === 'meter.version');
+      if (tag) there.set(Number(tag.value), v.version as string);
+    }
+    // A version an import made of one of this server's versions is that version: the same number, of the run
+    // its run was imported from (so the same server), not a new one.
+    for (const v of model.versions) {
+      const origin = v.tags[IMPORTED_VERSION_TAG];
+      const same = origin === undefined ? undefined : remoteVersions.find((r) => String(r.version) === origin && r.run_id && r.run_id === runs.get(v.runId));
+      if (same && !there.has(v.version)) there.set(v.version, String(same.version));
+    }
+  }
+  for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
+    const have = there.get(v.version);
+    if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
+    const remoteRun = runs.get(v.runId);
+    if (!remoteRun && !s.dryRun) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter or was not pushed` }); continue; }
+    s.counts.versions++;
+    if (s.dryRun) { report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: 'dry run' }); continue; }
+    const info = await remote.call('GET', 'runs/get', { run_id: remoteRun });
+    // The meter.version tag travels in the create call itself, so a version is never there untagged.
+    const created = await remote.call('POST', 'model-versions/create', {
+      name, source: `${info.run.info.artifact_uri as string}/${modelPath(ctx, name, v.version)}`, run_id: remoteRun, description: v.description,
+      tags: [...Object.entries(v.tags).map(([key, value]) => ({ key, value })), { key: 'meter.version', value: String(v.version) }],
+    });
+    const remoteVersion = created.model_version.version as string;
+    there.set(v.version, remoteVersion);
+    report.versions.push({ name, version: v.version, remoteVersion, pushed: true });
+  }
+  if (s.dryRun) return;
+  for (const [alias, version] of Object.entries(model.aliases)) {
+    const remoteVersion = there.get(version);
+    if (!remoteVersion || remoteAliases[alias] === remoteVersion) continue;
+    await remote.call('POST', 'registered-models/alias', { name, alias, version: remoteVersion });
+    report.aliases.push({ name, alias, remoteVersion });
+  }
+}
