@@ -105,7 +105,8 @@ export class JobManager {
     setImmediate(() => {
       body(control).then(
         (value) => settle(cancelled ? 'cancelled' : 'succeeded', cancelled ? { code: 'CANCELLED', message: 'The job was cancelled.' } : null, value),
-        (err: unknown) => settle('failed', toErrorData(err)),
+        // a body that stops itself with CANCELLED (a push whose lease was taken) ends cancelled, as a worker's does
+        (err: unknown) => { const error = toErrorData(err); settle(error.code === 'CANCELLED' ? 'cancelled' : 'failed', error); },
       );
     });
     return jobId;
