@@ -17,7 +17,7 @@ describe.skipIf(missing !== null)('Connect from Python (Chromium + MLflow\'s cli
     const env = page.getByTestId('mlflow-env');
     await env.waitFor();
     const lines = (await env.textContent() ?? '').trim().split('\n');
-    expect(lines).toEqual([`MLFLOW_TRACKING_URI=${meter.ui.origin}`, `MLFLOW_TRACKING_TOKEN=${meter.ui.token}`]);
+    expect(lines).toEqual([`export MLFLOW_TRACKING_URI=${meter.ui.origin}`, `export MLFLOW_TRACKING_TOKEN=${meter.ui.token}`]);
     await expect(page.getByRole('button', { name: 'Copy the two lines' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Copy the snippet' }).isVisible()).resolves.toBe(true);
     // it closes as a popover does: Escape (focus back on its button), a click outside; it opens again

@@ -49,8 +49,8 @@ describe('meter serve', () => {
   it('with --host and --token, answers on that address with that token only', async () => {
     const token = 'c'.repeat(48);
     const { lines, child } = await serve('--port', '0', '--host', '127.0.0.2', '--token', token);
-    expect(lines[0]).toMatch(/^MLFLOW_TRACKING_URI=http:\/\/127\.0\.0\.2:\d+$/);
-    expect(lines[1]).toBe(`MLFLOW_TRACKING_TOKEN=${token}`);
+    expect(lines[0]).toMatch(/^export MLFLOW_TRACKING_URI=http:\/\/127\.0\.0\.2:\d+$/);
+    expect(lines[1]).toBe(`export MLFLOW_TRACKING_TOKEN=${token}`);
     const uri = lines[0].split('=')[1];
     const ok = await fetch(`${uri}/api/2.0/mlflow/experiments/get?experiment_id=0`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await ok.json()) as { experiment: { name: string } }).experiment.name).toBe('Default');
@@ -60,9 +60,15 @@ describe('meter serve', () => {
 
   it.skipIf(missing !== null)('prints MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN; MLflow\'s client logs with exactly those and Meter lists the run', async () => {
     const { lines, child } = await serve('--port', '0');
-    expect(lines[0]).toMatch(/^MLFLOW_TRACKING_URI=http:\/\/127\.0\.0\.1:\d+$/);
-    expect(lines[1]).toMatch(/^MLFLOW_TRACKING_TOKEN=[0-9a-f]{48}$/);
+    expect(lines[0]).toMatch(/^export MLFLOW_TRACKING_URI=http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/^export MLFLOW_TRACKING_TOKEN=[0-9a-f]{48}$/);
     const [uri, token] = lines.map((l) => l.slice(l.indexOf('=') + 1));
+    // pasted as printed into a shell, the two lines reach the programs it starts (a bare VAR=value would not)
+    const clean = { ...process.env };
+    delete clean.MLFLOW_TRACKING_URI;
+    delete clean.MLFLOW_TRACKING_TOKEN;
+    const shell = spawnSync('bash', ['-c', `${lines.slice(0, 2).join('\n')}\nenv`], { encoding: 'utf8', env: clean });
+    expect(shell.stdout.split('\n')).toEqual(expect.arrayContaining([`MLFLOW_TRACKING_URI=${uri}`, `MLFLOW_TRACKING_TOKEN=${token}`]));
     const r = await runPython(`import json, mlflow
 mlflow.set_experiment("from-python")
 with mlflow.start_run(run_name="py-run") as run:

@@ -1,6 +1,6 @@
 // `meter serve`: Meter's local server without a window (the one browser mode uses), so MLflow's own clients
 // can log into Meter. It prints the two lines a user pastes into a shell or a notebook:
-//   MLFLOW_TRACKING_URI=http://127.0.0.1:N
+//   export MLFLOW_TRACKING_URI=http://127.0.0.1:N
 //   MLFLOW_TRACKING_TOKEN=<the session token>   (MLflow's clients send it as Authorization: Bearer)
 // It binds 127.0.0.1. `--host ADDRESS` binds that address instead and then refuses to start without a token
 // chosen by the user (--token or METER_TOKEN), since a printed random one would be lost to a remote client;
@@ -56,8 +56,9 @@ export async function serveCommand(home: string | undefined, args: string[], out
   const host = o.host === undefined || o.host === 'localhost' ? (o.host ?? '127.0.0.1') : o.host.includes(':') ? `[${o.host}]` : o.host;
   const uri = `http://${host}:${server.port}`;
   if (o.json) out(JSON.stringify({ trackingUri: uri, token: server.token, port: server.port, home: ctx.home }));
-  else out(`MLFLOW_TRACKING_URI=${uri}\nMLFLOW_TRACKING_TOKEN=${server.token}`);
-  process.stderr.write(`Meter is serving ${ctx.home} on ${uri} (MLflow's clients: export the two lines above; the app: ${uri}/?token=${server.token}). Ctrl-C to stop.\n`);
+  // `export`, so the two lines pasted into a shell reach the Python it starts (a bare VAR=value stays in the shell)
+  else out(`export MLFLOW_TRACKING_URI=${uri}\nexport MLFLOW_TRACKING_TOKEN=${server.token}`);
+  process.stderr.write(`Meter is serving ${ctx.home} on ${uri} (MLflow's clients: paste the two lines above into their shell; the app: ${uri}/?token=${server.token}). Ctrl-C to stop.\n`);
   await serveUntilStopped(ctx, server);
   return 0;
 }

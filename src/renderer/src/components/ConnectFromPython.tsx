@@ -7,7 +7,8 @@ import { MeterError } from '../../../shared/errors';
 import { ErrorNotice } from './ErrorNotice';
 
 export function envLines(c: MlflowConnection): string {
-  return `MLFLOW_TRACKING_URI=${c.trackingUri}\nMLFLOW_TRACKING_TOKEN=${c.token}`;
+  // `export`: pasted into a shell, a bare VAR=value would not reach the Python that shell starts
+  return `export MLFLOW_TRACKING_URI=${c.trackingUri}\nexport MLFLOW_TRACKING_TOKEN=${c.token}`;
 }
 
 export function pythonSnippet(c: MlflowConnection): string {
