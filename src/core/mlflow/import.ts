@@ -3,7 +3,8 @@
 // tags, dataset inputs, status and times, and its artifact files (downloaded through the server's proxied
 // mlflow-artifacts routes) — tagged mlflow.imported_run_id, so importing again adds nothing. A registered
 // model's versions whose runs were imported become Meter versions of the same name, made from the imported
-// model folder as any MLflow client's version is (src/core/mlflow/registry.ts), with their aliases.
+// model folder as any MLflow client's version is (src/core/mlflow/registry.ts), with their aliases; a version
+// this store pushed there (or an import made here already) is that version, not a new one (version-map.ts).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MeterError } from '../../shared/errors';
@@ -19,6 +20,7 @@ import { createModelRow } from '../registry/registry-repo';
 import { checkModelName } from '../registry/names';
 import { remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
+import { IMPORTED_VERSION_TAG, versionsHere } from './version-map';
 import { getRun, metricHistory } from '../store/runs-repo';
 
 export interface ImportRequest {
@@ -40,7 +42,6 @@ export const IMPORTED_RUN_TAG = 'mlflow.imported_run_id';
 /** what push.ts tags a run with: the Meter run it came from */
 const PUSHED_FROM_TAG = 'meter.run_id';
 const PARENT_TAG = 'mlflow.parentRunId';
-export const IMPORTED_VERSION_TAG = 'mlflow.imported_version';
 const STATUSES = new Set(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']);
 
 const kv = (list: unknown): Record<string, string> =>
@@ -227,17 +228,11 @@ export async function importRun(ctx: CoreContext, source: MlflowSource, run: Jso
 /** Where in its run's artifacts a version's model is; null when its source is not a run's artifact folder. */
 const modelFolder = (v: Json): string | null => /\/artifacts\/(.+)$/.exec(v.source as string)?.[1] ?? /^runs:\/[^/]+\/(.+)$/.exec(v.source as string)?.[1] ?? null;
 const notImportable = (v: Json) => `its source ${String(v.source)} is not an imported run's artifact folder`;
-/** The remote versions an earlier import made Meter versions of: remote version → Meter version. */
-function importedVersions(ctx: CoreContext, local: string): Map<string, number> {
-  const done = new Map<string, number>();
-  for (const r of ctx.db.prepare('SELECT version, value FROM model_version_tags WHERE name = ? AND key = ?').all(local, IMPORTED_VERSION_TAG) as { version: number; value: string }[]) done.set(r.value, r.version);
-  return done;
-}
-
 /** A dry run's model: which versions importing would add (runs: the runs here or to be imported, by MLflow id). */
 async function planModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {
-  const done = importedVersions(ctx, checkModelName(name));
-  for (const v of (await source.versions(name)).sort((a, b) => Number(a.version) - Number(b.version))) {
+  const versions = (await source.versions(name)).sort((a, b) => Number(a.version) - Number(b.version));
+  const done = versionsHere(ctx.db, checkModelName(name), versions, runs);
+  for (const v of versions) {
     const remoteVersion = String(v.version);
     const have = done.get(remoteVersion);
     if (have !== undefined) report.versions.push({ name, remoteVersion, version: have, imported: false });
@@ -252,8 +247,9 @@ export async function importModel(ctx: CoreContext, source: MlflowSource, name: 
   if (!ctx.db.prepare('SELECT 1 FROM registered_models WHERE name = ?').get(local)) {
     inTransaction(ctx.db, () => createModelRow(ctx.db, local, (model.description as string | undefined) ?? ''));
   }
-  const done = importedVersions(ctx, local);
   const versions = (await source.versions(name)).sort((a, b) => Number(a.version) - Number(b.version));
+  // those an import made, and those this store pushed there: the same versions, not new ones
+  const done = versionsHere(ctx.db, local, versions, runs);
   for (const v of versions) {
     const remoteVersion = String(v.version);
     const have = done.get(remoteVersion);

@@ -1,11 +1,13 @@
 // A push's registered models: each version becomes a version of the same name on the server (source: the
 // pushed run's model folder), tagged meter.version, with its description and tags; then the aliases. A version
-// an import made of one of this server's versions is that version, not a new one.
+// pushed before, or one an import made of one of this server's versions, is that version, not a new one
+// (version-map.ts: the same tag and the same run).
 import type { CoreContext } from '../context';
 import { getModel } from '../registry/registry-repo';
-import { IMPORTED_VERSION_TAG } from './import';
+import { getPushMapping } from './push-map';
 import { codeOf, type Json, type Remote } from './remote';
 import type { TransferCounts } from './transfer';
+import { PUSHED_VERSION_TAG, versionsThere } from './version-map';
 
 /** What a push says of its models (part of push.ts's PushReport). */
 export interface ModelsReport {
@@ -42,22 +44,13 @@ export async function pushModel(s: ModelSession, name: string, runs: Map<string,
       }
     }
   }
-  const there = new Map<number, string>();
-  if (exists) {
-    const search = await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 });
-    const remoteVersions = (search.model_versions as Json[] | undefined) ?? [];
-    for (const v of remoteVersions) {
-      const tag = ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === 'meter.version');
-      if (tag) there.set(Number(tag.value), v.version as string);
-    }
-    // A version an import made of one of this server's versions is that version: the same number, of the run
-    // its run was imported from (so the same server), not a new one.
-    for (const v of model.versions) {
-      const origin = v.tags[IMPORTED_VERSION_TAG];
-      const same = origin === undefined ? undefined : remoteVersions.find((r) => String(r.version) === origin && r.run_id && r.run_id === runs.get(v.runId));
-      if (same && !there.has(v.version)) there.set(v.version, String(same.version));
-    }
-  }
+  // The versions the server has already: made by a push of them, or those an import made them of — each of the
+  // same run there (version-map.ts), so another home's v1 or another server's version 1 is not taken for ours.
+  // A run not pushed now (gone from Meter since) is found through the push map.
+  const remoteVersions = exists
+    ? ((await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 })).model_versions as Json[] | undefined) ?? []
+    : [];
+  const there = versionsThere(model.versions, remoteVersions, (runId) => runs.get(runId) ?? getPushMapping(ctx.db, remote.base, runId)?.remoteRunId);
   for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
     const have = there.get(v.version);
     if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
@@ -69,7 +62,8 @@ export async function pushModel(s: ModelSession, name: string, runs: Map<string,
     // The meter.version tag travels in the create call itself, so a version is never there untagged.
     const created = await remote.call('POST', 'model-versions/create', {
       name, source: `${info.run.info.artifact_uri as string}/${modelPath(ctx, name, v.version)}`, run_id: remoteRun, description: v.description,
-      tags: [...Object.entries(v.tags).map(([key, value]) => ({ key, value })), { key: 'meter.version', value: String(v.version) }],
+      // (a meter.version tag the version brought from the server names another store's number: ours replaces it)
+      tags: [...Object.entries(v.tags).filter(([key]) => key !== PUSHED_VERSION_TAG).map(([key, value]) => ({ key, value })), { key: PUSHED_VERSION_TAG, value: String(v.version) }],
     });
     const remoteVersion = created.model_version.version as string;
     there.set(v.version, remoteVersion);
