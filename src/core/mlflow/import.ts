@@ -266,9 +266,11 @@ export async function importModel(ctx: CoreContext, source: MlflowSource, name: 
       report.versions.push({ name, remoteVersion, version: null, imported: false, reason: err.message });
     }
   }
+  const aliasHolder = ctx.db.prepare('SELECT version FROM model_aliases WHERE name = ? AND alias = ?').pluck();
   for (const a of (model.aliases as { alias: string; version: string }[] | undefined) ?? []) {
     const version = done.get(String(a.version));
-    if (version === undefined) continue;
+    // an alias already on that version is not news (a second pull lists none)
+    if (version === undefined || aliasHolder.get(local, a.alias) === version) continue;
     setMlflowAlias(ctx.db, local, a.alias, version);
     report.aliases.push({ name, alias: a.alias, version });
   }

@@ -96,6 +96,7 @@ print("RESULT " + json.dumps({"rid": run.info.run_id}))`, `http://127.0.0.1:${do
     for (const round of [1, 2]) {
       const { report, counts } = await pull(['taxi'], ['taxi-exp']);
       expect(report.versions, `pull ${round}`).toEqual([{ name: 'taxi', remoteVersion: '1', version: 1, imported: false }]);
+      expect(report.aliases, `pull ${round}`).toEqual([]); // @champion is on v1 already: nothing to say
       expect(counts, `pull ${round}`).toMatchObject({ experiments: 0, runs: 0, metrics: 0, artifacts: 0, models: 0, versions: 0 });
       expect(await inMeter('taxi'), `pull ${round}`).toEqual({ versions: [[1, runId]], aliases: { champion: 1 } });
       expect(await onServer('taxi'), `pull ${round}`).toEqual({ versions: ['1'], aliases: { champion: '1' } });
