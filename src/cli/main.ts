@@ -60,12 +60,13 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
   serve [--port N] [--host ADDR --token T]   the same server, headless: prints MLFLOW_TRACKING_URI and
                                MLFLOW_TRACKING_TOKEN for MLflow's clients (--host needs --token or METER_TOKEN)
-  push --to URI [--experiment NAME]… [--runs FILTER] [--run ID]… [--models NAME]… [--token T | --user U --password P] [--dry-run] [--json]
+  push --to URI (--all | --experiment NAME… | --runs FILTER | --run ID… | --models NAME…) [--token T | --user U --password P] [--dry-run] [--json]
                                runs (params, metric history, tags, artifacts) and registered models with
-                               their aliases into an MLflow tracking server; pushing again sends only what is
+                               their aliases into an MLflow tracking server (a search's trials nest under
+                               its run there, which goes along); pushing again sends only what is
                                missing (an interrupted push resumes); 429/5xx are retried with backoff;
                                --json prints {experiments, runs, metrics, artifacts, models, versions, skipped, errors}
-  pull --from URI [--experiment NAME]… [--run ID]… [--model NAME]… [--token T | --user U --password P] [--dry-run] [--json]
+  pull --from URI (--all | --experiment NAME… | --run ID… | --model NAME…) [--token T | --user U --password P] [--dry-run] [--json]
                                an MLflow server's runs (with artifacts) and registered models into Meter;
                                pushed back to that server later, they are its runs again (nothing sent twice)
   import-mlflow sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--dry-run] [--json]

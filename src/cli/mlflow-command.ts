@@ -10,18 +10,21 @@ import type { CoreContext } from '../core/context';
 import { MeterError } from '../shared/errors';
 import { one, parseArgs } from './args';
 
-const USAGE = 'meter push --to http://HOST:PORT [--experiment NAME]… [--runs FILTER] [--models NAME]… [--dry-run] | pull --from http://HOST:PORT | import-mlflow sqlite:///mlflow.db|./mlruns | mlflow push … | mlflow import --from http://HOST:PORT [--token T | --user U --password P] [--experiment NAME]… [--run RUN_ID]… [--model NAME]… [--json]' +
+const USAGE = 'meter push --to http://HOST:PORT (--all | --experiment NAME… | --runs FILTER | --run RUN_ID… | --models NAME…) [--dry-run] | pull --from http://HOST:PORT (--all | --experiment NAME… | --run RUN_ID… | --model NAME…) | import-mlflow sqlite:///mlflow.db|./mlruns | mlflow push … | mlflow import --from http://HOST:PORT [--token T | --user U --password P] [--json]' +
   ' | import --from sqlite:///mlflow.db|./mlruns [--artifacts DIR] [--dry-run] [--json]';
 
 export async function mlflowCommand(home: string | undefined, args: string[], out: (line: string) => void): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'push' && sub !== 'import') throw new MeterError('INVALID_ARGUMENT', `Usage: ${USAGE}`);
-  const p = parseArgs(rest, { switches: ['json', 'dry-run'], values: ['to', 'from', 'token', 'user', 'password', 'experiment', 'run', 'runs', 'model', 'models', 'artifacts'] });
+  const p = parseArgs(rest, { switches: ['json', 'dry-run', 'all'], values: ['to', 'from', 'token', 'user', 'password', 'experiment', 'run', 'runs', 'model', 'models', 'artifacts'] });
   // As MLflow's own clients: a token, or a user and password, from the flags or the environment
   const user = one(p, 'user') ?? (process.env.MLFLOW_TRACKING_USERNAME || undefined);
   const token = one(p, 'token') ?? (user === undefined ? process.env.MLFLOW_TRACKING_TOKEN || undefined : undefined);
   const password = one(p, 'password') ?? (user !== undefined ? process.env.MLFLOW_TRACKING_PASSWORD ?? '' : undefined);
-  const what = { experiments: p.flags.get('experiment') ?? [], runIds: p.flags.get('run') ?? [], models: [...p.flags.get('model') ?? [], ...p.flags.get('models') ?? []], user, password };
+  const what = { experiments: p.flags.get('experiment') ?? [], runIds: p.flags.get('run') ?? [], models: [...p.flags.get('model') ?? [], ...p.flags.get('models') ?? []], all: p.switches.has('all'), user, password };
+  if (what.all && what.experiments.length + what.runIds.length + what.models.length + (p.flags.get('runs')?.length ?? 0) > 0) {
+    throw new MeterError('INVALID_ARGUMENT', `--all ${sub === 'push' ? 'pushes' : 'pulls'} every experiment and registered model: give it alone, or name what to ${sub === 'push' ? 'push' : 'pull'} (--experiment, ${sub === 'push' ? '--runs, ' : ''}--run, --model${sub === 'push' ? 's' : ''}) instead.`);
+  }
   if (sub === 'import') {
     const from = one(p, 'from');
     if (!from) throw new MeterError('INVALID_ARGUMENT', `Say where to import from with --from (an MLflow tracking URI, sqlite:///mlflow.db or an ./mlruns folder). Usage: ${USAGE}`);
@@ -63,7 +66,11 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
     const { report, counts } = await pushCounted(ctx, { trackingUri: to, token, ...what, runIds });
     // --json: one object of counts (what was sent; a second push sends nothing new, so its counts are 0)
     if (p.switches.has('json')) { out(JSON.stringify(counts)); return counts.errors > 0 ? 1 : 0; }
-    for (const r of report.runs) out(r.error ? `run ${r.runId} not pushed: ${r.error}` : `run ${r.runId} → ${r.pushed ? '' : 'already there as '}${r.remoteRunId} (experiment ${r.experiment})`);
+    for (const r of report.runs) {
+      if (r.error) out(`run ${r.runId} not pushed: ${r.error}`);
+      else if (r.note?.kind === 'held') out(`run ${r.runId} ${r.note.text}`);
+      else out(`run ${r.runId} → ${r.pushed ? '' : 'already there as '}${r.remoteRunId} (experiment ${r.experiment})${r.note ? `; ${r.note.text}` : ''}`);
+    }
     for (const v of report.versions) out(`${v.name} v${v.version} → ${v.remoteVersion ? `${v.pushed ? '' : 'already there as '}version ${v.remoteVersion}` : `not pushed: ${v.reason}`}`);
     for (const a of report.aliases) out(`${a.name}@${a.alias} → version ${a.remoteVersion}`);
     out(`sent: ${Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);

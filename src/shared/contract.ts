@@ -251,9 +251,11 @@ export const CONTRACT = {
     experiments: s.optional(s.array(s.string({ max: 256 }), { max: 1000 })),
     runIds: s.optional(s.array(runId, { max: 100_000 })),
     models: s.optional(s.array(modelName, { max: 1000 })),
+    /** every experiment that is not archived and every registered model */
+    all: s.optional(s.boolean()),
     /** count what would be sent, send nothing */
     dryRun: s.optional(s.boolean()),
-  }), "Push experiments, runs and registered models to an MLflow tracking server as a job: sends only what the server lacks (an interrupted push resumes; runs and versions imported from that server are theirs there); refused (INVALID_STATE) while another push to the same server from this store runs, in this process or another; the outcome's metrics are the counts, mlflow.result has the details.").returns<{ jobId: JobId }>(),
+  }), "Push experiments, runs and registered models to an MLflow tracking server as a job: sends only what the server lacks (an interrupted push resumes; runs and versions imported from that server are theirs there; a trial goes after its search, taking it along, and names the search's run there as its mlflow.parentRunId); refused (INVALID_STATE) while another push to the same server from this store runs, in this process or another; the outcome's metrics are the counts, mlflow.result has the details.").returns<{ jobId: JobId }>(),
   'mlflow.startImport': method(s.object({
     /** an MLflow tracking server (http(s)://…, everything on it), sqlite:///path/mlflow.db, or an mlruns folder */
     from: s.string({ max: 4096 }),

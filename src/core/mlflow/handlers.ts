@@ -24,6 +24,8 @@ const hooksOf = (control: TaskControl) => ({ progress: control.progress, cancell
 function pushProblems(r: PushReport): string[] {
   return [
     ...r.runs.filter((x) => x.error).map((x) => `run ${x.runId}: ${x.error}`),
+    // a trial held back for its running search, or pushed without its trashed one
+    ...r.runs.filter((x) => x.note && x.note.kind !== 'parent-added').map((x) => `run ${x.runId}: ${x.note!.text}`),
     ...r.versions.filter((v) => v.reason && v.reason !== 'dry run').map((v) => `${v.name} v${v.version}: ${v.reason}`),
   ];
 }
@@ -51,7 +53,7 @@ export function mlflowHandlers(ctx: CoreContext): Handlers<'mlflow.startPush' | 
   const asMetrics = (c: TransferCounts): Record<string, number> => ({ ...c });
   return {
     'mlflow.startPush': (a) => {
-      const req = { trackingUri: a.to, token: a.token, user: a.user, password: a.password, experiments: a.experiments ?? [], runIds: a.runIds ?? [], models: a.models ?? [], dryRun: a.dryRun };
+      const req = { trackingUri: a.to, token: a.token, user: a.user, password: a.password, experiments: a.experiments ?? [], runIds: a.runIds ?? [], models: a.models ?? [], all: a.all, dryRun: a.dryRun };
       const { remote } = preparePush(ctx, req);
       // Two pushes to one server at once would each create the runs the other has not recorded yet: the
       // lease (push-lease.ts) is taken here, so a second push — from this app or `meter push` on the same

@@ -18,7 +18,7 @@ import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
 import { createModelRow } from '../registry/registry-repo';
 import { checkModelName } from '../registry/names';
-import { remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
+import { codeOf, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 import { IMPORTED_VERSION_TAG, versionsHere } from './version-map';
 import { getRun, metricHistory } from '../store/runs-repo';
@@ -82,7 +82,21 @@ async function remoteRuns(remote: Remote, req: ImportRequest): Promise<Json[]> {
     for (const v of versions ?? []) if (v.run_id) runs.push((await remote.call('GET', 'runs/get', { run_id: v.run_id })).run as Json);
   }
   const seen = new Set<string>();
-  return runs.filter((r) => !seen.has(r.info.run_id as string) && seen.add(r.info.run_id as string));
+  const unique = runs.filter((r) => !seen.has(r.info.run_id as string) && seen.add(r.info.run_id as string));
+  // A trial pulled without its parent (a search) takes it along, as a push does: else it would name a run that
+  // is not here and hide from the runs table's top level. (Parents come last: linkParents runs on the whole batch.)
+  for (let i = 0; i < unique.length; i++) {
+    const parent = kv(((unique[i].data ?? {}) as Json).tags)[PARENT_TAG];
+    if (!parent || seen.has(parent)) continue;
+    seen.add(parent);
+    try {
+      const got = (await remote.call('GET', 'runs/get', { run_id: parent })).run as Json;
+      if (got.info.lifecycle_stage !== 'deleted') unique.push(got);
+    } catch (err) {
+      if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
+    }
+  }
+  return unique;
 }
 
 async function countRemoteFiles(remote: Remote, path: string): Promise<number> {
@@ -343,7 +357,7 @@ export async function importFromMlflow(ctx: CoreContext, req: ImportRequest): Pr
 /** Checks the request before anything is fetched: a refusal changes nothing. */
 export function prepareServerImport(req: ImportRequest): Remote {
   const remote = remoteFor(req.trackingUri, { token: req.token, user: req.user, password: req.password }, '--from', req.retry);
-  if (!req.all && req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to import: --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
+  if (!req.all && req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to import: --all (every active experiment and registered model on the server), --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
   for (const n of req.models) checkModelName(n); // a name Meter can't hold is refused before anything is fetched
   return remote;
 }

@@ -54,8 +54,8 @@ export async function pushModel(s: ModelSession, name: string, runs: Map<string,
   for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
     const have = there.get(v.version);
     if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
-    const remoteRun = runs.get(v.runId);
-    if (!remoteRun && !s.dryRun) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter or was not pushed` }); continue; }
+    const remoteRun = runs.get(v.runId); // '' in a dry run: its run would be pushed now
+    if (remoteRun === undefined) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter or was not pushed` }); continue; }
     s.counts.versions++;
     if (s.dryRun) { report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: 'dry run' }); continue; }
     const info = await remote.call('GET', 'runs/get', { run_id: remoteRun });

@@ -6,67 +6,47 @@
 // a run a cancel or crash interrupted (checked against the server's metric histories, so a batch that landed
 // just before the stop is not sent twice). A registered model's versions become versions of the same name
 // (source: the pushed run's model folder), tagged meter.version, with their descriptions, tags and aliases.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+// A search's trials go after their search run and name its run there as their parent (push-parents.ts).
+import { readFileSync, statSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MeterError } from '../../shared/errors';
-import type { Run, RunId } from '../../shared/domain';
+import type { Run } from '../../shared/domain';
 import type { CoreContext } from '../context';
-import { getRun, metricHistory } from '../store/runs-repo';
 import { getModel } from '../registry/registry-repo';
 import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
 import { IMPORTED_RUN_TAG } from './import';
 import { pushModel, type ModelsReport } from './push-models';
 import { takePushLease, type PushLease } from './push-lease';
-import { missingFiles, missingPairs, pendingPoints, type Point } from './push-verify';
+import { missingFiles, missingPairs, pendingPoints } from './push-verify';
+import { callsOf, chunks, METRICS_PER_BATCH, PARAMS_PER_BATCH, planRun, runsToPush, type Plan } from './push-plan';
+import { PARENT_TAG, withParents, type NestedPush } from './push-parents';
 import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
 export interface PushRequest {
   trackingUri: string; token?: string; user?: string; password?: string;
   experiments: string[]; runIds: string[]; models: string[];
+  /** every experiment that is not archived and every registered model */
+  all?: boolean;
   /** count what would be sent, send nothing */
   dryRun?: boolean;
   retry?: RetryPolicy;
 }
 export interface PushReport extends ModelsReport {
-  runs: { runId: string; remoteRunId: string; experiment: string; pushed: boolean; error?: string }[];
+  /** note: what the push did about the run's parent — taken along (this run is a trial's search), left out
+   * (in Meter's trash), or the run held back (its search still running) */
+  runs: { runId: string; remoteRunId: string; experiment: string; pushed: boolean; error?: string; note?: { kind: 'parent-added' | 'parent-dropped' | 'held'; text: string } }[];
 }
-
-const PARAMS_PER_BATCH = 100;
-const METRICS_PER_BATCH = 1000;
-
-function files(dir: string): string[] {
-  let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return []; }
-  return entries.flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return files(p);
-    return e.isFile() && !e.name.endsWith('.part') && !e.name.endsWith('.tmp') ? [p] : [];
-  }).sort();
-}
-
-function chunks<T>(all: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
-  return out;
-}
-
-/** What a run sends, in a fixed order (the resume point counts along it). */
-function planRun(ctx: CoreContext, run: Run) {
-  const points: Point[] = Object.keys(run.metrics).sort().flatMap((key) => metricHistory(ctx.db, run.runId, key)
-    .sort((a, b) => a.step - b.step || a.timestampMs - b.timestampMs || a.value - b.value)
-    .map((p): Point => ({ key, value: Number.isNaN(p.value) ? 'NaN' : p.value, step: p.step, timestamp: p.timestampMs })));
-  const root = ctx.artifactsDir(run.runId);
-  return { params: Object.entries(run.params).map(([key, value]) => ({ key, value })), points, root, files: files(root) };
-}
-type Plan = ReturnType<typeof planRun>;
-const callsOf = (p: Plan) => 2 + Math.ceil(p.params.length / PARAMS_PER_BATCH) + Math.ceil(p.points.length / METRICS_PER_BATCH) + p.files.length;
 
 /** One push: the server, the store's resume points for it, and the tally. */
 interface Session {
   ctx: CoreContext; remote: Remote; target: string; dryRun: boolean; hooks: TransferHooks;
-  experiments: Map<string, string>; counts: TransferCounts; done: number; total: number;
+  /** experiment name → its id there; null in a dry run for one the push would create (counted once) */
+  experiments: Map<string, string | null>; counts: TransferCounts; done: number; total: number;
+  nested: NestedPush;
+  /** Meter run → its run on the server, for the runs this push has placed there so far */
+  remoteRuns: Map<string, string>;
 }
 
 function step(s: Session, n = 1): void {
@@ -76,7 +56,7 @@ function step(s: Session, n = 1): void {
 
 async function remoteExperiment(s: Session, name: string): Promise<string | null> {
   const known = s.experiments.get(name);
-  if (known) return known;
+  if (known !== undefined) return known;
   let id: string;
   try {
     const got = await s.remote.call('GET', 'experiments/get-by-name', { experiment_name: name });
@@ -85,28 +65,11 @@ async function remoteExperiment(s: Session, name: string): Promise<string | null
   } catch (err) {
     if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
     s.counts.experiments++;
-    if (s.dryRun) return null;
+    if (s.dryRun) { s.experiments.set(name, null); return null; }
     id = (await s.remote.call('POST', 'experiments/create', { name })).experiment_id as string;
   }
   s.experiments.set(name, id);
   return id;
-}
-
-function runsToPush(ctx: CoreContext, req: PushRequest): Run[] {
-  const ids = new Set<string>(req.runIds);
-  for (const name of req.experiments) {
-    const exp = ctx.db.prepare('SELECT experiment_id FROM experiments WHERE name = ?').pluck().get(name) as string | undefined;
-    if (!exp) throw new MeterError('NOT_FOUND', `No experiment named "${name}".`);
-    for (const id of ctx.db.prepare("SELECT run_id FROM runs WHERE experiment_id = ? AND deleted_ms IS NULL AND status != 'RUNNING' ORDER BY start_ms").pluck().all(exp) as string[]) ids.add(id);
-  }
-  for (const name of req.models) {
-    for (const v of getModel(ctx.db, name).versions) if (v.runExists) ids.add(v.runId);
-  }
-  return [...ids].map((id) => {
-    const run = getRun(ctx.db, id as RunId);
-    if (run.status === 'RUNNING') throw new MeterError('INVALID_STATE', `Run ${run.name} (${id}) is still running; push it when it has ended.`);
-    return run;
-  });
 }
 
 /** The remote run this Meter run maps to, with where it stands; null when there is none yet. A mapping whose
@@ -115,7 +78,9 @@ function runsToPush(ctx: CoreContext, req: PushRequest): Run[] {
  * adopted and checked point by point. */
 /** Where a run goes on the server: its mapping, whether to ask the server what it has (verify), and for a run
  * pulled from there the server's params and tags (only what Meter added since is sent). */
-interface Found { map: PushMapping; verify: boolean; pulled?: { params: Json[]; tags: Json[] } }
+interface Found { map: PushMapping; verify: boolean; pulled?: { params: Json[]; tags: Json[] }; tags: Record<string, string> }
+
+const tagsOf = (data: Json | undefined): Record<string, string> => Object.fromEntries(((data?.tags as Json[] | undefined) ?? []).map((t) => [String(t.key), String(t.value ?? '')]));
 
 async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null): Promise<Found | null> {
   const map = getPushMapping(s.ctx.db, s.target, run.runId);
@@ -125,7 +90,7 @@ async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null
       // a run in another experiment (this one's was renamed since) is not where this push goes: a new run there
       if (got.run.info.lifecycle_stage !== 'deleted') {
         if (String(got.run.info.experiment_id) === expId) {
-          return { map, verify: !map.finished, ...(run.tags[IMPORTED_RUN_TAG] === map.remoteRunId ? { pulled: pulledData(got.run.data as Json | undefined) } : {}) };
+          return { map, verify: !map.finished, tags: tagsOf(got.run.data as Json | undefined), ...(run.tags[IMPORTED_RUN_TAG] === map.remoteRunId ? { pulled: pulledData(got.run.data as Json | undefined) } : {}) };
         }
         return findElsewhere(s, run, plan, expId);
       }
@@ -140,11 +105,23 @@ async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null
 const pulledData = (data: Json | undefined) => ({ params: (data?.params as Json[] | undefined) ?? [], tags: (data?.tags as Json[] | undefined) ?? [] });
 
 /** The tags a pulled run has in Meter as the server should have them: its notes as MLflow's description, and
- * without the tag naming the server's run (that is the run itself). */
-function pushedBackTags(run: Run): Record<string, string> {
+ * without the tag naming the server's run (that is the run itself) — nor, when it names a Meter run, the
+ * parent's (Meter's id there: the push sets it apart, as the parent's remote id). */
+function pushedBackTags(s: Session, run: Run): Record<string, string> {
   const tags: Record<string, string> = { ...run.tags, ...(run.notes ? { 'mlflow.note.content': run.notes } : {}) };
   delete tags[IMPORTED_RUN_TAG];
+  if (s.nested.parents.has(run.runId)) delete tags[PARENT_TAG];
   return tags;
+}
+
+/** The parent's run on the server, placed by this push (parents go first); null when it has none yet. */
+const remoteParentOf = (s: Session, parentId: string): string | null => s.remoteRuns.get(parentId) || null;
+
+/** mlflow.parentRunId as the server must have it for this run: its parent's remote id (null in a dry run whose
+ * parent is not there yet); undefined when the push leaves the tag as it is. */
+function wantedParent(s: Session, run: Run): string | null | undefined {
+  const plan = s.nested.parents.get(run.runId);
+  return plan?.kind === 'parent' ? remoteParentOf(s, plan.parentId) : undefined;
 }
 
 /** No mapping to use: the run an import made this one of, or one tagged meter.run_id (pushed from another home,
@@ -156,14 +133,14 @@ async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | n
     // the run it was pulled from: checked against the server, so what was logged in Meter since (points, params,
     // tags, files) goes there and nothing twice
     const map = s.dryRun ? { remoteRunId: origin.runId, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false } : startPushMapping(s.ctx.db, s.target, run.runId, origin.runId);
-    return { map, verify: true, pulled: pulledData(origin.data) };
+    return { map, verify: true, pulled: pulledData(origin.data), tags: tagsOf(origin.data) };
   }
   const found = await s.remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${run.runId}'`, max_results: 1 });
   const existing = (found.runs as Json[] | undefined)?.[0];
   if (!existing) return null;
   const adopted = { remoteRunId: existing.info.run_id as string, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false };
   if (!s.dryRun) startPushMapping(s.ctx.db, s.target, run.runId, adopted.remoteRunId);
-  return { map: adopted, verify: true };
+  return { map: adopted, verify: true, tags: tagsOf(existing.data as Json | undefined) };
 }
 
 /**
@@ -190,6 +167,19 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
   const expId = await remoteExperiment(s, run.experimentName);
   const found = await findRemote(s, run, plan, expId);
   const pushedAs = (remoteRunId: string, pushed: boolean) => ({ runId: run.runId, remoteRunId, experiment: run.experimentName, pushed });
+  // A run there whose parent tag is not its parent's run there (pushed by a Meter that sent its own id, or its
+  // parent pushed afresh since) gets it set, even when nothing else is missing.
+  const parentTag = wantedParent(s, run);
+  const fixParent = found !== null && parentTag !== undefined && found.tags[PARENT_TAG] !== parentTag;
+  const setParent = async (remoteRunId: string) => {
+    if (fixParent && !s.dryRun) await remote.call('POST', 'runs/set-tag', { run_id: remoteRunId, key: PARENT_TAG, value: parentTag });
+  };
+  if (found?.map.finished && fixParent) {
+    await setParent(found.map.remoteRunId);
+    s.counts.runs++;
+    step(s, callsOf(plan));
+    return pushedAs(found.map.remoteRunId, !s.dryRun);
+  }
   if (found?.map.finished) {
     s.counts.skipped++;
     step(s, callsOf(plan));
@@ -199,7 +189,7 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
   // size (points are checked as for any run being verified).
   const pulled = found?.pulled;
   const params = pulled ? missingPairs(Object.fromEntries(plan.params.map((p) => [p.key, p.value])), pulled.params) : plan.params;
-  const tags = pulled ? missingPairs(pushedBackTags(run), pulled.tags) : [];
+  const tags = pulled ? missingPairs(pushedBackTags(s, run), pulled.tags) : [];
   const artifactUri = found ? (await remote.call('GET', 'runs/get', { run_id: found.map.remoteRunId })).run.info.artifact_uri as string : null;
   const prefix = (uri: string | null) => (uri === null ? undefined : /^mlflow-artifacts:\/(.*)$/.exec(uri)?.[1]);
   const filesLeft = async (map: PushMapping, uri: string | null) => {
@@ -211,7 +201,7 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     const m = found?.map;
     const points = m ? (await pendingPoints(remote, m.remoteRunId, plan.points, m.metricsSent, found.verify)).length : plan.points.length;
     const files = m ? (await filesLeft(m, artifactUri)).length : plan.files.length;
-    if (pulled && params.length + tags.length + points + files === 0) s.counts.skipped++;
+    if (pulled && params.length + tags.length + points + files === 0 && !fixParent) s.counts.skipped++;
     else s.counts.runs++;
     s.counts.metrics += points;
     s.counts.artifacts += files;
@@ -219,11 +209,16 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     return pushedAs(m?.remoteRunId ?? '', false);
   }
   let map: PushMapping;
-  let sent = !found;
-  if (found) map = found.map;
-  else {
+  let sent = !found || fixParent;
+  if (found) {
+    map = found.map;
+    await setParent(map.remoteRunId);
+  } else {
     const newTags: Record<string, string> = { ...run.tags, 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` };
     if (run.notes) newTags['mlflow.note.content'] = run.notes;
+    // the parent's run there, or (its parent in Meter's trash) no parent: Meter's id names nothing there
+    if (parentTag) newTags[PARENT_TAG] = parentTag;
+    else if (s.nested.parents.get(run.runId)?.kind === 'dropped') delete newTags[PARENT_TAG];
     const created = await remote.call('POST', 'runs/create', {
       experiment_id: expId, run_name: run.name, start_time: run.startMs, tags: Object.entries(newTags).map(([key, value]) => ({ key, value })),
     });
@@ -273,12 +268,18 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
   return pushedAs(map.remoteRunId, true);
 }
 
-/** Checks the request and the things it names before anything is sent: a refusal changes nothing. */
-export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferHooks & RemoteHooks = {}): { remote: Remote; runs: Run[] } {
+export const NOTHING_CHOSEN = 'Say what to push: --all (every experiment and registered model), --experiment NAME, --runs FILTER, --run RUN_ID or --models NAME (each repeatable).';
+
+/** Checks the request and the things it names before anything is sent: a refusal changes nothing. `all`
+ * becomes every experiment that is not archived and every registered model. */
+export function preparePush(ctx: CoreContext, req: PushRequest, hooks: TransferHooks & RemoteHooks = {}): { remote: Remote; runs: Run[]; models: string[] } {
   const remote = remoteFor(req.trackingUri, { token: req.token, user: req.user, password: req.password }, '--to', req.retry, hooks);
-  if (req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Say what to push: --experiment NAME, --run RUN_ID or --model NAME (each repeatable).');
-  for (const n of req.models) getModel(ctx.db, n); // refuse an unknown model before anything is sent
-  return { remote, runs: runsToPush(ctx, req) };
+  const chosen = req.all
+    ? { ...req, experiments: ctx.db.prepare('SELECT name FROM experiments WHERE deleted_ms IS NULL ORDER BY created_ms').pluck().all() as string[], models: ctx.db.prepare('SELECT name FROM registered_models ORDER BY name').pluck().all() as string[] }
+    : req;
+  if (!req.all && req.experiments.length + req.runIds.length + req.models.length === 0) throw new MeterError('INVALID_ARGUMENT', NOTHING_CHOSEN);
+  for (const n of chosen.models) getModel(ctx.db, n); // refuse an unknown model before anything is sent
+  return { remote, runs: runsToPush(ctx, chosen), models: chosen.models };
 }
 
 /**
@@ -291,11 +292,11 @@ export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: Tra
   // Before every call to the server the lease is read again: one another push took over (this one seemed gone)
   // stops this push as a cancel saying so, before it writes anything more.
   let held: PushLease | null = null;
-  const { remote, runs } = preparePush(ctx, req, { ...hooks, guard: () => held?.assertHeld() });
+  const { remote, runs, models } = preparePush(ctx, req, { ...hooks, guard: () => held?.assertHeld() });
   const own = lease || req.dryRun ? null : takePushLease(ctx.db, remote.base, 'meter push');
   held = lease ?? own;
   try {
-    return await pushLeased(ctx, req, hooks, remote, runs);
+    return await pushLeased(ctx, { ...req, models }, hooks, remote, runs);
   } finally {
     own?.release();
   }
@@ -304,12 +305,13 @@ export async function pushCounted(ctx: CoreContext, req: PushRequest, hooks: Tra
 async function pushLeased(ctx: CoreContext, req: PushRequest, hooks: TransferHooks, remote: Remote, runs: Run[]): Promise<{ report: PushReport; counts: TransferCounts; cancelled: boolean }> {
   // Each run's metric histories are read in its own turn of the event loop, so the lease's heartbeat (and a
   // cancel) still run while a big push is planned.
+  const nested = withParents(ctx, runs);
   const plans: { run: Run; plan: Plan }[] = [];
-  for (const run of runs) {
+  for (const run of nested.runs) {
     plans.push({ run, plan: planRun(ctx, run) });
     await nextTurn();
   }
-  const s: Session = { ctx, remote, target: remote.base, dryRun: req.dryRun === true, hooks, experiments: new Map(), counts: emptyCounts(), done: 0, total: plans.reduce((n, p) => n + callsOf(p.plan), 0) };
+  const s: Session = { ctx, remote, target: remote.base, dryRun: req.dryRun === true, hooks, experiments: new Map(), counts: emptyCounts(), done: 0, total: plans.reduce((n, p) => n + callsOf(p.plan), 0), nested, remoteRuns: new Map() };
   const report: PushReport = { runs: [], versions: [], aliases: [] };
   step(s, 0);
   try {
@@ -322,12 +324,27 @@ async function pushLeased(ctx: CoreContext, req: PushRequest, hooks: TransferHoo
 }
 
 async function pushAll(s: Session, req: PushRequest, plans: { run: Run; plan: Plan }[], report: PushReport): Promise<void> {
-  const { ctx, hooks } = s;
-  const remoteRuns = new Map<string, string>();
+  const { ctx, hooks, remoteRuns } = s;
   for (const { run, plan } of plans) {
     let r: PushReport['runs'][number];
+    const parent = s.nested.parents.get(run.runId);
+    const added = s.nested.added.get(run.runId);
+    const note = added !== undefined ? { kind: 'parent-added' as const, text: added } : parent?.kind === 'dropped' ? { kind: 'parent-dropped' as const, text: parent.note } : undefined;
+    if (parent?.kind === 'held') {
+      s.counts.skipped++;
+      step(s, callsOf(plan));
+      report.runs.push({ runId: run.runId, remoteRunId: getPushMapping(ctx.db, s.target, run.runId)?.remoteRunId ?? '', experiment: run.experimentName, pushed: false, note: { kind: 'held', text: parent.note } });
+      continue;
+    }
+    if (parent?.kind === 'parent' && !s.dryRun && remoteParentOf(s, parent.parentId) === null) {
+      // its search did not go (MLflow refused it): the trial waits for it, else it would be parentless there
+      s.counts.errors++;
+      step(s, callsOf(plan));
+      report.runs.push({ runId: run.runId, remoteRunId: getPushMapping(ctx.db, s.target, run.runId)?.remoteRunId ?? '', experiment: run.experimentName, pushed: false, error: `its parent run ${parent.parentId} was not pushed` });
+      continue;
+    }
     try {
-      r = await pushRun(s, run, plan);
+      r = { ...await pushRun(s, run, plan), ...(note ? { note } : {}) };
     } catch (err) {
       // MLflow refused this run's data (a 4xx with its own error code, e.g. a param value over its limit):
       // the others still go; anything else (unreachable, auth, retries used up, cancel) stops the push.
@@ -335,7 +352,8 @@ async function pushAll(s: Session, req: PushRequest, plans: { run: Run; plan: Pl
       s.counts.errors++;
       r = { runId: run.runId, remoteRunId: getPushMapping(ctx.db, s.target, run.runId)?.remoteRunId ?? '', experiment: run.experimentName, pushed: false, error: err.message };
     }
-    if (r.remoteRunId && !r.error) remoteRuns.set(r.runId, r.remoteRunId);
+    // (a dry run's new run is '': it will be there, its id not known yet)
+    if (!r.error) remoteRuns.set(r.runId, r.remoteRunId);
     report.runs.push(r);
   }
   for (const [i, name] of req.models.entries()) {
