@@ -6,7 +6,8 @@ import { MeterError } from '../shared/errors';
 import { asRunId, type Run } from '../shared/domain';
 import { numberFlag, one, paramFlags, parseArgs } from './args';
 import { fmt, followJob, formatMs, table } from './print';
-import { runLifecycleCommand } from './runs-commands';
+import { runLifecycleCommand, withState } from './runs-commands';
+import { isPrunedTrial } from '../shared/run-state';
 import { filesForFlag, spreadFileFlags } from './file-args';
 
 import type { Io } from './io';
@@ -88,7 +89,7 @@ export async function trainCommand(client: MeterClient, args: string[], io: Io):
 
 function runDetail(r: Run): string {
   const lines = [
-    `run ${r.runId}  "${r.name}"  ${r.status}`,
+    `run ${r.runId}  "${r.name}"  ${isPrunedTrial(r) ? `PRUNED (stored as KILLED; the pruner stopped it at step ${r.tags['meter.pruned_step'] ?? '?'})` : r.status}`,
     `experiment ${r.experimentName} (${r.experimentId})`,
     `started ${formatMs(r.startMs)}  ended ${formatMs(r.endMs)}`,
     `source ${r.source.type}: ${r.source.name}${r.source.gitCommit ? `  (git ${r.source.gitCommit.slice(0, 12)})` : ''}`,
@@ -112,7 +113,7 @@ export async function runCommand(client: MeterClient, args: string[], io: Io): P
   const [id] = p.positionals;
   if (!id) throw new MeterError('INVALID_ARGUMENT', 'Usage: meter run show <run-id>');
   const run = await client.call('runs.get', { runId: asRunId(id) });
-  io.out(p.switches.has('json') ? JSON.stringify(run) : runDetail(run));
+  io.out(p.switches.has('json') ? JSON.stringify(withState(run)) : runDetail(run));
   return 0;
 }
 

@@ -4,14 +4,19 @@ import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
 import { asExperimentId, asRunId, type ExperimentId, type RunRow } from '../shared/domain';
 import { numberFlag, one, parseArgs } from './args';
+import { shownRunState, type ShownRunState } from '../shared/run-state';
 import { fmt, formatMs, table } from './print';
 import type { Io } from './io';
 
+// The status column reads as the app's: PRUNED for a trial the pruner stopped (stored as KILLED).
 function runsTable(rows: RunRow[]): string {
   return table(['run id', 'name', 'experiment', 'status', 'model', 'features', 'rmse_train', 'rmse_val', 'started'],
-    rows.map((r) => [r.runId, r.name, r.experimentName, r.status, r.params.model ?? '', r.params.featureSet ?? '',
+    rows.map((r) => [r.runId, r.name, r.experimentName, shownRunState(r), r.params.model ?? '', r.params.featureSet ?? '',
       fmt(r.metrics.rmse_train), fmt(r.metrics.rmse_val), formatMs(r.startMs)]));
 }
+
+/** a run as `--json` prints it: as stored, plus `state` (PRUNED for a pruned trial, else its status) */
+export const withState = <R extends RunRow>(r: R): R & { state: ShownRunState } => ({ ...r, state: shownRunState(r) });
 
 async function experimentIds(client: MeterClient, names: string[]): Promise<ExperimentId[] | undefined> {
   if (names.length === 0) return undefined;
@@ -45,7 +50,9 @@ export async function runsCommand(client: MeterClient, args: string[], io: Io): 
     else caret(io, '--filter', filter, err);
     throw err;
   }
-  if (p.switches.has('json')) { io.out(JSON.stringify(result)); return 0; }
+  // --json keeps MLflow's `status` (KILLED for a pruned trial, as a script filtering on it expects) and adds
+  // `state`, the status as Meter shows it (PRUNED there), so nobody has to know the tag to tell them apart.
+  if (p.switches.has('json')) { io.out(JSON.stringify({ ...result, runs: result.runs.map(withState) })); return 0; }
   if (result.total === 0) { io.out(filter ? 'No runs match the filter.' : 'No runs yet. Train one with: meter train'); return 0; }
   io.out(runsTable(result.runs));
   if (result.total > result.runs.length) io.out(`${result.offset + 1}–${result.offset + result.runs.length} of ${result.total} runs (--offset, --limit for more)`);

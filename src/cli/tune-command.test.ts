@@ -35,6 +35,29 @@ describe('meter tune --prune / --resume', () => {
     expect(children.runs).toHaveLength(9);
   });
 
+  it('meter runs and run show call a pruned trial PRUNED as the app does; --json keeps status KILLED and adds state', () => {
+    // a lasso search the pruner cuts (tol 0: every trial runs its 40 sweeps unless pruned; alpha up to 10 is bad)
+    const space = join(home, 'lasso.json');
+    writeFileSync(space, JSON.stringify({ model: 'lasso', featureSet: 'basic', alpha: { loguniform: [-9, 2.3] }, tol: 0, maxIter: 40 }));
+    const out = meter('tune', '--train', SAMPLE.train, '--val', SAMPLE.val, '--space', space, '--algo', 'random', '--trials', '10', '--parallel', '1', '--seed', '3', '--prune', '--json');
+    expect(out.code, out.err).toBe(0);
+    const { tuningId: searchId, pruned } = JSON.parse(out.out) as TuneJson;
+    expect(pruned, 'the seeded search prunes some trials').toBeGreaterThan(0);
+    type Row = { runId: string; status: string; state: string; tags: Record<string, string> };
+    const trials = JSON.parse(meter('runs', '--filter', `tags.mlflow.parentRunId = '${searchId}'`, '--json').out) as { runs: Row[] };
+    const prunedRuns = trials.runs.filter((r) => r.tags['meter.trial_state'] === 'PRUNED');
+    expect(prunedRuns).toHaveLength(pruned);
+    expect(prunedRuns.length).toBeGreaterThan(0);
+    for (const r of trials.runs) expect(r.state).toBe(r.tags['meter.trial_state'] === 'PRUNED' ? 'PRUNED' : r.status);
+    expect(prunedRuns.every((r) => r.status === 'KILLED')).toBe(true);
+    const listed = meter('runs', '--filter', `tags.mlflow.parentRunId = '${searchId}'`).out.split('\n');
+    expect(listed.filter((l) => /\sPRUNED\s/.test(l))).toHaveLength(prunedRuns.length);
+    expect(listed.filter((l) => /\sKILLED\s/.test(l))).toHaveLength(0);
+    const shown = meter('run', 'show', prunedRuns[0].runId);
+    expect(shown.out.split('\n')[0]).toMatch(new RegExp(`^run ${prunedRuns[0].runId}  ".+"  PRUNED \\(stored as KILLED; the pruner stopped it at step ${prunedRuns[0].tags['meter.pruned_step']}\\)$`));
+    expect(JSON.parse(meter('run', 'show', prunedRuns[0].runId, '--json').out)).toMatchObject({ status: 'KILLED', state: 'PRUNED' });
+  });
+
   it('--resume takes only --trials: the search keeps its own set-up', () => {
     expect(meter('tune', '--resume', 'abc').err).toMatch(/Usage: meter tune --resume SEARCH_RUN_ID --trials N/);
     expect(meter('tune', '--resume', 'abc', '--trials', '2', '--model', 'ridge').err).toMatch(/drop --model/);

@@ -2,6 +2,7 @@
 // MLflow callback store it, so `status = 'KILLED'` still finds it) with tag meter.trial_state = PRUNED; the
 // table, the run page and the Tune screen all call it PRUNED, with the step it stopped at.
 import type { RunRow } from '../../../shared/domain';
+import { isPrunedTrial } from '../../../shared/run-state';
 import { fmtMetric } from '../format';
 
 export interface ShownStatus {
@@ -15,7 +16,7 @@ export interface ShownStatus {
 export const stepNoun = (model: string | undefined): string => (model === 'gbt' ? 'boosting rounds' : model === 'lasso' ? 'coordinate-descent sweeps' : 'steps');
 
 export function shownStatus(run: Pick<RunRow, 'status' | 'tags' | 'params'>): ShownStatus {
-  if (run.status !== 'KILLED' || run.tags['meter.trial_state'] !== 'PRUNED') return { label: run.status, title: undefined };
+  if (!isPrunedTrial(run)) return { label: run.status, title: undefined };
   const step = Number(run.tags['meter.pruned_step']);
   const value = Number(run.tags['meter.pruned_value']);
   const after = Number.isFinite(step) ? ` after ${step} ${stepNoun(run.params.model)}` : '';
