@@ -18,6 +18,8 @@ export interface BoostArrays {
   /** the round's tree (tree-predict.ts BinnedTree layout), written before each round's step */
   node: Int32Array;
   value: Float64Array;
+  /** tagged rounds (tag-ops.ts): each tag's leaf value, for leafOf holding tags instead of leaves */
+  tagValue: Float64Array;
 }
 
 export interface RoundStep {
@@ -31,6 +33,8 @@ export interface RoundStep {
    * rows here, from the residuals as they are computed, instead of in a pass of its own (see rootHistogram).
    */
   rootHist: boolean;
+  /** leafOf and vleafOf hold tags (read through tagValue), reset to the root's (0) for the next tree */
+  tagged: boolean;
 }
 
 /** The leaf (node index) of row i, walking the tree over per-feature codes. */
@@ -51,17 +55,19 @@ function leafByColumns(N: Int32Array, codes: Uint16Array[], i: number): number {
  */
 export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, vleafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array,
   hist: Float64Array, offset: Int32Array): void {
-  const { y, pred, best, value: V } = b;
+  const { y, pred, best } = b;
+  const V = s.tagged ? b.tagValue : b.value;
   // Plain loops: TypedArray.set between shared buffers takes a slow generic path.
   if (s.snapshot) {
     for (let i = s.from; i < s.to; i++) best[i] = pred[i];
     for (let i = s.valFrom; i < s.valTo; i++) b.valBest[i] = b.valPred[i];
   }
-  if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, pred, V, g, leafOf, hist, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
+  if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, pred, V, g, leafOf, s.tagged, hist, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
   else {
     let se = 0;
     for (let i = s.from; i < s.to; i++) {
       const leaf = s.byLeaf ? leafOf[i] : leafByColumns(b.node, codes, i);
+      if (s.tagged) leafOf[i] = 0;
       const q = pred[i] + V[leaf];
       pred[i] = q;
       const r = y[i] - q;
@@ -80,17 +86,19 @@ export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, 
   }
   const vp = b.valPred;
   let sv = 0;
-  for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
+  if (s.tagged) for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vleafOf[i] = 0; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
+  else for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
   out[1] = sv;
 }
 
 /** The basic feature set's round end: predictions, residuals and their root histogram in one pass over the rows. */
-function residualsAndRoot3(y: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, hist: Float64Array,
+function residualsAndRoot3(y: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, tagged: boolean, hist: Float64Array,
   c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
   hist.fill(0);
   let se = 0;
   for (let i = from; i < to; i++) {
     const q = pred[i] + V[leafOf[i]];
+    if (tagged) leafOf[i] = 0;
     pred[i] = q;
     const r = y[i] - q;
     g[i] = r;

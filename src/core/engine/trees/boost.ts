@@ -8,7 +8,14 @@ import type { BoostArrays } from './boost-round';
 import { growSharded, workspaceFor, type Tree } from './grow-tree';
 import { binFeatures, type BinnedData, type RawFeatures } from './tree-data';
 import { binIndex, binRows, binTree } from './tree-predict';
+import { groupRows } from './tag-ops';
 import { TreeTeam, teamAllocator, teamWillShare, type TeamOptions } from './tree-team';
+
+/**
+ * The rows grouped by code (tag-ops.ts) take 4 bytes per row and feature: beyond this many cells (a year of
+ * rides) they would cost more memory than the time they save is worth.
+ */
+const GROUPED_CELLS = 24_000_000;
 
 /** Trees at most this deep carry the validation rows down; deeper ones are walked over them (see boost). */
 const CARRY_DEPTH = 10;
@@ -51,7 +58,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const arrays: BoostArrays = {
     y, pred: A.f64(n).fill(base), best: A.f64(n), valY: val ? val.y : new Float64Array(0),
     valPred: A.f64(nv).fill(base), valBest: A.f64(nv), node: A.i32(4 * maxNodes), value: A.f64(maxNodes),
-    valCodes: new Uint16Array(0),
+    valCodes: new Uint16Array(0), tagValue: A.f64(maxNodes),
   };
   // The validation rows binned with the training bins. Shallow trees carry them down each tree beside the
   // training rows (a few cheap partitions); deep trees would carry them through many, so each is walked over
@@ -61,10 +68,15 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const nc = walk ? 0 : nv;
   if (walk) arrays.valCodes = valRowMajor;
   const vcodes = data.codes.map((_, f) => { const c = A.u16(nc); for (let i = 0; i < nc; i++) c[i] = valRowMajor[i * F + f]; return c; });
-  const vrows = A.i32(nc);
-  for (let i = 0; i < nc; i++) vrows[i] = i;
-  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), unit: true, rows: A.i32(n), leafOf: A.i32(n),
-    vrows, vcodes, vleafOf: A.i32(nc) }, W.width, arrays, workerDir, options);
+  // Without subsampling every row is in every tree: rows carry tags and splits move only their lighter side
+  // (tag-ops.ts), into arenas after the rows; the rows grouped by code when that index fits in memory.
+  const tagged = p.subsample >= 1 && options?.rowTags !== 'off';
+  const grouped = tagged && options?.rowTags !== 'scan';
+  const vrows = A.i32(tagged ? 2 * nc : nc);
+  const groups = grouped && n * F <= GROUPED_CELLS ? groupRows(data.codes, data.bins, n, n >> 1, A.i32) : null;
+  const vgroups = grouped && nc * F <= GROUPED_CELLS ? groupRows(vcodes, data.bins, nc, nc >> 1, A.i32) : null;
+  const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), unit: true, rows: A.i32(tagged ? 2 * n : n), leafOf: A.i32(n),
+    vrows, vcodes, vleafOf: A.i32(nc), tagged, groups, vgroups }, W.width, arrays, workerDir, options);
   const { g, h, rows } = team.arrays;
   const b = team.boostArrays!;
   const pred = b.pred;
@@ -111,7 +123,12 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
           g[i] = used ? y[i] - pred[i] : 0;
           if (used) rows[m++] = i;
         }
-      } else for (let i = 0; i < n; i++) rows[i] = i;
+      } else {
+        for (let i = 0; i < n; i++) rows[i] = i;
+        // A tree may have compacted validation rows in place (when an arena was full).
+        const vr = team.arrays.vrows;
+        for (let i = 0; i < nc; i++) vr[i] = i;
+      }
       const tree = growSharded(team, data, m, settings, nextRoot);
       nextRoot = null;
       // Deep trees: the previous round's walk has run beside this tree; its error decides before this tree counts.
@@ -122,12 +139,13 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       // A plain loop: TypedArray.set into shared memory takes a slow generic path.
       for (let k = 0; k < compiled.node.length; k++) b.node[k] = compiled.node[k];
       for (let k = 0; k < compiled.value.length; k++) b.value[k] = compiled.value[k];
+      if (tagged) { const tl = W.tagLeaf; for (let t = 0; t < tl.length; t++) if (tl[t] !== undefined) b.tagValue[t] = compiled.value[tl[t]]; }
       // Every row in the sample: the grower recorded each row's leaf, so no tree walk is needed.
       const byLeaf = m === n;
       const rootHist = fuseRoot && round < p.nRounds;
       if (rootHist) nextRoot = W.take();
-      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist },
-        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist }, nextRoot ?? noRoot);
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist, tagged },
+        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist, tagged }, nextRoot ?? noRoot);
       snapshot = false;
       history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n), timestampMs: Date.now() });
       let stop = false;

@@ -7,6 +7,10 @@ import type { BinnedData } from './tree-data';
 import { TreeTeam } from './tree-team';
 import { childFrom, childTo, type SplitStep } from './shard-ops';
 import type { Tree } from './tree';
+import { SPARSE_ROWS, workspaceFor } from './grow-workspace';
+import type { TagStep } from './tag-ops';
+
+export { workspaceFor } from './grow-workspace';
 
 export interface GrowSettings {
   maxDepth: number;
@@ -20,69 +24,8 @@ export type { Tree } from './tree';
 
 const soft = (g: number, a: number): number => (a === 0 ? g : g > a ? g - a : g < -a ? g + a : 0);
 
-/**
- * Nodes of at most this much weight (rows, as every row weighs ≥ 1) find their split without a histogram:
- * the rows' codes are sorted per feature and only the bins they occupy are scanned (a histogram would cost
- * zeroing, subtracting and scanning every bin of every feature, far more than the rows of a deep tree's
- * small nodes). Decided by weight, which is known before a partition, so both threads agree on it up front.
- */
-const SPARSE_ROWS = 128;
-
 /** Nodes with at least this many rows are grown before the others (see growSharded). */
 const LARGE_ROWS = 2048;
-
-/** Pending nodes as typed arrays, grown by doubling: node, shard ranges, depth (10 ints), G and H, histogram. */
-class NodeStack {
-  ints = new Int32Array(10 * 64);
-  gh = new Float64Array(2 * 64);
-  hists: (Float64Array | null)[] = [];
-  top = 0;
-  push(node: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number, depth: number,
-    G: number, H: number, hist: Float64Array | null): void {
-    if (10 * (this.top + 1) > this.ints.length) {
-      const ints = new Int32Array(2 * this.ints.length); ints.set(this.ints); this.ints = ints;
-      const gh = new Float64Array(2 * this.gh.length); gh.set(this.gh); this.gh = gh;
-    }
-    const o = 10 * this.top;
-    const a = this.ints;
-    a[o] = node; a[o + 1] = s0; a[o + 2] = e0; a[o + 3] = s1; a[o + 4] = e1; a[o + 5] = depth;
-    a[o + 6] = v0; a[o + 7] = w0; a[o + 8] = v1; a[o + 9] = w1;
-    this.gh[2 * this.top] = G; this.gh[2 * this.top + 1] = H;
-    this.hists[this.top] = hist;
-    this.top++;
-  }
-}
-
-/**
- * Scratch memory for growing trees on one binned matrix, reused from tree to tree (no allocation per node):
- * a pool of histograms, each one Float64Array holding every feature's bins as (G, H) pairs side by side, so
- * zeroing and subtracting a histogram is one flat loop.
- */
-export class Workspace {
-  readonly offset: Int32Array;
-  readonly width: number;
-  /** sort keys of a small node: code · SPARSE_ROWS + the row's place in the node */
-  readonly keys = new Int32Array(SPARSE_ROWS);
-  /** a small node's rows, both shards' gathered */
-  readonly nodeRows = new Int32Array(SPARSE_ROWS);
-  readonly large = new NodeStack();
-  readonly small = new NodeStack();
-  private readonly free: Float64Array[] = [];
-  constructor(data: BinnedData) {
-    this.offset = new Int32Array(data.bins.length + 1);
-    for (let f = 0; f < data.bins.length; f++) this.offset[f + 1] = this.offset[f] + 2 * data.bins[f];
-    this.width = this.offset[data.bins.length];
-  }
-  take(): Float64Array { return this.free.pop() ?? new Float64Array(this.width); }
-  give(hist: Float64Array): void { this.free.push(hist); }
-}
-
-const workspaces = new WeakMap<BinnedData, Workspace>();
-export function workspaceFor(data: BinnedData): Workspace {
-  let ws = workspaces.get(data);
-  if (!ws) { ws = new Workspace(data); workspaces.set(data, ws); }
-  return ws;
-}
 
 /** One-thread teams for growTree callers that bring their own g and h (forests, tests). */
 const serialTeams = new WeakMap<BinnedData, { team: TreeTeam; ownLeafOf: Int32Array }>();
@@ -133,6 +76,8 @@ function sortKeys(keys: Int32Array, len: number): void {
   }
 }
 
+const newTagStep = (): TagStep => ({ f: 0, lo: 0, span: 0, category: false, start: 0, end: 0, vstart: 0, vend: 0, tag: 0, newTag: 0, lightLeft: false,
+  leaves: false, arena: 0, arenaEnd: 0, varena: 0, varenaEnd: 0, build: 0 });
 const newStep = (): SplitStep => ({ f: 0, lo: 0, span: 0, start: 0, end: 0, vstart: 0, vend: 0, leaves: false, left: 0, right: 0, build: 0, lopsided: 0 });
 
 /**
@@ -147,6 +92,11 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   const isCat = data.features.map((f) => f.kind === 'category');
   const W = workspaceFor(data);
   const { rows, leafOf, vrows, vleafOf } = team.arrays;
+  // Tagged mode (boosting, every row in the tree; tag-ops.ts): a node's ranges may hold holes, its rows are
+  // those carrying its tag, and a split moves only its lighter child's rows.
+  const tagged = team.arrays.tagged === true;
+  const tagLeaf = W.tagLeaf;
+  tagLeaf.length = 0;
   const offset = W.offset;
   const tree: Tree = { feature: [], value: [], left: [], right: [] };
   const score = (G: number, H: number): number => { const t = soft(G, s.alpha); return t * t / (H + s.lambda); };
@@ -176,6 +126,16 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     a.start = s0; a.end = e0; b.start = s1; b.end = e1;
     a.vstart = v0; a.vend = w0; b.vstart = v1; b.vend = w1;
   };
+  const ta = newTagStep();
+  const tb = newTagStep();
+  const setTagSteps = (f: number, bin: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number,
+    tag: number, newTag: number, lightLeft: boolean, leaves: boolean, build: 0 | 1 | 2): void => {
+    ta.f = tb.f = f; ta.lo = tb.lo = isCat[f] ? bin : 0; ta.span = tb.span = isCat[f] ? 0 : bin; ta.category = tb.category = isCat[f];
+    ta.tag = tb.tag = tag; ta.newTag = tb.newTag = newTag; ta.lightLeft = tb.lightLeft = lightLeft; ta.leaves = tb.leaves = leaves; ta.build = tb.build = build;
+    ta.start = s0; ta.end = e0; tb.start = s1; tb.end = e1; ta.vstart = v0; ta.vend = w0; tb.vstart = v1; tb.vend = w1;
+    ta.arena = ar0; ta.arenaEnd = ar0End; tb.arena = ar1; tb.arenaEnd = ar1End;
+    ta.varena = va0; ta.varenaEnd = va0End; tb.varena = va1; tb.varenaEnd = va1End;
+  };
 
   // Pending nodes: large ones first (their steps go to both threads, so they come back to back while the
   // helper is awake), then the small ones, depth first. The order depends on row counts only, never on
@@ -184,10 +144,17 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   const small = W.small;
   large.top = small.top = 0;
   const push = (node: number, s0: number, e0: number, s1: number, e1: number, v0: number, w0: number, v1: number, w1: number, depth: number,
-    G: number, H: number, hist: Float64Array | null): void => {
-    (e0 - s0 + e1 - s1 >= LARGE_ROWS ? large : small).push(node, s0, e0, s1, e1, v0, w0, v1, w1, depth, G, H, hist);
+    tag: number, n0: number, n1: number, G: number, H: number, hist: Float64Array | null): void => {
+    (n0 + n1 >= LARGE_ROWS ? large : small).push(node, s0, e0, s1, e1, v0, w0, v1, w1, depth, tag, n0, n1, G, H, hist);
   };
   const half = team.shards === 2 ? m >> 1 : m;
+  // Tagged mode: each shard's lighter children are listed in an arena after the rows (rows has 2m entries).
+  const vm = tagged ? vrows.length >> 1 : vrows.length;
+  const vhalf = team.shards === 2 ? vm >> 1 : vm;
+  let ar0 = m, ar1 = m + half, va0 = vm, va1 = vm + vhalf;
+  const share = team.arenaShare;
+  const ar0End = m + Math.floor(share * half), ar1End = m + half + Math.floor(share * (m - half));
+  const va0End = vm + Math.floor(share * vhalf), va1End = vm + vhalf + Math.floor(share * (vm - vhalf));
   let rootHist = builtRoot;
   if (rootHist) team.rootHistogram(rootHist);
   else { rootHist = W.take(); team.histogram(0, half, half, m, rootHist); }
@@ -196,25 +163,23 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
   let H0 = 0;
   for (let k = 0; k < offset[1]; k += 2) { G0 += rootHist[k]; H0 += rootHist[k + 1]; }
   sparseWeight = Math.max(1, H0 / Math.max(1, m)) * SPARSE_ROWS;
-  const vm = vrows.length;
-  const vhalf = team.shards === 2 ? vm >> 1 : vm;
-  push(newNode(), 0, half, half, m, 0, vhalf, vhalf, vm, 0, G0, H0, rootHist);
+  push(newNode(), 0, half, half, m, 0, vhalf, vhalf, vm, 0, tagged ? 0 : -1, half, m - half, G0, H0, rootHist);
   while (large.top > 0 || small.top > 0) {
     const st = large.top > 0 ? large : small;
-    const top = --st.top;
-    const o = 10 * top;
+    const o = st.pop();
+    const top = st.top;
     const sInt = st.ints;
     const node = sInt[o], s0 = sInt[o + 1], e0 = sInt[o + 2], s1 = sInt[o + 3], e1 = sInt[o + 4], depth = sInt[o + 5];
-    const v0 = sInt[o + 6], w0 = sInt[o + 7], v1 = sInt[o + 8], w1 = sInt[o + 9];
+    const v0 = sInt[o + 6], w0 = sInt[o + 7], v1 = sInt[o + 8], w1 = sInt[o + 9], tag = sInt[o + 10], n0 = sInt[o + 11], n1 = sInt[o + 12];
     const G = st.gh[2 * top], H = st.gh[2 * top + 1];
     let hist = st.hists[top];
     st.hists[top] = null;
     tree.value[node] = leaf(G, H);
-    const n = e0 - s0 + e1 - s1;
+    const n = n0 + n1;
     const canSplit = splittable(n, depth, H);
     if (!canSplit && hist) { W.give(hist); hist = null; }
     // A node too large for the sorted-rows scan without a histogram (only when weights are below 1).
-    if (canSplit && !hist && n > SPARSE_ROWS) { hist = W.take(); team.histogram(s0, e0, s1, e1, hist); }
+    if (canSplit && !hist && n > SPARSE_ROWS) { hist = W.take(); team.histogram(s0, e0, s1, e1, hist, tag); }
     let bestF = -1;
     let bestBin = -1;
     let bestGL = 0;
@@ -246,8 +211,13 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       const parent = score(G, H);
       let bestGain = 1e-12 * Math.max(1, Math.abs(parent));
       let len = 0;
-      for (let k = s0; k < e0; k++) nodeRows[len++] = rows[k];
-      for (let k = s1; k < e1; k++) nodeRows[len++] = rows[k];
+      if (tagged) {
+        for (let k = s0; k < e0; k++) { const r = rows[k]; if (leafOf[r] === tag) nodeRows[len++] = r; }
+        for (let k = s1; k < e1; k++) { const r = rows[k]; if (leafOf[r] === tag) nodeRows[len++] = r; }
+      } else {
+        for (let k = s0; k < e0; k++) nodeRows[len++] = rows[k];
+        for (let k = s1; k < e1; k++) nodeRows[len++] = rows[k];
+      }
       for (let f = 0; f < F; f++) {
         const codes = data.codes[f];
         for (let k = 0; k < len; k++) keys[k] = codes[nodeRows[k]] * SPARSE_ROWS + k;
@@ -274,6 +244,7 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     }
     if (bestF < 0) {
       if (hist) W.give(hist);
+      if (tagged) { tagLeaf[tag] = node; continue; }
       for (let i = s0; i < e0; i++) leafOf[rows[i]] = node;
       for (let i = s1; i < e1; i++) leafOf[rows[i]] = node;
       for (let i = v0; i < w0; i++) vleafOf[vrows[i]] = node;
@@ -293,6 +264,15 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (hist) W.give(hist);
       tree.value[l] = leaf(bestGL, bestHL);
       tree.value[r] = leaf(GR, HR);
+      if (tagged) {
+        // The lighter leaf's rows take its id as their tag; the heavier leaf keeps the parent's tag.
+        const lightLeft = bestHL <= HR;
+        setTagSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, tag, lightLeft ? l : r, lightLeft, true, 0);
+        team.splitTagged(ta, tb, null, n);
+        tagLeaf[lightLeft ? l : r] = lightLeft ? l : r;
+        tagLeaf[tag] = lightLeft ? r : l;
+        continue;
+      }
       setSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, true, l, r, 0, 0);
       team.split(a, b, null);
       continue;
@@ -313,9 +293,22 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       else { build = needL ? 2 : 1; target = W.take(); subtract = true; }
     } else if (hist) { W.give(hist); hist = null; }
     const lopsided: 0 | 1 | 2 = bestHL < 0.1 * H ? 1 : HR < 0.1 * H ? 2 : 0;
-    setSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, false, l, r, build, lopsided);
-    team.split(a, b, target);
-    const { nL0, nL1, nV0, nV1 } = team;
+    const lightLeft = bestHL <= HR;
+    if (tagged) {
+      setTagSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, tag, lightLeft ? l : r, lightLeft, false, build === 0 ? 0 : (build === 1) === lightLeft ? 1 : 2);
+      team.splitTagged(ta, tb, target, n);
+    } else {
+      setSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, false, l, r, build, lopsided);
+      team.split(a, b, target);
+    }
+    const { nL0, nL1, nV0, nV1, tag0: t0, tag1: t1 } = team;
+    if (tagged) {
+      // Lighter rows listed in an arena move its cursor on.
+      if (t0[4] === 1) ar0 = t0[1];
+      if (t1[4] === 1) ar1 = t1[1];
+      if (t0[9] === 1) va0 = t0[6];
+      if (t1[9] === 1) va1 = t1[6];
+    }
     let histL: Float64Array | null = null;
     let histR: Float64Array | null = null;
     if (subtract) {
@@ -325,10 +318,19 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
       if (needL && needR) { if (build === 1) { histL = small; histR = parentHist; } else { histR = small; histL = parentHist; } }
       else { W.give(small); if (needL) histL = parentHist; else histR = parentHist; }
     } else if (target) { if (needL) histL = target; else histR = target; }
+    const pushTagged = (left: boolean): void => {
+      const light = left === lightLeft;
+      const x = light ? 0 : 2;
+      const l0 = t0[1] - t0[0], l1 = t1[1] - t1[0];
+      push(left ? l : r, t0[x], t0[x + 1], t1[x], t1[x + 1], t0[5 + x], t0[6 + x], t1[5 + x], t1[6 + x], depth + 1,
+        light ? (left ? l : r) : tag, light ? l0 : n0 - l0, light ? l1 : n1 - l1, left ? bestGL : GR, left ? bestHL : HR, left ? histL : histR);
+    };
+    if (tagged) { pushTagged(false); pushTagged(true); continue; }
     const pushChild = (left: boolean): void => push(left ? l : r,
       childFrom(lopsided, left, s0, e0, nL0), childTo(lopsided, left, s0, e0, nL0), childFrom(lopsided, left, s1, e1, nL1), childTo(lopsided, left, s1, e1, nL1),
       childFrom(lopsided, left, v0, w0, nV0), childTo(lopsided, left, v0, w0, nV0), childFrom(lopsided, left, v1, w1, nV1), childTo(lopsided, left, v1, w1, nV1),
-      depth + 1, left ? bestGL : GR, left ? bestHL : HR, left ? histL : histR);
+      depth + 1, -1, childTo(lopsided, left, s0, e0, nL0) - childFrom(lopsided, left, s0, e0, nL0), childTo(lopsided, left, s1, e1, nL1) - childFrom(lopsided, left, s1, e1, nL1),
+      left ? bestGL : GR, left ? bestHL : HR, left ? histL : histR);
     pushChild(false);
     pushChild(true);
   }

@@ -4,6 +4,13 @@
 // on its own thread and for shard 1 on a helper thread (or itself, one after the other): the same sums in the
 // same order either way, so the tree doesn't depend on the number of threads.
 
+/** Per feature, the rows of each shard grouped by code (ascending within a code); empty without an index. */
+export interface RowGroups {
+  byCode: Int32Array[];
+  /** per feature, 2·(G + 1) offsets into byCode: shard 0's groups, then shard 1's (G = bins + 1: the last holds unseen codes) */
+  start: Int32Array[];
+}
+
 /** What the kernels read and write; on a helper thread every array is shared memory. */
 export interface ShardArrays {
   /** per feature, each row's bin */
@@ -29,6 +36,11 @@ export interface ShardArrays {
   vrows: Int32Array;
   vcodes: Uint16Array[];
   vleafOf: Int32Array;
+  /** boosting without subsampling: rows carry tags in leafOf/vleafOf and splits leave holes (tag-ops.ts) */
+  tagged?: boolean;
+  /** the rows grouped by code per feature (tagged mode; empty when the index would take too much memory) */
+  groups?: RowGroups | null;
+  vgroups?: RowGroups | null;
 }
 
 /** Fills `hist` with the (G, H) sums of rows[start..end) per feature bin: one pass over the rows. */
@@ -47,6 +59,31 @@ export function histRange(d: ShardArrays, start: number, end: number, hist: Floa
     const codes = d.codes[f];
     const o = d.offset[f];
     for (let i = start; i < end; i++) { const r = rows[i]; const k = o + (codes[r] << 1); hist[k] += g[r]; hist[k + 1] += h[r]; }
+  }
+}
+
+/** histRange over a range with holes (tag-ops.ts): only the rows tagged `tag`; tag < 0: every row. */
+export function histRangeTagged(d: ShardArrays, start: number, end: number, hist: Float64Array, tag: number): void {
+  if (tag < 0) { histRange(d, start, end, hist); return; }
+  hist.fill(0);
+  const F = d.codes.length;
+  const { rows, g, h, leafOf } = d;
+  if (F === 3 && d.unit) { histUnit3Tag(hist, rows, g, leafOf, tag, d.codes[0], d.codes[1], d.codes[2], d.offset[1], d.offset[2], start, end); return; }
+  for (let f = 0; f < F; f++) {
+    const codes = d.codes[f];
+    const o = d.offset[f];
+    for (let i = start; i < end; i++) { const r = rows[i]; if (leafOf[r] !== tag) continue; const k = o + (codes[r] << 1); hist[k] += g[r]; hist[k + 1] += h[r]; }
+  }
+}
+function histUnit3Tag(hist: Float64Array, rows: Int32Array, g: Float64Array, tags: Int32Array, tag: number, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array,
+  o1: number, o2: number, start: number, end: number): void {
+  for (let i = start; i < end; i++) {
+    const r = rows[i];
+    if (tags[r] !== tag) continue;
+    const gr = g[r];
+    let k = c0[r] << 1; hist[k] += gr; hist[k + 1] += 1;
+    k = o1 + (c1[r] << 1); hist[k] += gr; hist[k + 1] += 1;
+    k = o2 + (c2[r] << 1); hist[k] += gr; hist[k + 1] += 1;
   }
 }
 

@@ -9,19 +9,20 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { histRange, splitShard, type ShardArrays, type SplitStep } from './shard-ops';
+import { histRangeTagged, splitShard, type ShardArrays, type SplitStep } from './shard-ops';
+import { splitTaggedShard, type TagStep } from './tag-ops';
 import { roundShard, walkVal, type BoostArrays, type RoundStep } from './boost-round';
 
 /** What the helper thread gets (all shared memory). */
 export interface TeamInput extends ShardArrays { kind: 'tree-team'; hist: Float64Array; ctl: Int32Array; res: Float64Array; boost: BoostArrays | null }
 
-// ctl: [posted step, done step, op, args…, shard 1's claim, result]. The claim holds the posted step while
+// ctl: [posted step, done step, op, shard 1's claim, …, results, args]. The claim holds the posted step while
 // shard 1 is unclaimed, −step once the helper has it, 0 once this thread has taken it back.
-const SEQ = 0, DONE = 1, OP = 2, A = 3, CLAIM = 20, RESULT = 21;
+const SEQ = 0, DONE = 1, OP = 2, CLAIM = 3, RESULT = 6, A = 16, CTL_LENGTH = 40;
 // A validation walk is posted apart from the steps (it runs while the next tree grows): WALK holds its round
 // while unclaimed, −round once the helper has it, 0 once this thread has taken it back; WALK_DONE its round.
-const WALK = 16, WALK_DONE = 17;
-const OP_STOP = -1, OP_HIST = 1, OP_SPLIT = 2, OP_ROUND = 3;
+const WALK = 4, WALK_DONE = 5;
+const OP_STOP = -1, OP_HIST = 1, OP_SPLIT = 2, OP_ROUND = 3, OP_TAG = 4;
 /** Nodes with fewer rows are cheaper to do here than to hand over. */
 const PARALLEL_ROWS = 2048;
 /** Fewer rows than this in all: no helper thread (its start-up costs more than it saves). */
@@ -32,6 +33,13 @@ export interface TeamOptions {
   parallelRows?: number; helperRows?: number; shards?: 1 | 2;
   /** never take a step back from the helper (tests: every handed step is then the helper's) */
   waitForHelper?: boolean;
+  /**
+   * Boosting without subsampling tags rows (tag-ops.ts), finding a lighter child from the rows grouped by code
+   * where that index fits ('groups', the default) or by reading the node ('scan'); 'off' partitions. Tests compare them.
+   */
+  rowTags?: 'groups' | 'scan' | 'off';
+  /** the share of each shard a tagged tree's arena may take (tests: small, so nodes get compacted) */
+  arenaShare?: number;
 }
 /** This thread busy-waits this many polls (tens of microseconds) for the helper to finish its shard. */
 const SPIN = 20_000;
@@ -42,8 +50,8 @@ const SPIN = 20_000;
  */
 const HELPER_SPIN_MS = 1;
 
-/** A partition's scratch holds one shard's side of a node: at most half the rows, rounded up. */
-const scratchLength = (a: ShardArrays): number => (Math.max(a.rows.length, a.vrows.length) + 1) >> 1;
+/** A partition's scratch holds one shard's side of a node: at most half the rows, rounded up (rows may hold arenas too). */
+const scratchLength = (a: ShardArrays): number => (Math.max(a.leafOf.length, a.vleafOf.length) + 1) >> 1;
 
 const shared = <T extends Uint16Array | Float64Array | Int32Array>(C: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T =>
   new C(new SharedArrayBuffer(Math.max(1, length) * C.BYTES_PER_ELEMENT));
@@ -72,9 +80,17 @@ function writeSplit(ctl: Int32Array, s: SplitStep): void {
 }
 const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2, vstart: c[A + 10], vend: c[A + 11] });
 function writeRound(ctl: Int32Array, s: RoundStep): void {
-  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0;
+  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0; ctl[A + 7] = s.tagged ? 1 : 0;
 }
-const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1 });
+function writeTag(ctl: Int32Array, s: TagStep): void {
+  ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.category ? 1 : 0; ctl[A + 4] = s.start; ctl[A + 5] = s.end;
+  ctl[A + 6] = s.vstart; ctl[A + 7] = s.vend; ctl[A + 8] = s.tag; ctl[A + 9] = s.newTag; ctl[A + 10] = s.lightLeft ? 1 : 0; ctl[A + 11] = s.leaves ? 1 : 0;
+  ctl[A + 12] = s.arena; ctl[A + 13] = s.arenaEnd; ctl[A + 14] = s.varena; ctl[A + 15] = s.varenaEnd; ctl[A + 16] = s.build;
+}
+const readTag = (c: Int32Array): TagStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], category: c[A + 3] === 1, start: c[A + 4], end: c[A + 5],
+  vstart: c[A + 6], vend: c[A + 7], tag: c[A + 8], newTag: c[A + 9], lightLeft: c[A + 10] === 1, leaves: c[A + 11] === 1,
+  arena: c[A + 12], arenaEnd: c[A + 13], varena: c[A + 14], varenaEnd: c[A + 15], build: c[A + 16] as 0 | 1 | 2 });
+const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1, tagged: c[A + 7] === 1 });
 
 /** The helper thread's loop (src/worker/tree-builder.ts runs it): shard 1's part of each step it claims in time. */
 export function serveTeam(inp: TeamInput): void {
@@ -82,6 +98,7 @@ export function serveTeam(inp: TeamInput): void {
   const scratch = new Int32Array(scratchLength(inp));
   const two = new Float64Array(2);
   const counts = new Int32Array(2);
+  const tagOut = new Int32Array(10);
   let seen = 0;
   for (;;) {
     let t0 = performance.now();
@@ -104,7 +121,8 @@ export function serveTeam(inp: TeamInput): void {
     // Too late (this thread took it back, or a newer step is posted): wait for the next one.
     if (Atomics.compareExchange(ctl, CLAIM, seen, -seen) !== seen) continue;
     const op = ctl[OP];
-    if (op === OP_HIST) histRange(inp, ctl[A], ctl[A + 1], hist);
+    if (op === OP_HIST) histRangeTagged(inp, ctl[A], ctl[A + 1], hist, ctl[A + 2]);
+    else if (op === OP_TAG) { splitTaggedShard(inp, readTag(ctl), 1, scratch, hist, tagOut); for (let k = 0; k < 10; k++) ctl[RESULT + k] = tagOut[k]; }
     else if (op === OP_SPLIT) { splitShard(inp, readSplit(ctl), scratch, hist, counts); ctl[RESULT] = counts[0]; ctl[RESULT + 1] = counts[1]; }
     else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two, hist, inp.offset); res[0] = two[0]; res[1] = two[1]; }
     Atomics.store(ctl, DONE, seen);
@@ -131,14 +149,17 @@ export class TreeTeam {
   /** 1: every row in shard 0 (a forest's trees, always grown on one thread: no partial histograms to add) */
   readonly shards: 1 | 2;
   private readonly waitForHelper: boolean;
+  /** see TeamOptions.arenaShare */
+  readonly arenaShare: number;
 
   constructor(arrays: ShardArrays, width: number, boost: BoostArrays | null, workerDir: string | null, options: TeamOptions = {}) {
     const script = workerDir === null ? null : join(workerDir, 'tree-builder.js');
     this.parallelRows = options.parallelRows ?? PARALLEL_ROWS;
     this.shards = options.shards ?? 2;
     this.waitForHelper = options.waitForHelper ?? false;
+    this.arenaShare = options.arenaShare ?? 1;
     const useHelper = script !== null && teamWillShare(arrays.rows.length, workerDir, options);
-    this.scratch = new Int32Array(this.shards === 1 ? Math.max(arrays.rows.length, arrays.vrows.length) : scratchLength(arrays));
+    this.scratch = new Int32Array(this.shards === 1 ? Math.max(arrays.leafOf.length, arrays.vleafOf.length) : scratchLength(arrays));
     this.boostArrays = boost;
     if (!useHelper) {
       this.arrays = arrays;
@@ -155,10 +176,12 @@ export class TreeTeam {
     // The binned matrix moves into shared memory in place (same codes), so it isn't held twice.
     for (let f = 0; f < arrays.codes.length; f++) arrays.codes[f] = copy(arrays.codes[f]);
     this.arrays = { codes: arrays.codes, offset: arrays.offset, g: copy(arrays.g), h: copy(arrays.h), unit: arrays.unit, rows: copy(arrays.rows), leafOf: copy(arrays.leafOf),
-      vrows: copy(arrays.vrows), vcodes: arrays.vcodes.map(copy), vleafOf: copy(arrays.vleafOf) };
+      vrows: copy(arrays.vrows), vcodes: arrays.vcodes.map(copy), vleafOf: copy(arrays.vleafOf), tagged: arrays.tagged,
+      groups: arrays.groups && { byCode: arrays.groups.byCode.map(copy), start: arrays.groups.start.map(copy) },
+      vgroups: arrays.vgroups && { byCode: arrays.vgroups.byCode.map(copy), start: arrays.vgroups.start.map(copy) } };
     if (boost) for (const k of Object.keys(boost) as (keyof BoostArrays)[]) (boost as unknown as Record<string, Uint16Array | Float64Array | Int32Array>)[k] = copy(boost[k]);
     this.hist1 = shared(Float64Array, width);
-    const inp: TeamInput = { kind: 'tree-team', ...this.arrays, hist: this.hist1, ctl: shared(Int32Array, 24), res: shared(Float64Array, 4), boost };
+    const inp: TeamInput = { kind: 'tree-team', ...this.arrays, hist: this.hist1, ctl: shared(Int32Array, CTL_LENGTH), res: shared(Float64Array, 4), boost };
     const worker = new Worker(script!, { workerData: inp });
     worker.unref();
     this.helper = { worker, ctl: inp.ctl, res: inp.res, failure: null };
@@ -194,14 +217,14 @@ export class TreeTeam {
     return true;
   }
 
-  /** A node's histogram over both shards into `hist` (the root's, or a node's that has none). */
-  histogram(s0: number, e0: number, s1: number, e1: number, hist: Float64Array): void {
+  /** A node's histogram over both shards into `hist` (the root's, or a node's that has none); tag ≥ 0: its rows are those tagged so. */
+  histogram(s0: number, e0: number, s1: number, e1: number, hist: Float64Array, tag = -1): void {
     const d = this.arrays;
     const par = this.parallel(e0 - s0 + e1 - s1);
-    if (par) { const c = this.helper!.ctl; c[A] = s1; c[A + 1] = e1; this.post(OP_HIST); }
-    histRange(d, s0, e0, hist);
+    if (par) { const c = this.helper!.ctl; c[A] = s1; c[A + 1] = e1; c[A + 2] = tag; this.post(OP_HIST); }
+    histRangeTagged(d, s0, e0, hist, tag);
     if (e1 === s1) return;
-    if (!(par && this.helperDid())) histRange(d, s1, e1, this.hist1);
+    if (!(par && this.helperDid())) histRangeTagged(d, s1, e1, this.hist1, tag);
     this.addPartial(hist);
   }
 
@@ -222,6 +245,20 @@ export class TreeTeam {
     if (par && this.helperDid()) { this.nL1 = this.helper!.ctl[RESULT]; this.nV1 = this.helper!.ctl[RESULT + 1]; }
     else if (b.end === b.start && b.vend === b.vstart) { this.nL1 = this.nV1 = 0; return; }
     else { splitShard(this.arrays, b, this.scratch, this.hist1, c); this.nL1 = c[0]; this.nV1 = c[1]; }
+    if (a.build && hist) this.addPartial(hist);
+  }
+
+  /** Each shard's ranges after the last tagged split (see splitTaggedShard). */
+  readonly tag0 = new Int32Array(10);
+  readonly tag1 = new Int32Array(10);
+
+  /** A tagged split in both shards (tag-ops.ts); with a.build, `hist` gets that child's histogram. */
+  splitTagged(a: TagStep, b: TagStep, hist: Float64Array | null, rows: number): void {
+    const par = this.parallel(rows);
+    if (par) { writeTag(this.helper!.ctl, b); this.post(OP_TAG); }
+    splitTaggedShard(this.arrays, a, 0, this.scratch, hist ?? this.hist1, this.tag0);
+    if (par && this.helperDid()) { const c = this.helper!.ctl; for (let k = 0; k < 10; k++) this.tag1[k] = c[RESULT + k]; }
+    else splitTaggedShard(this.arrays, b, 1, this.scratch, this.hist1, this.tag1);
     if (a.build && hist) this.addPartial(hist);
   }
 
