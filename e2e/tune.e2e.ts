@@ -22,7 +22,7 @@ describe('hyper-parameter search (Chromium)', () => {
     expect(await meter.page.getByRole('img', { name: 'trial loss chart' }).getAttribute('data-rendered')).toBe('true');
     await tune.shot('40-search-running');
     await tune.title.filter({ hasText: 'FINISHED' }).waitFor({ timeout: 120_000 });
-    expect(await tune.progress.textContent()).toMatch(/^10 of 10 trials done/);
+    expect(await tune.progress.textContent()).toMatch(/^Done: 10 trials — all complete · TPE$/); // ended: said as finished
     for (const name of ['trials parallel coordinates chart', 'parameter importance chart']) {
       await meter.page.getByRole('img', { name }).locator('canvas').waitFor();
     }
@@ -49,7 +49,7 @@ describe('hyper-parameter search (Chromium)', () => {
     const rows = await tune.trialRows();
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.includes('KILLED'))).toBe(true);
-    expect(await tune.progress.textContent()).toMatch(/^0 of 4 trials done · 2 killed/); // killed trials are not "done"
+    expect(await tune.progress.textContent()).toMatch(/^Cancelled after 2 of 4 trials — 0 complete, 2 killed/); // killed trials are not "complete"
     await tune.shot('42-search-cancelled');
   });
 });

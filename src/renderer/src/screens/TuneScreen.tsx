@@ -18,6 +18,7 @@ import { DatasetSetField, DatasetSetHint } from '../components/DatasetSetField';
 import { importanceOption, lossOption, trialsParallelOption } from './tune-charts';
 import { StudyPlots } from './StudyPlots';
 import { useStudyView } from './study-view';
+import { searchProgressText } from './search-progress';
 import { stepNoun } from '../components/run-status';
 import { useLoaded } from '../components/useLoaded';
 
@@ -135,18 +136,13 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
   const loss = useMemo(() => (s ? lossOption(s, logLoss) : null), [s, logLoss]);
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry} />;
   if (!s) return <p className="muted">Loading…</p>;
-  const finished = s.trials.filter((t) => t.status !== 'RUNNING').length;
-  const done = s.trials.filter((t) => t.status === 'FINISHED').length;
-  const pruned = s.trials.filter((t) => t.pruned).length;
-  const stopped = s.trials.filter((t) => (t.status === 'KILLED' && !t.pruned) || t.status === 'FAILED');
-  const stoppedText = (pruned ? ` · ${pruned} pruned` : '') + (stopped.length ? ` · ${stopped.filter((t) => t.status === 'KILLED').length} killed${stopped.some((t) => t.status === 'FAILED') ? `, ${stopped.filter((t) => t.status === 'FAILED').length} failed` : ''}` : '');
   const runMore = () => void extend.run(async () => { await client!.call('tuning.extend', { tuningId, trials: Number(more) }); await load(); });
   return (
     <>
       <p><button className="btn" onClick={() => navigate({ screen: 'tune' })}>← New search</button></p>
       <h2 data-testid="search-title">{s.name} <span className={`status ${s.status}`}>{s.status}</span></h2>
       <div className="row" style={{ marginBottom: 12 }}>
-        <span data-testid="search-progress">{done} of {s.maxTrials} trials done{stoppedText}{s.trials.length > finished ? ` · ${s.trials.length - finished} running` : ''} · {s.algo.toUpperCase()}</span>
+        <span data-testid="search-progress">{searchProgressText(s)}</span>
         {s.status === 'RUNNING' && client && <button className="btn danger" onClick={() => void cancel.run(async () => { await client.call('tuning.cancel', { tuningId }); await load(); })}>Cancel search</button>}
         {s.status !== 'RUNNING' && client && (
           <form className="row" aria-label="extend search" onSubmit={(e) => { e.preventDefault(); runMore(); }}>

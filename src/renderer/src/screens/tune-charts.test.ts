@@ -1,7 +1,8 @@
 // The search history's log toggle and its pruned trials.
 import { describe, expect, it } from 'vitest';
 import { asRunId, type TrialInfo, type TuningStatus } from '../../../shared/domain';
-import { lossOption } from './tune-charts';
+import { importanceOption, lossOption } from './tune-charts';
+import { textsOutside } from './chart-bounds.test-support';
 
 const trial = (n: number, rmseVal: number | null, pruned: TrialInfo['pruned'] = null): TrialInfo => ({
   trial: n, runId: asRunId(`r${n}`), status: rmseVal === null ? 'KILLED' : 'FINISHED', params: {}, rmseVal, trainSeconds: 1, pruned,
@@ -31,5 +32,25 @@ describe('loss per trial', () => {
     expect(label(Math.log10(5))).toBe('5');
     expect(label(1)).toBe('10');
     expect(lossOption(status([trial(1, 8)])).series).toHaveLength(2); // no pruned series without pruned trials
+  });
+});
+
+describe('parameter importance', () => {
+  const withImportance = (importance: TuningStatus['importance']): TuningStatus => ({ ...status([trial(1, 8)]), importance });
+
+  it('keeps every label inside the chart: a bar near 1 keeps its value label, a long parameter name its name', () => {
+    // the newcomer's search: one parameter explains nearly all, so its bar (and the value after it) reaches the edge
+    const s = withImportance([{ param: 'learningRate', importance: 0.987 }, { param: 'minSamplesLeaf', importance: 0.013 }]);
+    for (const width of [340, 480, 760]) expect(textsOutside(importanceOption(s), width), `at ${width} px`).toEqual([]);
+    const full = withImportance([{ param: 'alpha', importance: 1 }]);
+    expect(textsOutside(importanceOption(full), 340)).toEqual([]);
+  });
+
+  it('shortens a parameter name too long for the chart and keeps it whole in the tooltip', () => {
+    const long = 'model.gbt.minimumChildWeightPerLeafNode';
+    const o = importanceOption(withImportance([{ param: long, importance: 0.6 }, { param: 'alpha', importance: 0.4 }]));
+    expect(textsOutside(o, 340)).toEqual([]);
+    const tip = (o.tooltip as { formatter: (p: { name: string; value: number }) => string }).formatter;
+    expect(tip({ name: long, value: 0.6 })).toContain(long);
   });
 });

@@ -51,11 +51,20 @@ export function trialsParallelOption(s: TuningStatus) {
   };
 }
 
+/** The longest parameter name shown whole on the importance chart's axis; a longer one is cut with "…" (the
+ * tooltip has it whole). */
+const NAME_WIDTH = 120;
+
 export function importanceOption(s: TuningStatus) {
   const imp = [...s.importance].reverse();
   return {
-    tooltip: {}, grid: { left: 110, right: 20, top: 10, bottom: 24 },
-    xAxis: { type: 'value', max: 1 }, yAxis: { type: 'category', data: imp.map((i) => i.param) },
+    animation: false,
+    tooltip: { formatter: (p: { name: string; value: number }) => `${p.name}: importance ${p.value}` },
+    // containLabel: the grid starts after the widest (capped) parameter name; right: room for the value printed
+    // after a bar that reaches 1 ("0.987" was cut at the chart's edge)
+    grid: { left: 8, right: 44, top: 10, bottom: 24, containLabel: true },
+    xAxis: { type: 'value', max: 1 },
+    yAxis: { type: 'category', data: imp.map((i) => i.param), axisLabel: { width: NAME_WIDTH, overflow: 'truncate' } },
     series: [{ type: 'bar', data: imp.map((i) => Number(i.importance.toFixed(3))), label: { show: true, position: 'right' } }],
   };
 }
