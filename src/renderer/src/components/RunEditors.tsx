@@ -6,6 +6,11 @@ import { Markdown } from './Markdown';
 import type { AppClient } from '../api/client';
 import { ErrorNotice } from './ErrorNotice';
 import { useAction } from './useAction';
+import { CopyButton } from './CopyButton';
+
+/** A tag value this long (an MLflow parent run id: 32 characters) may be cut with "…" in a narrow card, so it
+ * gets a copy link; the whole value is also its tooltip. */
+const LONG_TAG = 24;
 
 /** Saves an edit and hands the updated run back; `then` runs after a save that worked (a retried one too). */
 function useSaver(onChange: (r: Run) => void) {
@@ -71,7 +76,8 @@ export function TagsEditor({ run, onChange }: { run: Run; onChange: (r: Run) => 
       <div className="kv">{Object.entries(run.tags).map(([k, v]) => (
         <span key={k} style={{ display: 'contents' }}>
           <span>{k}</span>
-          <span className="row"><span className="mono">{v}</span>
+          <span className="row kv-value" data-tag={k}><span className="mono value" title={v}>{v}</span>
+            {v.length >= LONG_TAG && <CopyButton text={v} />}
             <button className="link" aria-label={`remove tag ${k}`} onClick={() => void save((c) => c.call('runs.deleteTag', { runId: run.runId, key: k }))}>×</button></span>
         </span>
       ))}</div>

@@ -74,18 +74,21 @@ function ModelPage({ name }: { name: string }) {
           )}
         </section>
         <section className="card wide"><h3>Versions</h3>
+          {/* At 1024 px the columns did not fit: a version's aliases sit by its number, and in a narrow window the
+              derived Stage and the Registered time step aside (the version link's tooltip has the time); what is
+              still too wide scrolls with the version column kept in view. */}
           <div className="table-wrap">
-          <table className="grid" aria-label="versions">
-            <thead><tr><th>Version</th><th>Aliases</th><th>Promote</th><th>Stage</th><th className="num">rmse_val</th><th>Run</th><th>Registered</th></tr></thead>
+          <table className="grid versions" aria-label="versions">
+            <thead><tr><th>Version</th><th>Promote</th><th className="wide-only">Stage</th><th className="num">rmse_val</th><th>Run</th><th className="wide-only">Registered</th></tr></thead>
             <tbody>{model.versions.map((v) => (
               <tr key={v.version} data-version={v.version}>
-                <td><a href={`#/models/${encodeURIComponent(name)}/${v.version}`}>v{v.version}</a>{v.status === 'ARCHIVED' && <span className="badge"> archived</span>}</td>
-                <td><AliasBadges aliases={v.aliases} /></td>
+                <td><span className="row version-cell"><a href={`#/models/${encodeURIComponent(name)}/${v.version}`} title={`registered ${fmtTime(v.createdMs)}`}>v{v.version}</a>
+                  {v.status === 'ARCHIVED' && <span className="badge">archived</span>}<AliasBadges aliases={v.aliases} /></span></td>
                 <td>{v.status === 'READY' && <PromoteForm name={name} version={v.version} known={knownAliases} holds={v.aliases} holders={model.aliases} onDone={() => void load()} />}</td>
-                <td title="MLflow's legacy stage, derived from aliases">{v.stage}</td>
+                <td className="wide-only" title="MLflow's legacy stage, derived from aliases">{v.stage}</td>
                 <td className="num">{fmtMetric(v.metrics.rmse_val)}</td>
-                <td>{v.runExists ? <a href={`#/runs/${v.runId}`}>{v.runName}</a> : <span className="muted">{v.runName} (deleted)</span>}</td>
-                <td>{fmtTime(v.createdMs)}</td>
+                <td className="run-cell" title={v.runName}>{v.runExists ? <a href={`#/runs/${v.runId}`}>{v.runName}</a> : <span className="muted">{v.runName} (deleted)</span>}</td>
+                <td className="wide-only">{fmtTime(v.createdMs)}</td>
               </tr>
             ))}</tbody>
           </table>

@@ -62,7 +62,7 @@ export function RunDetail({ runId }: { runId: string }) {
       <RunActions run={run} onChange={setRun} />
       <div className="detail">
         <section className="card"><h3>Parameters</h3>
-          <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{v}</span></Fragment>)}</div>
+          <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono value" title={v}>{v}</span></Fragment>)}</div>
         </section>
         <section className="card"><h3>Metrics</h3>
           <div className="kv" data-testid="metrics">{Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{fmtMetric(v)}</span></Fragment>)}</div>
