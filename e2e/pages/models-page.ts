@@ -6,6 +6,9 @@ export class ModelsPage extends Screen {
   readonly title = this.page.getByTestId('model-title');
   async open(model: string): Promise<void> { await this.goto(`#/models/${model}`); await this.title.waitFor(); }
 
+  readonly versions = this.page.getByRole('table', { name: 'versions' });
+  /** the versions table's headers as shown (a narrow window hides some) */
+  async versionHeaders(): Promise<string[]> { return this.versions.locator('th:visible').allTextContents(); }
   versionRow(version: number) { return this.page.locator(`table[aria-label="versions"] tr[data-version="${version}"]`); }
   aliasBadges(version: number) { return this.versionRow(version).getByTestId('alias-badge'); }
   async waitForAlias(version: number, alias: string): Promise<void> { await this.aliasBadges(version).filter({ hasText: `@${alias}` }).waitFor(); }

@@ -7,6 +7,9 @@ export class RunDetailPage extends Screen {
   readonly metrics = this.page.getByTestId('metrics');
   readonly params = this.page.locator('section.card').filter({ has: this.page.getByRole('heading', { name: 'Parameters' }) });
   readonly artifacts = this.page.getByRole('tree', { name: 'artifacts' });
+  readonly tagsCard = this.page.locator('section.card').filter({ has: this.page.getByRole('heading', { name: 'Tags' }) });
+  /** a tag's value cell (the value, its copy link when long, its remove button) */
+  tagValue(key: string) { return this.tagsCard.locator(`[data-tag="${key}"]`); }
   artifactPreview(path: string) { return this.page.getByRole('figure', { name: `preview of ${path}` }); }
   /** a file's or folder's entry in the artifact tree, by its path in the run */
   artifact(path: string) { return this.artifacts.locator(`li[data-path="${path}"]`); }

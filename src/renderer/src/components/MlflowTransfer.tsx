@@ -7,6 +7,7 @@ import { useApp } from '../store/app-store';
 import { useMlflowJobs, type MlflowJob, type PushChoice } from '../store/mlflow-jobs';
 import { MlflowDialogHost } from './MlflowDialogs';
 import { ErrorNotice } from './ErrorNotice';
+import { transferEndedText } from './transfer-summary';
 
 const PHASES: Record<string, string> = { 'push runs': 'Sending runs', 'push models': 'Sending registered models', 'list runs': 'Listing runs', 'import runs': 'Importing runs', 'import models': 'Importing registered models', starting: 'Starting' };
 const COUNT_LABELS: [keyof TransferCounts, string][] = [
@@ -24,10 +25,10 @@ export function ImportFromMlflowButton() {
   return <button className="btn" onClick={openImport} data-testid="import-from-mlflow">Import from MLflow…</button>;
 }
 
-function Counts({ counts }: { counts: TransferCounts }) {
+function Counts({ counts, direction }: { counts: TransferCounts; direction: MlflowJob['direction'] }) {
   return (
     <dl data-testid="mlflow-counts">
-      {COUNT_LABELS.map(([k, label]) => <div key={k} style={{ display: 'contents' }}><dt>{label}</dt><dd data-count={k}>{counts[k].toLocaleString('en-US')}</dd></div>)}
+      {COUNT_LABELS.map(([k, label]) => <div key={k} style={{ display: 'contents' }}><dt>{k === 'skipped' && direction === 'import' ? 'already in Meter' : label}</dt><dd data-count={k}>{counts[k].toLocaleString('en-US')}</dd></div>)}
     </dl>
   );
 }
@@ -38,9 +39,7 @@ function JobCard({ job }: { job: MlflowJob }) {
   const p = job.progress;
   const pct = p && p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0;
   const r = job.result;
-  const ended = job.state === 'succeeded' ? (r?.dryRun ? 'Dry run done: nothing was sent; this is what would go' : 'Done')
-    : job.state === 'cancelled' ? (job.direction === 'push' ? 'Cancelled: what went is kept; push again to send the rest' : 'Cancelled: imported runs are kept; import again for the rest')
-      : 'Stopped';
+  const ended = transferEndedText(job, r);
   return (
     <section className="card" aria-live="polite" data-testid="mlflow-job" data-state={job.state} style={{ marginBottom: 12, maxWidth: 720 }}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -54,7 +53,7 @@ function JobCard({ job }: { job: MlflowJob }) {
         <button className="btn danger" disabled={job.cancelling || !client} onClick={() => client && void cancel(client, job.jobId)}>Cancel</button>
       </>)}
       {job.state !== 'running' && (<>
-        {r && <Counts counts={r.counts} />}
+        {r && <Counts counts={r.counts} direction={job.direction} />}
         {r && r.problems.length > 0 && (
           <details style={{ marginTop: 8 }}><summary>{r.problems.length} not transferred in full: why</summary><ul>{r.problems.map((x) => <li key={x} style={{ overflowWrap: 'anywhere' }}>{x}</li>)}</ul></details>
         )}
