@@ -29,12 +29,12 @@ describe("a boosting round's end", () => {
   it('builds the root histogram of the new residuals, bit for bit the one a pass of its own builds', () => {
     expect(data.codes.length).toBe(3); // the basic feature set's one-pass kernel
     const b: BoostArrays = { y, pred: new Float64Array(n).fill(mean), best: new Float64Array(n), valY: new Float64Array(0), valCodes: new Uint16Array(0),
-      valPred: new Float64Array(0), valBest: new Float64Array(0), node: compiled.node, value: compiled.value, tagValue: new Float64Array(0) };
+      valPred: new Float64Array(0), valBest: new Float64Array(0), node: compiled.node, value: compiled.value, tagValue: new Float64Array(0), rootCounts: new Float64Array(0) };
     const half = n >> 1;
     const fused = [new Float64Array(width), new Float64Array(width)];
     const out = new Float64Array(2);
     for (const [k, from, to] of [[0, 0, half], [1, half, n]]) {
-      roundShard(b, g, leafOf, new Int32Array(0), data.codes, { from, to, valFrom: 0, valTo: 0, byLeaf: true, snapshot: false, rootHist: true, tagged: false }, out, fused[k], offset);
+      roundShard(b, g, leafOf, new Int32Array(0), data.codes, { from, to, valFrom: 0, valTo: 0, byLeaf: true, snapshot: false, rootHist: true, tagged: false, countsAt: -1, swap: false }, out, fused[k], offset);
     }
     // The residuals moved: they are now y minus the tree's predictions.
     expect(g[0]).toBe(y[0] - (mean + compiled.value[leafOf[0]]));

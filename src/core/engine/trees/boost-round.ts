@@ -7,7 +7,10 @@ import { addBinnedTree } from './tree-predict';
 export interface BoostArrays {
   y: Float64Array;
   pred: Float64Array;
-  /** the predictions of the best round so far (copied at the start of the round after it) */
+  /**
+   * pred and best are two buffers that swap roles instead of being copied (RoundStep.swap): the current
+   * predictions in one, the best round's in the other when the current ones are not the best.
+   */
   best: Float64Array;
   /** validation: targets, predictions, best predictions; empty without one */
   valY: Float64Array;
@@ -20,14 +23,21 @@ export interface BoostArrays {
   value: Float64Array;
   /** tagged rounds (tag-ops.ts): each tag's leaf value, for leafOf holding tags instead of leaves */
   tagValue: Float64Array;
+  /**
+   * Every row in every tree weighs 1, so the root histogram's H half is the same each round: each shard's
+   * counts per bin, precomputed (H slots only; see RoundStep.countsAt). Empty: counted each round.
+   */
+  rootCounts: Float64Array;
 }
 
 export interface RoundStep {
   from: number; to: number; valFrom: number; valTo: number;
   /** the rows' leaves are in leafOf (every row was in the sample); otherwise walk the tree over the columns */
   byLeaf: boolean;
-  /** the previous round was the best so far: keep its predictions before adding this tree */
+  /** the previous round was the best so far: keep its predictions, writing this round's into the other buffer */
   snapshot: boolean;
+  /** the current predictions are in best/valBest (the buffers have swapped roles an odd number of times) */
+  swap: boolean;
   /**
    * Every row is in the next round's sample (no subsampling): build the next tree's root histogram of these
    * rows here, from the residuals as they are computed, instead of in a pass of its own (see rootHistogram).
@@ -35,6 +45,8 @@ export interface RoundStep {
   rootHist: boolean;
   /** leafOf and vleafOf hold tags (read through tagValue), reset to the root's (0) for the next tree */
   tagged: boolean;
+  /** where this shard's counts start in rootCounts; −1: count the rows */
+  countsAt: number;
 }
 
 /** The leaf (node index) of row i, walking the tree over per-feature codes. */
@@ -55,20 +67,19 @@ function leafByColumns(N: Int32Array, codes: Uint16Array[], i: number): number {
  */
 export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, vleafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array,
   hist: Float64Array, offset: Int32Array): void {
-  const { y, pred, best } = b;
+  const y = b.y;
   const V = s.tagged ? b.tagValue : b.value;
-  // Plain loops: TypedArray.set between shared buffers takes a slow generic path.
-  if (s.snapshot) {
-    for (let i = s.from; i < s.to; i++) best[i] = pred[i];
-    for (let i = s.valFrom; i < s.valTo; i++) b.valBest[i] = b.valPred[i];
-  }
-  if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, pred, V, g, leafOf, s.tagged, hist, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
+  // Predictions are read from one buffer and written to `pred`: the same one, or after the best round so far
+  // the other one, which keeps the best round's without a copy.
+  const prev = s.swap ? b.best : b.pred;
+  const pred = s.snapshot ? (s.swap ? b.pred : b.best) : prev;
+  if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, prev, pred, V, g, leafOf, s.tagged, hist, b.rootCounts, s.countsAt, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
   else {
     let se = 0;
     for (let i = s.from; i < s.to; i++) {
       const leaf = s.byLeaf ? leafOf[i] : leafByColumns(b.node, codes, i);
       if (s.tagged) leafOf[i] = 0;
-      const q = pred[i] + V[leaf];
+      const q = prev[i] + V[leaf];
       pred[i] = q;
       const r = y[i] - q;
       g[i] = r;
@@ -84,20 +95,22 @@ export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, 
       }
     }
   }
-  const vp = b.valPred;
+  const vf = s.swap ? b.valBest : b.valPred;
+  const vp = s.snapshot ? (s.swap ? b.valPred : b.valBest) : vf;
   let sv = 0;
-  if (s.tagged) for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vleafOf[i] = 0; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
-  else for (let i = s.valFrom; i < s.valTo; i++) { const q = vp[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
+  if (s.tagged) for (let i = s.valFrom; i < s.valTo; i++) { const q = vf[i] + V[vleafOf[i]]; vleafOf[i] = 0; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
+  else for (let i = s.valFrom; i < s.valTo; i++) { const q = vf[i] + V[vleafOf[i]]; vp[i] = q; const r = b.valY[i] - q; sv += r * r; }
   out[1] = sv;
 }
 
 /** The basic feature set's round end: predictions, residuals and their root histogram in one pass over the rows. */
-function residualsAndRoot3(y: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, tagged: boolean, hist: Float64Array,
-  c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
+function residualsAndRoot3(y: Float64Array, prev: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, tagged: boolean, hist: Float64Array,
+  counts: Float64Array, countsAt: number, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
+  if (countsAt >= 0) return residualsAndSums3(y, prev, pred, V, g, leafOf, tagged, hist, counts, countsAt, c0, c1, c2, o1, o2, from, to);
   hist.fill(0);
   let se = 0;
   for (let i = from; i < to; i++) {
-    const q = pred[i] + V[leafOf[i]];
+    const q = prev[i] + V[leafOf[i]];
     if (tagged) leafOf[i] = 0;
     pred[i] = q;
     const r = y[i] - q;
@@ -106,6 +119,25 @@ function residualsAndRoot3(y: Float64Array, pred: Float64Array, V: Float64Array,
     let k = c0[i] << 1; hist[k] += r; hist[k + 1] += 1;
     k = o1 + (c1[i] << 1); hist[k] += r; hist[k + 1] += 1;
     k = o2 + (c2[i] << 1); hist[k] += r; hist[k + 1] += 1;
+  }
+  return se;
+}
+
+/** residualsAndRoot3 with the counts precomputed: the H slots copied, only G summed per row (the same sums). */
+function residualsAndSums3(y: Float64Array, prev: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, tagged: boolean, hist: Float64Array,
+  counts: Float64Array, countsAt: number, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
+  for (let k = 0; k < hist.length; k++) hist[k] = counts[countsAt + k];
+  let se = 0;
+  for (let i = from; i < to; i++) {
+    const q = prev[i] + V[leafOf[i]];
+    if (tagged) leafOf[i] = 0;
+    pred[i] = q;
+    const r = y[i] - q;
+    g[i] = r;
+    se += r * r;
+    hist[c0[i] << 1] += r;
+    hist[o1 + (c1[i] << 1)] += r;
+    hist[o2 + (c2[i] << 1)] += r;
   }
   return se;
 }

@@ -58,7 +58,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const arrays: BoostArrays = {
     y, pred: A.f64(n).fill(base), best: A.f64(n), valY: val ? val.y : new Float64Array(0),
     valPred: A.f64(nv).fill(base), valBest: A.f64(nv), node: A.i32(4 * maxNodes), value: A.f64(maxNodes),
-    valCodes: new Uint16Array(0), tagValue: A.f64(maxNodes),
+    valCodes: new Uint16Array(0), tagValue: A.f64(maxNodes), rootCounts: A.f64(p.subsample >= 1 ? 2 * W.width : 0),
   };
   // The validation rows binned with the training bins. Shallow trees carry them down each tree beside the
   // training rows (a few cheap partitions); deep trees would carry them through many, so each is walked over
@@ -69,17 +69,20 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   if (walk) arrays.valCodes = valRowMajor;
   const vcodes = data.codes.map((_, f) => { const c = A.u16(nc); for (let i = 0; i < nc; i++) c[i] = valRowMajor[i * F + f]; return c; });
   // Without subsampling every row is in every tree: rows carry tags and splits move only their lighter side
-  // (tag-ops.ts), into arenas after the rows; the rows grouped by code when that index fits in memory.
-  const tagged = p.subsample >= 1 && options?.rowTags !== 'off';
+  // (tag-ops.ts), into arenas after the rows, found from the rows grouped by code. Where that index would not
+  // fit in memory (a year of rides) the rows are partitioned: finding the lighter rows by reading every node
+  // costs an extra gather per row and measured slower there (36M rows, 100 rounds: 149 s vs 120-134 s).
+  const tagged = p.subsample >= 1 && (options?.rowTags === 'scan' || (options?.rowTags !== 'off' && n * F <= GROUPED_CELLS));
   const grouped = tagged && options?.rowTags !== 'scan';
   const vrows = A.i32(tagged ? 2 * nc : nc);
-  const groups = grouped && n * F <= GROUPED_CELLS ? groupRows(data.codes, data.bins, n, n >> 1, A.i32) : null;
+  const groups = grouped ? groupRows(data.codes, data.bins, n, n >> 1, A.i32) : null;
   const vgroups = grouped && nc * F <= GROUPED_CELLS ? groupRows(vcodes, data.bins, nc, nc >> 1, A.i32) : null;
   const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), unit: true, rows: A.i32(tagged ? 2 * n : n), leafOf: A.i32(n),
     vrows, vcodes, vleafOf: A.i32(nc), tagged, groups, vgroups }, W.width, arrays, workerDir, options);
   const { g, h, rows } = team.arrays;
   const b = team.boostArrays!;
-  const pred = b.pred;
+  // Which of pred/best holds the current predictions (see BoostArrays.best).
+  let swap = false;
   for (let i = 0; i < n; i++) g[i] = y[i] - base;
   const rand = rng(p.seed + 17);
   const settings = { maxDepth: p.maxDepth, minChildWeight: p.minChildWeight, lambda: p.regLambda, alpha: p.regAlpha };
@@ -110,6 +113,12 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   // Without subsampling every round's tree starts from all the rows: each round's end builds the next root
   // histogram from the residuals it computes (one pass over the rows less per round).
   const fuseRoot = p.subsample >= 1;
+  // ...whose counts per bin never change: each shard's, once (see BoostArrays.rootCounts).
+  const counts = b.rootCounts;
+  for (let f = 0; fuseRoot && f < F; f++) {
+    const c = data.codes[f];
+    for (let i = 0; i < n; i++) counts[(i < halfN ? 0 : W.width) + W.offset[f] + 2 * c[i] + 1] += 1;
+  }
   let nextRoot: Float64Array | null = null;
   const noRoot = new Float64Array(0);
   try {
@@ -120,12 +129,13 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
         for (let i = 0; i < n; i++) {
           const used = rand() < p.subsample;
           h[i] = used ? 1 : 0;
-          g[i] = used ? y[i] - pred[i] : 0;
+          g[i] = used ? y[i] - (swap ? b.best : b.pred)[i] : 0;
           if (used) rows[m++] = i;
         }
-      } else {
+      } else if (round === 1 || !tagged || W.compacted) {
+        // Tagged trees leave the rows in place unless a full arena made them compact a node.
+        W.compacted = false;
         for (let i = 0; i < n; i++) rows[i] = i;
-        // A tree may have compacted validation rows in place (when an arena was full).
         const vr = team.arrays.vrows;
         for (let i = 0; i < nc; i++) vr[i] = i;
       }
@@ -144,8 +154,9 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       const byLeaf = m === n;
       const rootHist = fuseRoot && round < p.nRounds;
       if (rootHist) nextRoot = W.take();
-      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist, tagged },
-        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist, tagged }, nextRoot ?? noRoot);
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist, tagged, countsAt: 0, swap },
+        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist, tagged, countsAt: W.width, swap }, nextRoot ?? noRoot);
+      if (snapshot) swap = !swap;
       snapshot = false;
       history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n), timestampMs: Date.now() });
       let stop = false;
@@ -163,7 +174,9 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   // The best round's predictions: the current ones if it was the last round run, else the kept copy — handed
   // out as they are (the team is closed: nothing writes them any more), since a copy would add 8 bytes a row
   // to the job's peak.
-  const trainPred = bestRound === 0 ? new Float64Array(n).fill(base) : snapshot ? pred : b.best;
-  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : !walk && snapshot ? b.valPred : b.valBest;
+  const [cur, kept] = swap ? [b.best, b.pred] : [b.pred, b.best];
+  const [vcur, vkept] = swap ? [b.valBest, b.valPred] : [b.valPred, b.valBest];
+  const trainPred = bestRound === 0 ? new Float64Array(n).fill(base) : snapshot ? cur : kept;
+  const valPred = !val ? null : bestRound === 0 ? new Float64Array(nv).fill(base) : walk ? b.valBest : snapshot ? vcur : vkept;
   return { trees: trees.slice(0, bestRound), base, bestRound, history, trainPred, valPred, shardSteps: { ...team.handed } };
 }

@@ -24,6 +24,9 @@ export type { Tree } from './tree';
 
 const soft = (g: number, a: number): number => (a === 0 ? g : g > a ? g - a : g < -a ? g + a : 0);
 
+/** A tagged split's work per row of its lighter side (read in groups or a node, listed, maybe summed), in rows of a partition. */
+const TAG_WORK = 4;
+
 /** Nodes with at least this many rows are grown before the others (see growSharded). */
 const LARGE_ROWS = 2048;
 
@@ -268,7 +271,7 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
         // The lighter leaf's rows take its id as their tag; the heavier leaf keeps the parent's tag.
         const lightLeft = bestHL <= HR;
         setTagSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, tag, lightLeft ? l : r, lightLeft, true, 0);
-        team.splitTagged(ta, tb, null, n);
+        team.splitTagged(ta, tb, null, TAG_WORK * Math.min(bestHL, HR));
         tagLeaf[lightLeft ? l : r] = lightLeft ? l : r;
         tagLeaf[tag] = lightLeft ? r : l;
         continue;
@@ -296,7 +299,8 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     const lightLeft = bestHL <= HR;
     if (tagged) {
       setTagSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, tag, lightLeft ? l : r, lightLeft, false, build === 0 ? 0 : (build === 1) === lightLeft ? 1 : 2);
-      team.splitTagged(ta, tb, target, n);
+      // The helper is worth waking for the rows a tagged split touches, not the node's.
+      team.splitTagged(ta, tb, target, TAG_WORK * Math.min(bestHL, HR) + ((build === 1) !== lightLeft && build !== 0 ? n : 0));
     } else {
       setSteps(bestF, bestBin, s0, e0, s1, e1, v0, w0, v1, w1, false, l, r, build, lopsided);
       team.split(a, b, target);
@@ -304,6 +308,7 @@ export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: Grow
     const { nL0, nL1, nV0, nV1, tag0: t0, tag1: t1 } = team;
     if (tagged) {
       // Lighter rows listed in an arena move its cursor on.
+      if (t0[4] === 0 || t1[4] === 0 || t0[9] === 0 || t1[9] === 0) W.compacted = true;
       if (t0[4] === 1) ar0 = t0[1];
       if (t1[4] === 1) ar1 = t1[1];
       if (t0[9] === 1) va0 = t0[6];

@@ -52,6 +52,8 @@ export class Workspace {
   readonly small = new NodeStack();
   /** tagged trees (tag-ops.ts): the leaf each tag ended in, by tag (−1: no leaf has it) */
   readonly tagLeaf: number[] = [];
+  /** a tagged tree compacted some node in place: the rows (or validation rows) must be put back in order */
+  compacted = false;
   private readonly free: Float64Array[] = [];
   constructor(data: BinnedData) {
     this.offset = new Int32Array(data.bins.length + 1);

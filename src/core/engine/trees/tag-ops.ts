@@ -125,7 +125,8 @@ export function splitTaggedShard(d: ShardArrays, s: TagStep, shard: number, scra
   const vg = d.vgroups && d.vgroups.byCode.length > 0 ? d.vgroups : null;
   splitSet(d.rows, d.codes[s.f], d.leafOf, g?.byCode[s.f], g?.start[s.f], shard, s, s.start, s.end, s.arena, s.arenaEnd, scratch, out, 0);
   if (s.vend > s.vstart) splitSet(d.vrows, d.vcodes[s.f], d.vleafOf, vg?.byCode[s.f], vg?.start[s.f], shard, s, s.vstart, s.vend, s.varena, s.varenaEnd, scratch, out, 5);
-  else { out[5] = out[6] = s.vstart; out[7] = s.vstart; out[8] = s.vend; out[9] = 0; }
+  // No validation rows here: an empty lighter list at the arena's cursor (which stays where it is).
+  else { out[5] = out[6] = s.varena; out[7] = s.vstart; out[8] = s.vend; out[9] = 1; }
   if (s.build === 1) histRange(d, out[0], out[1], hist);
   else if (s.build === 2) histRangeTagged(d, out[2], out[3], hist, out[4] === 1 ? s.tag : -1);
 }

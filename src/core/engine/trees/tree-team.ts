@@ -80,7 +80,7 @@ function writeSplit(ctl: Int32Array, s: SplitStep): void {
 }
 const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2, vstart: c[A + 10], vend: c[A + 11] });
 function writeRound(ctl: Int32Array, s: RoundStep): void {
-  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0; ctl[A + 7] = s.tagged ? 1 : 0;
+  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0; ctl[A + 7] = s.tagged ? 1 : 0; ctl[A + 8] = s.countsAt; ctl[A + 9] = s.swap ? 1 : 0;
 }
 function writeTag(ctl: Int32Array, s: TagStep): void {
   ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.category ? 1 : 0; ctl[A + 4] = s.start; ctl[A + 5] = s.end;
@@ -90,7 +90,7 @@ function writeTag(ctl: Int32Array, s: TagStep): void {
 const readTag = (c: Int32Array): TagStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], category: c[A + 3] === 1, start: c[A + 4], end: c[A + 5],
   vstart: c[A + 6], vend: c[A + 7], tag: c[A + 8], newTag: c[A + 9], lightLeft: c[A + 10] === 1, leaves: c[A + 11] === 1,
   arena: c[A + 12], arenaEnd: c[A + 13], varena: c[A + 14], varenaEnd: c[A + 15], build: c[A + 16] as 0 | 1 | 2 });
-const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1, tagged: c[A + 7] === 1 });
+const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1, tagged: c[A + 7] === 1, countsAt: c[A + 8], swap: c[A + 9] === 1 });
 
 /** The helper thread's loop (src/worker/tree-builder.ts runs it): shard 1's part of each step it claims in time. */
 export function serveTeam(inp: TeamInput): void {
