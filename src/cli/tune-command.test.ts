@@ -56,7 +56,7 @@ describe('meter tune --prune / --resume', () => {
     const shown = meter('run', 'show', prunedRuns[0].runId);
     expect(shown.out.split('\n')[0]).toMatch(new RegExp(`^run ${prunedRuns[0].runId}  ".+"  PRUNED \\(stored as KILLED; the pruner stopped it at step ${prunedRuns[0].tags['meter.pruned_step']}\\)$`));
     expect(JSON.parse(meter('run', 'show', prunedRuns[0].runId, '--json').out)).toMatchObject({ status: 'KILLED', state: 'PRUNED' });
-  });
+  }, 180_000); // a 10-trial search and six CLI starts: about 6 s alone, far more on a machine shared with other runs
 
   it('--resume takes only --trials: the search keeps its own set-up', () => {
     expect(meter('tune', '--resume', 'abc').err).toMatch(/Usage: meter tune --resume SEARCH_RUN_ID --trials N/);
