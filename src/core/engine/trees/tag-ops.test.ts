@@ -36,6 +36,15 @@ describe('tagged rows', () => {
     }
   });
 
+  it('without a validation set: the same model as partitioning', () => {
+    const p = { ...VARIANTS[0][1], nRounds: 20 };
+    const tagged = boost(train.raw, train.y, null, p, () => {}, undefined, null);
+    const off = boost(train.raw, train.y, null, p, () => {}, undefined, null, { rowTags: 'off' });
+    expect(tagged.bestRound).toBe(20);
+    expect(tagged.trees).toEqual(off.trees);
+    expect(tagged.trainPred).toEqual(off.trainPred);
+  });
+
   it('groups each shard’s rows by code, in row order, unseen codes last', () => {
     const codes = [Uint16Array.from([2, 0, 2, 1, 9, 0, 2])];
     const g = groupRows(codes, [3], 7, 3, (n) => new Int32Array(n));
