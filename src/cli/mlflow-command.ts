@@ -2,7 +2,7 @@
 // an MLflow tracking server, or an MLflow server's into Meter (src/core/mlflow/push.ts, import.ts). Prints
 // what went where; doing it again adds nothing.
 import { openCore } from '../core/context';
-import { importFromServerCounted } from '../core/mlflow/import';
+import { importFromServerCounted, type ImportReport } from '../core/mlflow/import';
 import { importFromStoreCounted } from '../core/mlflow/local-store';
 import { pushCounted } from '../core/mlflow/push';
 import { MAX_PAGE, searchRuns } from '../core/store/run-search';
@@ -39,7 +39,7 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
       if (p.switches.has('json')) { out(JSON.stringify(dryRun ? { counts, ...report } : report)); return 0; }
       for (const r of report.runs) {
         if (r.planned) out(`would import run ${r.remoteRunId} (experiment ${r.experiment}): ${r.planned.params} params, ${r.planned.metrics} metric points, ${r.planned.artifacts} artifact files`);
-        else out(`run ${r.remoteRunId} → ${r.imported ? '' : 'already here as '}${r.runId} (experiment ${r.experiment})${r.artifactsSkipped ? `; artifacts not imported: ${r.artifactsSkipped}` : ''}`);
+        else out(`run ${r.remoteRunId} → ${r.imported ? '' : 'already here as '}${r.runId} (experiment ${r.experiment})${filesSaid(r, dryRun)}`);
       }
       for (const v of report.versions) {
         if (v.reason === 'dry run') out(`would import ${v.name} version ${v.remoteVersion}`);
@@ -78,6 +78,13 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
   } finally {
     await ctx.close();
   }
+}
+
+/** What an import did with a run's files beyond bringing them: added to a run here already, kept, not found. */
+function filesSaid(r: ImportReport['runs'][number], dryRun: boolean): string {
+  return (r.artifactsAdded ? `; ${dryRun ? 'would add' : 'added'} ${r.artifactsAdded} artifact file${r.artifactsAdded === 1 ? '' : 's'} it lacked` : '') +
+    (r.artifactConflicts?.length ? `; kept ${r.artifactConflicts.length} file${r.artifactConflicts.length === 1 ? '' : 's'} here that differ${r.artifactConflicts.length === 1 ? 's' : ''} from the store's (not overwritten): ${r.artifactConflicts.join(', ')}` : '') +
+    (r.artifactsSkipped ? `; artifacts not imported: ${r.artifactsSkipped}` : '');
 }
 
 /** `--runs FILTER`: every run Meter's filter language matches (the runs table's filter box), all pages. */

@@ -57,7 +57,7 @@ export function artifactTarget(ctx: CoreContext, raw: string): ArtifactTarget {
 }
 
 /** The deepest existing ancestor of abs (inclusive) must resolve inside root's real path: no symlink escapes. */
-function insideRoot(root: string, abs: string): void {
+export function insideRoot(root: string, abs: string): void {
   const realRoot = existsSync(root) ? realpathSync(root) : root;
   let probe = abs;
   while (!existsSync(probe) && probe !== root && probe.startsWith(root)) probe = dirname(probe);

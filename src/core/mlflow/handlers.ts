@@ -33,6 +33,7 @@ function pushProblems(r: PushReport): string[] {
 function importProblems(r: ImportReport): string[] {
   return [
     ...r.runs.filter((x) => x.artifactsSkipped).map((x) => `run ${x.remoteRunId}: artifacts not imported, ${x.artifactsSkipped}`),
+    ...r.runs.filter((x) => x.artifactConflicts?.length).map((x) => `run ${x.remoteRunId}: kept files here that differ from the source's (not overwritten): ${x.artifactConflicts!.join(', ')}`),
     ...r.versions.filter((v) => v.reason && v.reason !== 'dry run').map((v) => `${v.name} version ${v.remoteVersion}: ${v.reason}`),
   ];
 }

@@ -5,15 +5,17 @@
 // model's versions whose runs were imported become Meter versions of the same name, made from the imported
 // model folder as any MLflow client's version is (src/core/mlflow/registry.ts), with their aliases; a version
 // this store pushed there (or an import made here already) is that version, not a new one (version-map.ts).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Importing again brings what an earlier import lacked: the files of runs it made (artifact-fill.ts), then
+// the versions that could not be made without them.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
 import { asRunId, type RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, logMetrics, logParams, recordArtifact, runExists, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
-import { cleanParts } from './artifacts';
+import { createRun, logMetrics, logParams, runExists, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
+import { placeFiles, type SourceFile } from './artifact-fill';
 import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
 import { createModelRow } from '../registry/registry-repo';
@@ -33,7 +35,13 @@ export interface ImportRequest {
 }
 export interface ImportReport {
   /** a dry run's new runs have runId '' and `planned`: what importing them would bring */
-  runs: { remoteRunId: string; runId: string; experiment: string; imported: boolean; artifactsSkipped?: string; planned?: { params: number; metrics: number; artifacts: number } }[];
+  runs: {
+    remoteRunId: string; runId: string; experiment: string; imported: boolean; artifactsSkipped?: string; planned?: { params: number; metrics: number; artifacts: number };
+    /** a run an earlier import made: how many of its files this import added (a dry run: would add) */
+    artifactsAdded?: number;
+    /** its files here whose bytes differ from the source's: kept, not overwritten */
+    artifactConflicts?: string[];
+  }[];
   versions: { name: string; remoteVersion: string; version: number | null; imported: boolean; reason?: string }[];
   aliases: { name: string; alias: string; version: number }[];
 }
@@ -99,24 +107,15 @@ async function remoteRuns(remote: Remote, req: ImportRequest): Promise<Json[]> {
   return unique;
 }
 
-async function countRemoteFiles(remote: Remote, path: string): Promise<number> {
-  let n = 0;
-  for (const f of await remote.list(path)) n += f.isDir ? await countRemoteFiles(remote, `${path}/${f.path}`) : 1;
-  return n;
-}
-
-async function downloadArtifacts(ctx: CoreContext, remote: Remote, runId: RunId, base: string, rel: string): Promise<void> {
+/** The files below base on the server, by their path below it; each downloaded when read. */
+async function remoteFiles(remote: Remote, base: string, rel = ''): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
   for (const f of await remote.list(rel ? `${base}/${rel}` : base)) {
     const path = rel ? `${rel}/${f.path}` : f.path;
-    cleanParts(path); // a server's listing is input too: nothing outside the run's folder
-    if (f.isDir) { await downloadArtifacts(ctx, remote, runId, base, path); continue; }
-    const bytes = await remote.download(`${base}/${path}`);
-    const abs = join(ctx.artifactsDir(runId), ...path.split('/'));
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(`${abs}.part`, bytes);
-    renameSync(`${abs}.part`, abs);
-    recordArtifact(ctx.db, runId, path, bytes.length);
+    if (f.isDir) out.push(...await remoteFiles(remote, base, path));
+    else out.push({ path, size: f.size, cheap: false, read: () => remote.download(`${base}/${path}`) });
   }
+  return out;
 }
 
 /** Where MLflow runs and models come from: a tracking server (below) or a store read directly (local-store.ts).
@@ -125,10 +124,8 @@ export interface MlflowSource {
   label: string;
   experimentName(experimentId: string): Promise<string>;
   metricHistory(runId: string, key: string): Promise<{ value: number; step: number; timestampMs: number }[]>;
-  /** Copies the run's artifact files into Meter's run; answers why not when they can't be reached. */
-  copyArtifacts(ctx: CoreContext, runId: RunId, artifactUri: string): Promise<string | undefined>;
-  /** How many files copyArtifacts would copy (a dry run), 0 when they can't be reached. */
-  countArtifacts(artifactUri: string): Promise<number>;
+  /** The run's artifact files (by their paths in Meter's run), and why some or all can't be reached. */
+  artifactFiles(run: Json): Promise<{ files: SourceFile[]; unreachable?: string }>;
   model(name: string): Promise<Json>;
   versions(name: string): Promise<Json[]>;
 }
@@ -150,15 +147,11 @@ function serverSource(remote: Remote): MlflowSource {
       } while (token);
       return out;
     },
-    async copyArtifacts(ctx, runId, artifactUri) {
+    async artifactFiles(run) {
+      const artifactUri = String(run.info.artifact_uri ?? '');
       const base = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri)?.[1];
-      if (!base) return `its artifacts live at ${artifactUri}, which the server does not proxy (mlflow server --artifacts-destination)`;
-      await downloadArtifacts(ctx, remote, runId, base.replace(/\/+$/, ''), '');
-      return undefined;
-    },
-    async countArtifacts(artifactUri) {
-      const base = /^mlflow-artifacts:\/(.*)$/.exec(artifactUri)?.[1];
-      return base ? countRemoteFiles(remote, base.replace(/\/+$/, '')) : 0;
+      if (!base) return { files: [], unreachable: `its artifacts live at ${artifactUri}, which the server does not proxy (mlflow server --artifacts-destination)` };
+      return { files: await remoteFiles(remote, base.replace(/\/+$/, '')) };
     },
     model: async (name) => (await remote.call('GET', 'registered-models/get', { name })).registered_model as Json,
     versions: async (name) => ((await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 })).model_versions as Json[] | undefined) ?? [],
@@ -198,7 +191,24 @@ function linkParents(ctx: CoreContext, found: Json[], runs: Map<string, string>)
   }
 }
 
-export async function importRun(ctx: CoreContext, source: MlflowSource, run: Json, experimentNames: Map<string, string>): Promise<ImportReport['runs'][number]> {
+type RunEntry = ImportReport['runs'][number];
+
+/** Lands the run's files in Meter's run: what was added (a dry run: would be), and the report's words on it. */
+async function landFiles(ctx: CoreContext, source: MlflowSource, run: Json, runId: RunId, dryRun: boolean): Promise<{ added: string[]; said: Partial<RunEntry> }> {
+  const { files, unreachable } = await source.artifactFiles(run);
+  const placed = await placeFiles(ctx, runId, files, dryRun);
+  return {
+    added: placed.added,
+    said: { ...(unreachable ? { artifactsSkipped: unreachable } : {}), ...(placed.conflicts.length ? { artifactConflicts: placed.conflicts } : {}) },
+  };
+}
+
+export async function importRun(ctx: CoreContext, source: MlflowSource, run: Json, experimentNames: Map<string, string>): Promise<RunEntry> {
+  return (await importRunPlaced(ctx, source, run, experimentNames, false)).entry;
+}
+
+/** A run imported, or one here already given the files it lacks; added: the files that came (a dry run: would). */
+async function importRunPlaced(ctx: CoreContext, source: MlflowSource, run: Json, experimentNames: Map<string, string>, dryRun: boolean): Promise<{ entry: RunEntry; added: string[] }> {
   const info = run.info as Json;
   const remoteId = info.run_id as string;
   let expName = experimentNames.get(String(info.experiment_id));
@@ -207,7 +217,13 @@ export async function importRun(ctx: CoreContext, source: MlflowSource, run: Jso
     experimentNames.set(String(info.experiment_id), expName);
   }
   const existing = localRunOf(ctx, run);
-  if (existing) return { remoteRunId: remoteId, runId: existing, experiment: expName, imported: false };
+  if (existing) {
+    const entry: RunEntry = { remoteRunId: remoteId, runId: existing, experiment: expName, imported: false };
+    // a run this store pushed is the original, its files its own; a run an import made gets what it lacked
+    if (importedRunOf(ctx, remoteId) !== existing) return { entry, added: [] };
+    const { added, said } = await landFiles(ctx, source, run, asRunId(existing), dryRun);
+    return { entry: { ...entry, ...(added.length ? { artifactsAdded: added.length } : {}), ...said }, added };
+  }
   const data = (run.data ?? {}) as Json;
   const tags: Record<string, string> = { ...kv(data.tags), [IMPORTED_RUN_TAG]: remoteId };
   const params = kv(data.params);
@@ -235,15 +251,16 @@ export async function importRun(ctx: CoreContext, source: MlflowSource, run: Jso
       dataset: { name: i.dataset.name, digest: i.dataset.digest, sourceType: i.dataset.source_type, source: i.dataset.source, schema: i.dataset.schema ?? null, profile: i.dataset.profile ?? null },
     })));
   }
-  const skipped = await source.copyArtifacts(ctx, asRunId(runId), String(info.artifact_uri ?? ''));
-  return { remoteRunId: remoteId, runId, experiment: expName, imported: true, ...(skipped ? { artifactsSkipped: skipped } : {}) };
+  const { added, said } = await landFiles(ctx, source, run, asRunId(runId), false);
+  return { entry: { remoteRunId: remoteId, runId, experiment: expName, imported: true, ...said }, added };
 }
 
 /** Where in its run's artifacts a version's model is; null when its source is not a run's artifact folder. */
 const modelFolder = (v: Json): string | null => /\/artifacts\/(.+)$/.exec(v.source as string)?.[1] ?? /^runs:\/[^/]+\/(.+)$/.exec(v.source as string)?.[1] ?? null;
 const notImportable = (v: Json) => `its source ${String(v.source)} is not an imported run's artifact folder`;
-/** A dry run's model: which versions importing would add (runs: the runs here or to be imported, by MLflow id). */
-async function planModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {
+/** A dry run's model: which versions importing would add (runs: the runs here or to be imported, by MLflow id;
+ * files: by MLflow run id, the files importing would bring — a version needs its model's MLmodel file). */
+async function planModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, files: Map<string, Set<string>>, report: ImportReport): Promise<void> {
   const versions = (await source.versions(name)).sort((a, b) => Number(a.version) - Number(b.version));
   const done = versionsHere(ctx.db, checkModelName(name), versions, runs);
   for (const v of versions) {
@@ -251,8 +268,16 @@ async function planModel(ctx: CoreContext, source: MlflowSource, name: string, r
     const have = done.get(remoteVersion);
     if (have !== undefined) report.versions.push({ name, remoteVersion, version: have, imported: false });
     else if (!runs.has(v.run_id as string) || !modelFolder(v)) report.versions.push({ name, remoteVersion, version: null, imported: false, reason: notImportable(v) });
-    else report.versions.push({ name, remoteVersion, version: null, imported: false, reason: 'dry run' });
+    else if (!hasModelFile(ctx, runs.get(v.run_id as string)!, modelFolder(v)!, files.get(v.run_id as string))) {
+      report.versions.push({ name, remoteVersion, version: null, imported: false, reason: `its model folder ${modelFolder(v)} would hold no MLmodel file: its run's artifacts were not found` });
+    } else report.versions.push({ name, remoteVersion, version: null, imported: false, reason: 'dry run' });
   }
+}
+
+/** Whether a version of the run's model folder could be made: its MLmodel is here, or would come. */
+function hasModelFile(ctx: CoreContext, runHere: string, folder: string, coming: Set<string> | undefined): boolean {
+  const file = `${folder.replace(/\/+$/, '')}/MLmodel`;
+  return coming?.has(file) === true || (runHere !== '' && existsSync(join(ctx.artifactsDir(runHere), ...file.split('/'))));
 }
 
 export async function importModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {
@@ -297,6 +322,8 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
   const counts = emptyCounts();
   const experimentNames = new Map<string, string>();
   const runs = new Map<string, string>();
+  /** a dry run's files to come, by MLflow run id (whether a version's model would be there) */
+  const coming = new Map<string, Set<string>>();
   const knownExperiment = ctx.db.prepare('SELECT 1 FROM experiments WHERE name = ?');
   const newExperiments = new Set<string>();
   for (const [i, run] of found.entries()) {
@@ -307,7 +334,11 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
     if (existing) {
       counts.skipped++;
       runs.set(remoteId, existing);
-      report.runs.push(await importRun(ctx, source, run, experimentNames)); // here already: adds nothing
+      // here already: only the files an earlier import lacked come
+      const { entry, added } = await importRunPlaced(ctx, source, run, experimentNames, dryRun);
+      report.runs.push(entry);
+      counts.artifacts += added.length;
+      coming.set(remoteId, new Set(added));
       continue;
     }
     const expName = experimentNames.get(String(run.info.experiment_id)) ?? await source.experimentName(String(run.info.experiment_id));
@@ -319,14 +350,16 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
       const data = (run.data ?? {}) as Json;
       let metrics = 0;
       for (const m of (data.metrics as { key: string }[] | undefined) ?? []) metrics += (await source.metricHistory(remoteId, m.key)).length;
-      const planned = { params: ((data.params as unknown[] | undefined) ?? []).length, metrics, artifacts: await source.countArtifacts(String(run.info.artifact_uri ?? '')) };
+      const files = (await source.artifactFiles(run)).files.map((f) => f.path);
+      coming.set(remoteId, new Set(files));
+      const planned = { params: ((data.params as unknown[] | undefined) ?? []).length, metrics, artifacts: files.length };
       counts.metrics += planned.metrics;
       counts.artifacts += planned.artifacts;
       runs.set(remoteId, '');
       report.runs.push({ remoteRunId: remoteId, runId: '', experiment: expName, imported: false, planned });
       continue;
     }
-    const r = await importRun(ctx, source, run, experimentNames);
+    const r = (await importRunPlaced(ctx, source, run, experimentNames, false)).entry;
     runs.set(r.remoteRunId, r.runId);
     report.runs.push(r);
     const local = getRun(ctx.db, asRunId(r.runId));
@@ -340,7 +373,7 @@ export async function importCounted(ctx: CoreContext, source: MlflowSource, foun
     if (!ctx.db.prepare('SELECT 1 FROM registered_models WHERE name = ?').get(name)) counts.models++;
     const before = report.versions.length;
     if (dryRun) {
-      await planModel(ctx, source, name, runs, report);
+      await planModel(ctx, source, name, runs, coming, report);
       for (const v of report.versions.slice(before)) { if (v.reason === 'dry run') counts.versions++; else counts.skipped++; }
       continue;
     }

@@ -8,15 +8,13 @@
 // mlflow.db's logged_models; in a file store <experiment>/models/<model id>/meta.yaml, the layout MLflow's own
 // fs2db migration reads, mlflow/store/fs2db/_tracking.py): its files land in its run's artifacts under
 // models/<model id>, and a version registered from it (source models:/<model id>) is imported from there.
-import { existsSync, readdirSync, readFileSync, statSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MeterError, messageOf } from '../../shared/errors';
-import type { RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
-import { recordArtifact } from '../store/runs-repo';
-import { cleanParts } from './artifacts';
+import type { SourceFile } from './artifact-fill';
 import { knownRevision, revisionsRead } from './mlflow-db-revisions';
 import { importCounted, type ImportReport, type MlflowSource } from './import';
 import type { TransferCounts, TransferHooks } from './transfer';
@@ -43,28 +41,17 @@ function artifactFolder(uri: string, expId: string, runId: string, artifactsDir:
   return p && existsSync(p) ? p : null;
 }
 
-/** Copies root/rel into the run's artifacts, below `into` (a folder of the run's artifacts, '' for their top). */
-function copyTree(ctx: CoreContext, runId: RunId, root: string, rel: string, into = ''): void {
+/** The files below root/rel as the run's artifacts, below `into` (a folder of the run's artifacts, '' for their top). */
+function treeFiles(root: string, rel = '', into = ''): SourceFile[] {
+  const out: SourceFile[] = [];
   for (const name of readdirSync(rel ? join(root, ...rel.split('/')) : root).sort()) {
     const path = rel ? `${rel}/${name}` : name;
-    const dest = into ? `${into}/${path}` : path;
-    cleanParts(dest);
     const src = join(root, ...path.split('/'));
-    if (statSync(src).isDirectory()) { copyTree(ctx, runId, root, path, into); continue; }
-    const bytes = readFileSync(src);
-    const abs = join(ctx.artifactsDir(runId), ...dest.split('/'));
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(`${abs}.part`, bytes);
-    renameSync(`${abs}.part`, abs);
-    recordArtifact(ctx.db, runId, dest, bytes.length);
+    const st = statSync(src);
+    if (st.isDirectory()) { out.push(...treeFiles(root, path, into)); continue; }
+    out.push({ path: into ? `${into}/${path}` : path, size: st.size, cheap: true, read: async () => readFileSync(src) });
   }
-}
-
-/** How many files copyTree would copy from root (a dry run's count). */
-function countTree(root: string): number {
-  let n = 0;
-  for (const e of readdirSync(root, { withFileTypes: true })) n += e.isDirectory() ? countTree(join(root, e.name)) : 1;
-  return n;
+  return out;
 }
 
 /** A 3.x logged model's artifact folder: below --artifacts DIR as <experiment>/models/<id>/artifacts, else its recorded location. */
@@ -80,19 +67,24 @@ function loggedModelFolder(location: string, expId: string, modelId: string, art
 /** A 3.x logged model as both stores record it: its id, experiment, artifact location and the run it came from. */
 interface LoggedModel { model_id: string; experiment_id: string; artifact_location: string; source_run_id: string }
 
-/** Copies the run's logged models' files into its artifacts under models/<id>; answers what could not be found. */
-function copyLoggedModels(ctx: CoreContext, runId: RunId, models: LoggedModel[], artifactsDir: string | undefined, base: string): string[] {
+/**
+ * A run's files: its artifact folder's, then its logged models' under models/<id>; and what could not be found.
+ * Where they are: below --artifacts DIR (lookIn), else where the store recorded them (relative to base).
+ */
+function runFiles(run: Json, models: LoggedModel[], lookIn: string | undefined, artifactsDir: string | undefined, base: string): { files: SourceFile[]; unreachable?: string } {
+  const uri = String(run.info.artifact_uri ?? '');
   const missing: string[] = [];
+  const files: SourceFile[] = [];
+  const folder = artifactFolder(uri, String(run.info.experiment_id), String(run.info.run_id), lookIn, base);
+  if (folder) files.push(...treeFiles(folder));
+  else missing.push(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
   for (const m of models) {
-    const folder = loggedModelFolder(m.artifact_location, m.experiment_id, m.model_id, artifactsDir, base);
-    if (folder) copyTree(ctx, runId, folder, '', `models/${m.model_id}`);
+    const at = loggedModelFolder(m.artifact_location, m.experiment_id, m.model_id, lookIn, base);
+    if (at) files.push(...treeFiles(at, '', `models/${m.model_id}`));
     else missing.push(`no folder for its logged model ${m.model_id} at ${m.artifact_location}`);
   }
-  return missing;
+  return { files, ...(missing.length ? { unreachable: missing.join('; ') } : {}) };
 }
-
-const countLoggedModels = (models: LoggedModel[], artifactsDir: string | undefined, base: string): number =>
-  models.reduce((n, m) => { const f = loggedModelFolder(m.artifact_location, m.experiment_id, m.model_id, artifactsDir, base); return n + (f ? countTree(f) : 0); }, 0);
 
 /** A version registered from a logged model (source models:/<id>) is imported from its run's models/<id> folder. */
 function fromLoggedModel(v: Json, byId: Map<string, LoggedModel>): Json {
@@ -158,19 +150,7 @@ function sqliteSource(db: Database.Database, path: string, artifactsDir: string 
     metricHistory: async (runId, key) => all<{ value: number; is_nan: number; step: number; timestamp: number }>(
       'SELECT value, is_nan, step, timestamp FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp, rowid', runId, key)
       .map((m) => ({ value: m.is_nan ? NaN : m.value, step: Number(m.step), timestampMs: Number(m.timestamp) })),
-    async copyArtifacts(ctx, runId, uri) {
-      const run = runs.find((r) => r.info.artifact_uri === uri);
-      const missing = copyLoggedModels(ctx, runId, logged.filter((l) => l.source_run_id === run?.info.run_id), artifactsDir, base);
-      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base);
-      if (!folder) missing.unshift(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
-      else copyTree(ctx, runId, folder, '');
-      return missing.length ? missing.join('; ') : undefined;
-    },
-    async countArtifacts(uri) {
-      const run = runs.find((r) => r.info.artifact_uri === uri);
-      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', artifactsDir, base);
-      return countLoggedModels(logged.filter((l) => l.source_run_id === run?.info.run_id), artifactsDir, base) + (folder ? countTree(folder) : 0);
-    },
+    artifactFiles: async (run) => runFiles(run, logged.filter((l) => l.source_run_id === run.info.run_id), artifactsDir, artifactsDir, base),
     async model(name) {
       const m = db.prepare('SELECT name, description FROM registered_models WHERE name = ?').get(name) as Json;
       return { ...m, aliases: all('SELECT alias, version FROM registered_model_aliases WHERE name = ?', name) };
@@ -295,19 +275,7 @@ function fileSource(root: string, artifactsDir: string | undefined): { source: M
         return { value: pyFloat(value), step: Number(step ?? 0), timestampMs: Number(ts) };
       });
     },
-    async copyArtifacts(ctx, runId, uri) {
-      const run = runs.find((r) => r.info.artifact_uri === uri);
-      const missing = copyLoggedModels(ctx, runId, loggedOf(run), lookIn, dirname(root));
-      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', lookIn, dirname(root));
-      if (!folder) missing.unshift(`no artifact folder at ${uri}${artifactsDir ? ` nor under ${artifactsDir}` : ''} (a run that logged none has none; otherwise say where with --artifacts DIR)`);
-      else copyTree(ctx, runId, folder, '');
-      return missing.length ? missing.join('; ') : undefined;
-    },
-    async countArtifacts(uri) {
-      const run = runs.find((r) => r.info.artifact_uri === uri);
-      const folder = artifactFolder(uri, run?.info.experiment_id ?? '', run?.info.run_id ?? '', lookIn, dirname(root));
-      return countLoggedModels(loggedOf(run), lookIn, dirname(root)) + (folder ? countTree(folder) : 0);
-    },
+    artifactFiles: async (run) => runFiles(run, loggedOf(run), lookIn, artifactsDir, dirname(root)),
     async model(name) {
       const dir = modelDirs.get(name)!;
       const meta = readYaml(join(dir, 'meta.yaml'));
