@@ -80,6 +80,7 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
   const team = new TreeTeam({ codes: data.codes, offset: W.offset, g: A.f64(n), h: A.f64(n).fill(1), unit: true, rows: A.i32(tagged ? 2 * n : n), leafOf: A.i32(n),
     vrows, vcodes, vleafOf: A.i32(nc), tagged, groups, vgroups }, W.width, arrays, workerDir, options);
   const { g, h, rows } = team.arrays;
+  for (let i = 0; i < nc; i++) team.arrays.vrows[i] = i;
   const b = team.boostArrays!;
   // Which of pred/best holds the current predictions (see BoostArrays.best).
   let swap = false;
@@ -136,8 +137,8 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
         // Tagged trees leave the rows in place unless a full arena made them compact a node.
         W.compacted = false;
         for (let i = 0; i < n; i++) rows[i] = i;
-        const vr = team.arrays.vrows;
-        for (let i = 0; i < nc; i++) vr[i] = i;
+        // Validation rows never enter a histogram: partitioning may leave them in any order, tagged trees may not.
+        if (tagged) { const vr = team.arrays.vrows; for (let i = 0; i < nc; i++) vr[i] = i; }
       }
       const tree = growSharded(team, data, m, settings, nextRoot);
       nextRoot = null;

@@ -7,6 +7,7 @@ import { featureSpecFor } from '../features';
 import { boost, type BoostParams } from './boost';
 import { groupRows } from './tag-ops';
 import { rawFeatures } from './tree-data';
+import { compileTree, predictTrees } from './tree-predict';
 import type { TeamOptions } from './tree-team';
 
 const spec = featureSpecFor('basic', true);
@@ -43,6 +44,13 @@ describe('tagged rows', () => {
     expect(tagged.bestRound).toBe(20);
     expect(tagged.trees).toEqual(off.trees);
     expect(tagged.trainPred).toEqual(off.trainPred);
+  });
+
+  it('subsampled shallow trees (partitioned, validation carried): each validation prediction is the kept trees\u2019', () => {
+    const p = { ...VARIANTS[0][1], nRounds: 30, subsample: 0.8 };
+    const res = boost(train.raw, train.y, val, p, () => {}, undefined, null);
+    const isCat = Uint8Array.from(train.raw.features, (f) => (f.kind === 'category' ? 1 : 0));
+    expect(res.valPred).toEqual(predictTrees(res.trees.map(compileTree), isCat, val.raw.columns, val.raw.n, res.base, 1));
   });
 
   it('groups each shard’s rows by code, in row order, unseen codes last', () => {
