@@ -24,6 +24,9 @@ describe('how an MLflow transfer ended', () => {
   it('a real transfer tallies what moved, what was skipped and what was refused', () => {
     expect(transferEndedText({ direction: 'import', state: 'succeeded' }, result('import', false, { runs: 3, skipped: 2, errors: 1 }, ['run x: refused'])))
       .toBe('Done: imported 3 runs and 0 model versions; 2 skipped (already in Meter, or see why below); 1 refused.');
+    // a re-import that only brought files a run here lacked says so
+    expect(transferEndedText({ direction: 'import', state: 'succeeded' }, result('import', false, { artifacts: 3, versions: 2, skipped: 2 })))
+      .toBe('Done: imported 0 runs and 2 model versions, and 3 artifact files for runs already in Meter; 2 already in Meter.');
     expect(transferEndedText({ direction: 'push', state: 'cancelled' }, null)).toBe('Cancelled: what went is kept; push again to send the rest');
     expect(transferEndedText({ direction: 'import', state: 'failed' }, null)).toBe('Stopped');
   });

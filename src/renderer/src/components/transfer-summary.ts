@@ -10,7 +10,9 @@ const n = (count: number, one: string, many = `${one}s`): string => `${count.toL
  * problems list below the counts says why). */
 function what(r: MlflowTransferResult, where: 'on the server' | 'in Meter'): string {
   const c = r.counts;
-  const parts = [`${n(c.runs, 'run')} and ${n(c.versions, 'model version')}`];
+  // no new run but files: a run already there got the files it lacked ("0 runs" alone read as nothing moved)
+  const files = c.runs === 0 && c.artifacts > 0 ? `, and ${n(c.artifacts, 'artifact file')} for runs already ${where}` : '';
+  const parts = [`${n(c.runs, 'run')} and ${n(c.versions, 'model version')}${files}`];
   if (c.skipped > 0) parts.push(r.problems.length > 0 ? `${c.skipped.toLocaleString('en-US')} skipped (already ${where}, or see why below)` : `${c.skipped.toLocaleString('en-US')} already ${where}`);
   if (c.errors > 0) parts.push(`${c.errors.toLocaleString('en-US')} refused`);
   return parts.join('; ');
