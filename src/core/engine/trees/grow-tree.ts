@@ -85,9 +85,11 @@ const newStep = (): SplitStep => ({ f: 0, lo: 0, span: 0, start: 0, end: 0, vsta
 
 /**
  * Grows one tree on the team's rows[0..m) (shard 0: the first half, shard 1: the rest), setting every row's
- * leaf in the team's leafOf, and every validation row's (vrows, split in halves likewise) in vleafOf. Histogram subtraction: after a split only the lighter child is scanned; the
- * other child's histogram is the parent's minus it, computed in the parent's buffer. Nothing is allocated
- * per node but the tree's own entries. `builtRoot`: the root's histogram as a round's end started it (a
+ * leaf in the team's leafOf, and every validation row's (vrows, split in halves likewise) in vleafOf; in
+ * tagged mode (tag-ops.ts) each row's tag instead, with the leaf of every tag in the workspace's tagLeaf.
+ * Histogram subtraction: after a split only the lighter child is scanned; the other child's histogram is
+ * the parent's minus it, computed in the parent's buffer. Nothing is allocated per node but the tree's own
+ * entries. `builtRoot`: the root's histogram as a round's end started it (a
  * workspace buffer holding shard 0's sums, shard 1's in the team's partial; see TreeTeam.round).
  */
 export function growSharded(team: TreeTeam, data: BinnedData, m: number, s: GrowSettings, builtRoot: Float64Array | null = null): Tree {
