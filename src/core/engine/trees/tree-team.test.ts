@@ -8,6 +8,7 @@ import { loadTrips } from '../../data/tlc-reader';
 import { featureSpecFor } from '../features';
 import { defaultWorkerDir } from '../../paths';
 import { boost, type BoostParams } from './boost';
+import type { TeamOptions } from './tree-team';
 import { binFeatures, rawFeatures } from './tree-data';
 import { growTree } from './grow-tree';
 import { compileTree, predictTrees } from './tree-predict';
@@ -16,8 +17,9 @@ const spec = featureSpecFor('basic', true);
 const month = (path: string) => { const trips = loadTrips(path); return { raw: rawFeatures(spec, trips), y: trips.duration }; };
 const hasHelper = existsSync(join(defaultWorkerDir(), 'tree-builder.js'));
 
-const VARIANTS: [string, BoostParams][] = [
+const VARIANTS: [string, BoostParams, TeamOptions?][] = [
   ['defaults', { nRounds: 120, learningRate: 0.1, maxDepth: 6, minChildWeight: 1, subsample: 1, regLambda: 1, regAlpha: 0, earlyStopping: 20, seed: 42 }],
+  ['defaults, partitioned (not tagged)', { nRounds: 60, learningRate: 0.1, maxDepth: 6, minChildWeight: 1, subsample: 1, regLambda: 1, regAlpha: 0, earlyStopping: 20, seed: 42 }, { rowTags: 'off' }],
   ['course-like, subsampled', { nRounds: 300, learningRate: 0.3, maxDepth: 30, minChildWeight: 1.06, subsample: 0.8, regLambda: 0.0117, regAlpha: 0.018, earlyStopping: 5, seed: 7 }],
 ];
 
@@ -25,10 +27,10 @@ describe('boosting with a helper thread on each tree', () => {
   const train = month(SAMPLE.train);
   const val = month(SAMPLE.val);
 
-  it.skipIf(!hasHelper).each(VARIANTS)('%s: the same model as one thread, to the bit', (_, p) => {
-    const one = boost(train.raw, train.y, val, p, () => {}, undefined, null);
+  it.skipIf(!hasHelper).each(VARIANTS)('%s: the same model as one thread, to the bit', (_, p, o) => {
+    const one = boost(train.raw, train.y, val, p, () => {}, undefined, null, o);
     // Every step handed over and done by the helper (the sample is below the sizes that get a helper by default).
-    const two = boost(train.raw, train.y, val, p, () => {}, undefined, defaultWorkerDir(), { parallelRows: 1, helperRows: 1, waitForHelper: true });
+    const two = boost(train.raw, train.y, val, p, () => {}, undefined, defaultWorkerDir(), { parallelRows: 1, helperRows: 1, waitForHelper: true, ...o });
     expect(one.bestRound).toBeGreaterThan(1);
     expect(one.shardSteps.helper).toBe(0);
     expect(two.shardSteps.helper).toBeGreaterThan(100);
@@ -42,7 +44,7 @@ describe('boosting with a helper thread on each tree', () => {
   });
 
   it('early-stops on validation and keeps the best round: its predictions are the kept trees\u2019', () => {
-    const p = VARIANTS[1][1];
+    const p = VARIANTS[2][1];
     const res = boost(train.raw, train.y, val, p, () => {}, undefined, null);
     expect(res.bestRound).toBeLessThan(p.nRounds);
     const vals = res.history.filter((m) => m.key === 'round_rmse_val');
