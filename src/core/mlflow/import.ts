@@ -22,7 +22,7 @@ import { createModelRow } from '../registry/registry-repo';
 import { checkModelName } from '../registry/names';
 import { codeOf, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
-import { IMPORTED_VERSION_TAG, versionsHere } from './version-map';
+import { IMPORTED_VERSION_TAG, modelFolderOf, versionsHere } from './version-map';
 import { getRun, metricHistory } from '../store/runs-repo';
 
 export interface ImportRequest {
@@ -256,7 +256,7 @@ async function importRunPlaced(ctx: CoreContext, source: MlflowSource, run: Json
 }
 
 /** Where in its run's artifacts a version's model is; null when its source is not a run's artifact folder. */
-const modelFolder = (v: Json): string | null => /\/artifacts\/(.+)$/.exec(v.source as string)?.[1] ?? /^runs:\/[^/]+\/(.+)$/.exec(v.source as string)?.[1] ?? null;
+const modelFolder = (v: Json): string | null => modelFolderOf(v.source);
 const notImportable = (v: Json) => `its source ${String(v.source)} is not an imported run's artifact folder`;
 /** A dry run's model: which versions importing would add (runs: the runs here or to be imported, by MLflow id;
  * files: by MLflow run id, the files importing would bring — a version needs its model's MLmodel file). */

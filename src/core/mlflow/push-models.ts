@@ -7,7 +7,7 @@ import { getModel } from '../registry/registry-repo';
 import { getPushMapping } from './push-map';
 import { codeOf, type Json, type Remote } from './remote';
 import type { TransferCounts } from './transfer';
-import { PUSHED_VERSION_TAG, versionsThere } from './version-map';
+import { localModelFolder, PUSHED_VERSION_TAG, versionsThere } from './version-map';
 
 /** What a push says of its models (part of push.ts's PushReport). */
 export interface ModelsReport {
@@ -17,13 +17,6 @@ export interface ModelsReport {
 
 /** What pushing models needs of the push (push.ts's session). */
 export interface ModelSession { ctx: CoreContext; remote: Remote; dryRun: boolean; counts: TransferCounts }
-
-/** Where a version's model sits in its run's artifacts: model/ for Meter's, the client's path for an MLflow one. */
-function modelPath(ctx: CoreContext, name: string, version: number): string {
-  const source = ctx.db.prepare('SELECT source FROM mlflow_model_versions WHERE name = ? AND version = ?').pluck().get(name, version) as string | undefined;
-  const m = source === undefined ? null : /^runs:\/[0-9a-f]{32}\/(.+)$/.exec(source) ?? /^mlflow-artifacts:\/\d+\/[0-9a-f]{32}\/artifacts\/(.+)$/.exec(source);
-  return m ? m[1].replace(/\/+$/, '') : 'model';
-}
 
 export async function pushModel(s: ModelSession, name: string, runs: Map<string, string>, report: ModelsReport): Promise<void> {
   const { ctx, remote } = s;
@@ -45,12 +38,13 @@ export async function pushModel(s: ModelSession, name: string, runs: Map<string,
     }
   }
   // The versions the server has already: made by a push of them, or those an import made them of — each of the
-  // same run there (version-map.ts), so another home's v1 or another server's version 1 is not taken for ours.
+  // same run there and the same model folder in it (version-map.ts), so another home's v1 or another server's
+  // version 1 is not taken for ours.
   // A run not pushed now (gone from Meter since) is found through the push map.
   const remoteVersions = exists
     ? ((await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 })).model_versions as Json[] | undefined) ?? []
     : [];
-  const there = versionsThere(model.versions, remoteVersions, (runId) => runs.get(runId) ?? getPushMapping(ctx.db, remote.base, runId)?.remoteRunId);
+  const there = versionsThere(model.versions, remoteVersions, (runId) => runs.get(runId) ?? getPushMapping(ctx.db, remote.base, runId)?.remoteRunId, (v) => localModelFolder(ctx.db, name, v));
   for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
     const have = there.get(v.version);
     if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
@@ -61,7 +55,7 @@ export async function pushModel(s: ModelSession, name: string, runs: Map<string,
     const info = await remote.call('GET', 'runs/get', { run_id: remoteRun });
     // The meter.version tag travels in the create call itself, so a version is never there untagged.
     const created = await remote.call('POST', 'model-versions/create', {
-      name, source: `${info.run.info.artifact_uri as string}/${modelPath(ctx, name, v.version)}`, run_id: remoteRun, description: v.description,
+      name, source: `${info.run.info.artifact_uri as string}/${localModelFolder(ctx.db, name, v.version)}`, run_id: remoteRun, description: v.description,
       // (a meter.version tag the version brought from the server names another store's number: ours replaces it)
       tags: [...Object.entries(v.tags).filter(([key]) => key !== PUSHED_VERSION_TAG).map(([key, value]) => ({ key, value })), { key: PUSHED_VERSION_TAG, value: String(v.version) }],
     });
