@@ -12,13 +12,15 @@ export interface PushMapping {
   /** how many of the run's artifact files, in path order, the server has */
   artifactsSent: number;
   finished: boolean;
+  /** when the store last wrote this mapping (for a finished one: when its push ended), as read */
+  updatedMs?: number;
 }
 
-interface Row { remote_run_id: string; params_sent: number; metrics_sent: number; artifacts_sent: number; finished: number }
+interface Row { remote_run_id: string; params_sent: number; metrics_sent: number; artifacts_sent: number; finished: number; updated_ms: number }
 
 export function getPushMapping(db: Db, target: string, runId: string): PushMapping | null {
-  const r = db.prepare('SELECT remote_run_id, params_sent, metrics_sent, artifacts_sent, finished FROM mlflow_push_runs WHERE target = ? AND run_id = ?').get(target, runId) as Row | undefined;
-  return r ? { remoteRunId: r.remote_run_id, paramsSent: r.params_sent === 1, metricsSent: r.metrics_sent, artifactsSent: r.artifacts_sent, finished: r.finished === 1 } : null;
+  const r = db.prepare('SELECT remote_run_id, params_sent, metrics_sent, artifacts_sent, finished, updated_ms FROM mlflow_push_runs WHERE target = ? AND run_id = ?').get(target, runId) as Row | undefined;
+  return r ? { remoteRunId: r.remote_run_id, paramsSent: r.params_sent === 1, metricsSent: r.metrics_sent, artifactsSent: r.artifacts_sent, finished: r.finished === 1, updatedMs: r.updated_ms } : null;
 }
 
 export function startPushMapping(db: Db, target: string, runId: string, remoteRunId: string): PushMapping {

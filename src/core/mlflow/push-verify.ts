@@ -1,6 +1,7 @@
 // What a push sends to a run the server already has, found by asking the server rather than trusting a resume
 // point: the metric points it lacks (a batch that landed just before a stop, or points logged in Meter after
-// the run was pulled from there), and for a pulled run the params, tags and artifact files it lacks.
+// the run was pulled from there), and for a pulled run the params, tags and artifact files it lacks; and
+// whether a run whose push finished has changed in Meter since, so it goes again the same way.
 import { relative, sep } from 'node:path';
 import type { Json, Remote } from './remote';
 
@@ -58,4 +59,29 @@ export async function missingFiles(remote: Remote, prefix: string, root: string,
     const size = there.get(relative(root, f).split(sep).join('/'));
     return size === undefined || (size !== null && size !== sizeOf(f));
   });
+}
+
+/** What a run in Meter is now, against what its finished push left on the server. */
+export interface RunNow {
+  points: number; files: string[]; params: Record<string, string>; tags: Record<string, string>;
+  /** a run of this store's own: its status and end, which the server must have too (a pulled run keeps the
+   * server's, see push.ts) */
+  own: { status: string; endMs: number | null } | null;
+}
+
+/**
+ * Whether a run whose push finished has changed in Meter since (a search extended: more trials in its metric
+ * history, a new best.json, ended again; a tag set, a note written): more metric points or files than were
+ * sent, a file of its own rewritten after that push ended (one may keep its size), params or tags the server
+ * lacks or holds otherwise, another status or end. A finished push is not final, only a resume point.
+ */
+export function changedSince(now: RunNow, sent: { metricsSent: number; artifactsSent: number; updatedMs?: number }, server: Json, mtimeOf: (file: string) => number): boolean {
+  if (now.points !== sent.metricsSent || now.files.length !== sent.artifactsSent) return true;
+  if (now.own && sent.updatedMs !== undefined && now.files.some((f) => mtimeOf(f) > sent.updatedMs!)) return true;
+  const data = (server.data ?? {}) as Json;
+  if (missingPairs(now.params, data.params as Json[] | undefined).length || missingPairs(now.tags, data.tags as Json[] | undefined).length) return true;
+  if (!now.own) return false;
+  const info = server.info as Json;
+  const end = info.end_time === undefined || info.end_time === null ? null : Number(info.end_time);
+  return info.status !== now.own.status || end !== now.own.endMs;
 }

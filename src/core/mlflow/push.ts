@@ -2,9 +2,10 @@
 // server, over MLflow's REST API (what its own client calls). A run becomes an MLflow run in the experiment
 // of the same name — params, every metric point, tags, artifact files (through the server's proxied
 // mlflow-artifacts routes) — tagged meter.run_id. What the server has acknowledged is kept in the store per
-// server (push-map.ts), so pushing again sends only what is missing: nothing for a finished run, the rest of
-// a run a cancel or crash interrupted (checked against the server's metric histories, so a batch that landed
-// just before the stop is not sent twice). A registered model's versions become versions of the same name
+// server (push-map.ts), so pushing again sends only what is missing: nothing for a finished run that has not
+// changed since, the rest of a run a cancel or crash interrupted (checked against the server's metric
+// histories, so a batch that landed just before the stop is not sent twice), and of one changed in Meter since
+// its push (a search extended, a tag set) what the server lacks. A registered model's versions become versions of the same name
 // (source: the pushed run's model folder), tagged meter.version, with their descriptions, tags and aliases.
 // A search's trials go after their search run and name its run there as their parent (push-parents.ts).
 import { readFileSync, statSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, t
 import { IMPORTED_RUN_TAG } from './import';
 import { pushModel, type ModelsReport } from './push-models';
 import { takePushLease, type PushLease } from './push-lease';
-import { missingFiles, missingPairs, pendingPoints } from './push-verify';
+import { changedSince, missingFiles, missingPairs, pendingPoints, type RunNow } from './push-verify';
 import { callsOf, chunks, METRICS_PER_BATCH, PARAMS_PER_BATCH, planRun, runsToPush, type Plan } from './push-plan';
 import { PARENT_TAG, withParents, type NestedPush } from './push-parents';
 import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
@@ -72,16 +73,34 @@ async function remoteExperiment(s: Session, name: string): Promise<string | null
   return id;
 }
 
-/** The remote run this Meter run maps to, with where it stands; null when there is none yet. A mapping whose
- * run the server no longer has is dropped; a run an import made of one of this server's runs is that run; a
- * run tagged meter.run_id but not in the store (pushed from another home, or created just before a crash) is
- * adopted and checked point by point. */
-/** Where a run goes on the server: its mapping, whether to ask the server what it has (verify), and for a run
- * pulled from there the server's params and tags (only what Meter added since is sent). */
-interface Found { map: PushMapping; verify: boolean; pulled?: { params: Json[]; tags: Json[] }; tags: Record<string, string> }
+/** Where a run goes on the server: its mapping, whether to ask the server what it has (verify), its tags there. */
+interface Found {
+  map: PushMapping; verify: boolean; tags: Record<string, string>;
+  /** the run was pulled from this server: it keeps the server's status and end unless something is sent */
+  pulled: boolean;
+  /** the server's params and tags, when only what it lacks goes (a pulled run, or one changed since its push) */
+  there?: { params: Json[]; tags: Json[] };
+  /** a finished push being brought up to date: its mapping stays as it was until the run is whole there again
+   * (a stop re-checks it next time), and for a run of this store's own its files rewritten after this time
+   * go again (a search's best.json may keep its size) */
+  recheck?: { rewrittenAfter: number | null };
+}
+
+/** What the server should have of a run now, to tell whether a finished push still stands. */
+function runNow(s: Session, run: Run, plan: Plan, pulled: boolean): RunNow {
+  return {
+    points: plan.points.length, files: plan.files, params: Object.fromEntries(plan.params.map((p) => [p.key, p.value])),
+    tags: wantedTags(s, run, pulled), own: pulled ? null : { status: run.status, endMs: run.endMs },
+  };
+}
 
 const tagsOf = (data: Json | undefined): Record<string, string> => Object.fromEntries(((data?.tags as Json[] | undefined) ?? []).map((t) => [String(t.key), String(t.value ?? '')]));
 
+/** The remote run this Meter run maps to, with where it stands; null when there is none yet. A mapping whose
+ * run the server no longer has is dropped; a finished one whose run changed in Meter since is re-checked
+ * against the server; a run an import made of one of this server's runs is that run; a run tagged meter.run_id
+ * but not in the store (pushed from another home, or created just before a crash) is adopted and checked
+ * point by point. */
 async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null): Promise<Found | null> {
   const map = getPushMapping(s.ctx.db, s.target, run.runId);
   if (map) {
@@ -90,7 +109,16 @@ async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null
       // a run in another experiment (this one's was renamed since) is not where this push goes: a new run there
       if (got.run.info.lifecycle_stage !== 'deleted') {
         if (String(got.run.info.experiment_id) === expId) {
-          return { map, verify: !map.finished, tags: tagsOf(got.run.data as Json | undefined), ...(run.tags[IMPORTED_RUN_TAG] === map.remoteRunId ? { pulled: pulledData(got.run.data as Json | undefined) } : {}) };
+          const data = got.run.data as Json | undefined;
+          const pulled = run.tags[IMPORTED_RUN_TAG] === map.remoteRunId;
+          const base = { tags: tagsOf(data), pulled };
+          if (!map.finished) return { map, verify: true, ...base, ...(pulled ? { there: pulledData(data) } : {}) };
+          if (!changedSince(runNow(s, run, plan, pulled), map, got.run as Json, (f) => statSync(f).mtimeMs)) return { map, verify: false, ...base };
+          // changed in Meter since: compared with the server from the start, only what it lacks goes
+          return {
+            map: { remoteRunId: map.remoteRunId, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false }, verify: true, ...base,
+            there: pulledData(data), recheck: { rewrittenAfter: pulled ? null : map.updatedMs ?? 0 },
+          };
         }
         return findElsewhere(s, run, plan, expId);
       }
@@ -104,12 +132,14 @@ async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null
 
 const pulledData = (data: Json | undefined) => ({ params: (data?.params as Json[] | undefined) ?? [], tags: (data?.tags as Json[] | undefined) ?? [] });
 
-/** The tags a pulled run has in Meter as the server should have them: its notes as MLflow's description, and
- * without the tag naming the server's run (that is the run itself) — nor, when it names a Meter run, the
- * parent's (Meter's id there: the push sets it apart, as the parent's remote id). */
-function pushedBackTags(s: Session, run: Run): Record<string, string> {
+/** The tags a run has in Meter as the server should have them: its notes as MLflow's description; a run of this
+ * store's own also names itself (meter.run_id) and its name and source; a pulled run goes without the tag naming
+ * the server's run (that is the run itself). Without the parent's when it names a Meter run (Meter's id there:
+ * the push sets it apart, as the parent's remote id, or leaves it out). */
+function wantedTags(s: Session, run: Run, pulled: boolean): Record<string, string> {
   const tags: Record<string, string> = { ...run.tags, ...(run.notes ? { 'mlflow.note.content': run.notes } : {}) };
-  delete tags[IMPORTED_RUN_TAG];
+  if (pulled) delete tags[IMPORTED_RUN_TAG];
+  else Object.assign(tags, { 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` });
   if (s.nested.parents.has(run.runId)) delete tags[PARENT_TAG];
   return tags;
 }
@@ -133,14 +163,14 @@ async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | n
     // the run it was pulled from: checked against the server, so what was logged in Meter since (points, params,
     // tags, files) goes there and nothing twice
     const map = s.dryRun ? { remoteRunId: origin.runId, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false } : startPushMapping(s.ctx.db, s.target, run.runId, origin.runId);
-    return { map, verify: true, pulled: pulledData(origin.data), tags: tagsOf(origin.data) };
+    return { map, verify: true, pulled: true, there: pulledData(origin.data), tags: tagsOf(origin.data) };
   }
   const found = await s.remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${run.runId}'`, max_results: 1 });
   const existing = (found.runs as Json[] | undefined)?.[0];
   if (!existing) return null;
   const adopted = { remoteRunId: existing.info.run_id as string, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false };
   if (!s.dryRun) startPushMapping(s.ctx.db, s.target, run.runId, adopted.remoteRunId);
-  return { map: adopted, verify: true, tags: tagsOf(existing.data as Json | undefined) };
+  return { map: adopted, verify: true, pulled: false, tags: tagsOf(existing.data as Json | undefined) };
 }
 
 /**
@@ -185,18 +215,24 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     step(s, callsOf(plan));
     return pushedAs(found.map.remoteRunId, false);
   }
-  // A run pulled from this server sends only what the server lacks: params and tags by value, files by name and
-  // size (points are checked as for any run being verified).
-  const pulled = found?.pulled;
-  const params = pulled ? missingPairs(Object.fromEntries(plan.params.map((p) => [p.key, p.value])), pulled.params) : plan.params;
-  const tags = pulled ? missingPairs(pushedBackTags(s, run), pulled.tags) : [];
+  // A run pulled from this server, or one changed since its push finished, sends only what the server lacks:
+  // params and tags by value, files by name and size (points are checked as for any run being verified).
+  const pulled = found?.pulled === true;
+  const there = found?.there;
+  const params = there ? missingPairs(Object.fromEntries(plan.params.map((p) => [p.key, p.value])), there.params) : plan.params;
+  const tags = there ? missingPairs(wantedTags(s, run, pulled), there.tags) : [];
   const artifactUri = found ? (await remote.call('GET', 'runs/get', { run_id: found.map.remoteRunId })).run.info.artifact_uri as string : null;
   const prefix = (uri: string | null) => (uri === null ? undefined : /^mlflow-artifacts:\/(.*)$/.exec(uri)?.[1]);
   const filesLeft = async (map: PushMapping, uri: string | null) => {
     const left = plan.files.slice(map.artifactsSent);
     const at = prefix(uri);
-    return pulled && at !== undefined ? missingFiles(remote, at, plan.root, left, (f) => statSync(f).size) : left;
+    if (!there || at === undefined) return left;
+    const missing = new Set(await missingFiles(remote, at, plan.root, left, (f) => statSync(f).size));
+    const after = found?.recheck?.rewrittenAfter ?? null;
+    return left.filter((f) => missing.has(f) || (after !== null && statSync(f).mtimeMs > after));
   };
+  // a re-check keeps the finished mapping until the end: stopped halfway, the next push re-checks it again
+  const save = (m: PushMapping) => { if (!found?.recheck) updatePushMapping(ctx.db, target, run.runId, m); };
   if (s.dryRun) {
     const m = found?.map;
     const points = m ? (await pendingPoints(remote, m.remoteRunId, plan.points, m.metricsSent, found.verify)).length : plan.points.length;
@@ -214,11 +250,8 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     map = found.map;
     await setParent(map.remoteRunId);
   } else {
-    const newTags: Record<string, string> = { ...run.tags, 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` };
-    if (run.notes) newTags['mlflow.note.content'] = run.notes;
     // the parent's run there, or (its parent in Meter's trash) no parent: Meter's id names nothing there
-    if (parentTag) newTags[PARENT_TAG] = parentTag;
-    else if (s.nested.parents.get(run.runId)?.kind === 'dropped') delete newTags[PARENT_TAG];
+    const newTags = { ...wantedTags(s, run, false), ...(parentTag ? { [PARENT_TAG]: parentTag } : {}) };
     const created = await remote.call('POST', 'runs/create', {
       experiment_id: expId, run_name: run.name, start_time: run.startMs, tags: Object.entries(newTags).map(([key, value]) => ({ key, value })),
     });
@@ -230,7 +263,7 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     for (const part of chunks(params, PARAMS_PER_BATCH)) { await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, params: part }); step(s); sent = true; }
     for (const part of chunks(tags, PARAMS_PER_BATCH)) { await remote.call('POST', 'runs/log-batch', { run_id: map.remoteRunId, tags: part }); sent = true; }
     map.paramsSent = true;
-    updatePushMapping(ctx.db, target, run.runId, map);
+    save(map);
   } else step(s, Math.ceil(plan.params.length / PARAMS_PER_BATCH));
   const pending = await pendingPoints(remote, map.remoteRunId, plan.points, map.metricsSent, found?.verify ?? false);
   step(s, Math.ceil(plan.points.length / METRICS_PER_BATCH) - Math.ceil(pending.length / METRICS_PER_BATCH));
@@ -239,7 +272,7 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     map.metricsSent = part[part.length - 1].i + 1;
     s.counts.metrics += part.length;
     sent = true;
-    updatePushMapping(ctx.db, target, run.runId, map);
+    save(map);
     step(s);
   }
   map.metricsSent = plan.points.length;
@@ -254,7 +287,7 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
     map.artifactsSent = plan.files.indexOf(file) + 1;
     s.counts.artifacts++;
     sent = true;
-    updatePushMapping(ctx.db, target, run.runId, map);
+    save(map);
     step(s);
   }
   // a pulled run the server has whole keeps its own status and end there
