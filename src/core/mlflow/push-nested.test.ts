@@ -191,4 +191,34 @@ describe.skipIf(missing !== null)('pushing a search with its trials to a real ML
     expect(again).toMatchObject({ experiments: 0, runs: 0, metrics: 0, artifacts: 0, errors: 0 });
     expect(cli('push', '--to', mlflow.uri, '--all', '--json')).toEqual(again);
   }, 120_000);
+
+  it("a trial whose search was deleted for good goes without mlflow.parentRunId, saying so; one there naming Meter's id loses it", async () => {
+    const exp = ensureExperiment(h.ctx.db, 'nested-purged');
+    const run = (name: string, tags: Record<string, string>) => {
+      const id = createRun(h.ctx.db, { experimentId: exp.experimentId, name, params: {}, tags, source: { type: 'API', name: 'test' }, inputs: [] });
+      logMetrics(h.ctx.db, id, [{ key: 'rmse_val', value: 5, step: 0, timestampMs: 1_700_000_000_000 }]);
+      endRun(h.ctx.db, id, 'FINISHED');
+      return id;
+    };
+    const searchRun = run('search-purged', { 'meter.search': 'parent' });
+    const [pushedBefore, fresh] = [1, 2].map((n) => run(`trial-${n}`, { [PARENT]: searchRun, 'meter.trial': String(n) }));
+    const before = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [pushedBefore], models: [] });
+    const remoteBefore = before.report.runs.find((r) => r.runId === pushedBefore)!.remoteRunId;
+    // as an earlier Meter left it: the trial naming its search by Meter's id
+    await post('runs/set-tag', { run_id: remoteBefore, key: PARENT, value: searchRun });
+    await h.client.call('runs.setDeleted', { runIds: [searchRun], deleted: true });
+    await h.client.call('runs.purge', { runIds: [searchRun] });
+
+    const dry = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['nested-purged'], runIds: [], models: [], dryRun: true });
+    const { report, counts } = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['nested-purged'], runIds: [], models: [] });
+    expect(counts).toMatchObject({ runs: 2, errors: 0 });
+    expect(counts).toEqual(dry.counts);
+    for (const id of [pushedBefore, fresh]) {
+      const r = report.runs.find((x) => x.runId === id)!;
+      expect(r.note).toEqual({ kind: 'parent-dropped', text: `its search (${searchRun}) was deleted from Meter, so it went without mlflow.parentRunId` });
+      expect((await remoteTags(r.remoteRunId))[PARENT]).toBeUndefined();
+    }
+    expect(report.runs.find((x) => x.runId === pushedBefore)!.remoteRunId).toBe(remoteBefore);
+    expect((await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['nested-purged'], runIds: [], models: [] })).counts).toMatchObject({ runs: 0, skipped: 2 });
+  }, 120_000);
 });

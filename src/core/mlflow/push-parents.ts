@@ -3,10 +3,12 @@
 // the search's run *there*: the parent goes first and the tag is rewritten to its remote id. A trial pushed
 // without its search takes the search along (a user pushing "the best trial" expects it to stay a trial);
 // a trial whose search is still running waits until it has ended (pushed now, it would stay parentless there
-// for good, its push being finished); one whose search is in Meter's trash goes without the tag.
+// for good, its push being finished); one whose search is in Meter's trash, or was deleted for good, goes
+// without the tag.
 import type { Run, RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { getRun, runExists } from '../store/runs-repo';
+import { IMPORTED_RUN_TAG } from './import';
 
 export const PARENT_TAG = 'mlflow.parentRunId';
 
@@ -14,7 +16,8 @@ export const PARENT_TAG = 'mlflow.parentRunId';
 export type ParentPlan =
   /** the tag becomes the remote id of this Meter run (pushed in this push, before the child) */
   | { kind: 'parent'; parentId: string }
-  /** the parent is in Meter's trash: the run goes without the tag */
+  /** the parent is in Meter's trash or deleted for good: the run goes without the tag (and loses one that
+   * names Meter's id there) */
   | { kind: 'dropped'; parentId: string; note: string }
   /** the parent is still running: the run is not pushed now */
   | { kind: 'held'; parentId: string; note: string };
@@ -37,8 +40,17 @@ export function withParents(ctx: CoreContext, chosen: Run[]): NestedPush {
   while (queue.length) {
     const run = queue.shift()!;
     const parentId = run.tags[PARENT_TAG];
-    // a tag naming no run here (an imported trial whose search was not imported) is the user's data: kept as is
-    if (!parentId || parentId === run.runId || !runExists(ctx.db, parentId)) continue;
+    if (!parentId || parentId === run.runId) continue;
+    if (!runExists(ctx.db, parentId)) {
+      // A tag naming no run here: an imported trial whose search was not imported names the server's run, the
+      // user's data, kept as is. Any other run can only name a Meter run — deleted for good since: it names
+      // nothing on a server either.
+      if (run.tags[IMPORTED_RUN_TAG] === undefined) {
+        const what = run.tags['meter.trial'] !== undefined ? 'search' : 'parent run';
+        parents.set(run.runId, { kind: 'dropped', parentId, note: `its ${what} (${parentId}) was deleted from Meter, so it went without mlflow.parentRunId` });
+      }
+      continue;
+    }
     // (a chosen parent has ended: runsToPush refuses or leaves out a running run)
     let parent = byId.get(parentId);
     if (!parent) {

@@ -199,10 +199,15 @@ async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['ru
   const pushedAs = (remoteRunId: string, pushed: boolean) => ({ runId: run.runId, remoteRunId, experiment: run.experimentName, pushed });
   // A run there whose parent tag is not its parent's run there (pushed by a Meter that sent its own id, or its
   // parent pushed afresh since) gets it set, even when nothing else is missing.
+  // One whose parent was left out (trash, deleted) loses a tag naming Meter's id there.
   const parentTag = wantedParent(s, run);
-  const fixParent = found !== null && parentTag !== undefined && found.tags[PARENT_TAG] !== parentTag;
+  const dropped = s.nested.parents.get(run.runId);
+  const dropTag = found !== null && dropped?.kind === 'dropped' && found.tags[PARENT_TAG] === dropped.parentId;
+  const fixParent = dropTag || (found !== null && parentTag !== undefined && found.tags[PARENT_TAG] !== parentTag);
   const setParent = async (remoteRunId: string) => {
-    if (fixParent && !s.dryRun) await remote.call('POST', 'runs/set-tag', { run_id: remoteRunId, key: PARENT_TAG, value: parentTag });
+    if (!fixParent || s.dryRun) return;
+    if (dropTag) await remote.call('POST', 'runs/delete-tag', { run_id: remoteRunId, key: PARENT_TAG });
+    else await remote.call('POST', 'runs/set-tag', { run_id: remoteRunId, key: PARENT_TAG, value: parentTag });
   };
   if (found?.map.finished && fixParent) {
     await setParent(found.map.remoteRunId);
