@@ -44,12 +44,19 @@ export async function pushModel(s: ModelSession, name: string, runs: Map<string,
   const remoteVersions = exists
     ? ((await remote.call('GET', 'model-versions/search', { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 10000 })).model_versions as Json[] | undefined) ?? []
     : [];
+  const runStatus = ctx.db.prepare('SELECT status FROM runs WHERE run_id = ?').pluck();
   const there = versionsThere(model.versions, remoteVersions, (runId) => runs.get(runId) ?? getPushMapping(ctx.db, remote.base, runId)?.remoteRunId, (v) => localModelFolder(ctx.db, name, v));
   for (const v of [...model.versions].sort((a, b) => a.version - b.version)) {
     const have = there.get(v.version);
     if (have) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: have, pushed: false }); continue; }
     const remoteRun = runs.get(v.runId); // '' in a dry run: its run would be pushed now
-    if (remoteRun === undefined) { s.counts.skipped++; report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: `its run ${v.runId} no longer exists in Meter or was not pushed` }); continue; }
+    if (remoteRun === undefined) {
+      const running = v.runExists && runStatus.get(v.runId) === 'RUNNING';
+      const reason = running ? `its run ${v.runId} is still running; push it when the run has ended` : `its run ${v.runId} no longer exists in Meter or was not pushed`;
+      s.counts.skipped++;
+      report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason });
+      continue;
+    }
     s.counts.versions++;
     if (s.dryRun) { report.versions.push({ name, version: v.version, remoteVersion: null, pushed: false, reason: 'dry run' }); continue; }
     const info = await remote.call('GET', 'runs/get', { run_id: remoteRun });

@@ -40,7 +40,9 @@ export function planRun(ctx: CoreContext, run: Run) {
 export type Plan = ReturnType<typeof planRun>;
 export const callsOf = (p: Plan) => 2 + Math.ceil(p.params.length / PARAMS_PER_BATCH) + Math.ceil(p.points.length / METRICS_PER_BATCH) + p.files.length;
 
-/** The runs a request names: a run named that is still running is refused, an experiment's running runs wait. */
+/** The runs a request names: a run named that is still running is refused; an experiment's running runs wait,
+ * and so does a model version's run that is still running (MLflow's clients register a model before its run
+ * ends: push-models.ts says so for that version). */
 export function runsToPush(ctx: CoreContext, req: { experiments: string[]; runIds: string[]; models: string[] }): Run[] {
   const ids = new Set<string>(req.runIds);
   for (const name of req.experiments) {
@@ -48,8 +50,9 @@ export function runsToPush(ctx: CoreContext, req: { experiments: string[]; runId
     if (!exp) throw new MeterError('NOT_FOUND', `No experiment named "${name}".`);
     for (const id of ctx.db.prepare("SELECT run_id FROM runs WHERE experiment_id = ? AND deleted_ms IS NULL AND status != 'RUNNING' ORDER BY start_ms").pluck().all(exp) as string[]) ids.add(id);
   }
+  const running = ctx.db.prepare("SELECT 1 FROM runs WHERE run_id = ? AND status = 'RUNNING'").pluck();
   for (const name of req.models) {
-    for (const v of getModel(ctx.db, name).versions) if (v.runExists) ids.add(v.runId);
+    for (const v of getModel(ctx.db, name).versions) if (v.runExists && !running.get(v.runId)) ids.add(v.runId);
   }
   return [...ids].map((id) => {
     const run = getRun(ctx.db, id as RunId);

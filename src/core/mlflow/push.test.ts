@@ -2,7 +2,7 @@
 // and proxied artifacts): a trained run and its registered model with an alias arrive as MLflow has them,
 // and pushing again adds nothing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,10 @@ import { ROOT, importSample, openHarness, type Harness } from '../../../test/hel
 import { mlflowClientMissing, startMlflowServer } from '../../../test/mlflow-client';
 import type { RunId } from '../../shared/domain';
 import { importFromServerCounted } from './import';
-import { pushToMlflow } from './push';
+import { ensureExperiment } from '../store/experiments-repo';
+import { createRun, endRun } from '../store/runs-repo';
+import { pushCounted, pushToMlflow } from './push';
+import { createMlflowVersion } from './registry';
 
 const missing = mlflowClientMissing();
 if (missing) console.log(`mlflow push tests skipped: ${missing}`);
@@ -116,5 +119,31 @@ describe.skipIf(missing !== null)('push to a real MLflow server', () => {
     await expect(pushToMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: ['nope'] })).rejects.toThrow(/No registered model named "nope"/);
     await expect(pushToMlflow(h.ctx, { trackingUri: 'http://127.0.0.1:1', experiments: ['push-exp'], runIds: [], models: [] })).rejects.toThrow(/Cannot reach MLflow at http:\/\/127\.0\.0\.1:1/);
     await expect(pushToMlflow(h.ctx, { trackingUri: 'ftp://x', experiments: ['push-exp'], runIds: [], models: [] })).rejects.toThrow(/http\(s\) MLflow tracking URI/);
+  });
+
+  it("a version whose run is still running (MLflow's clients register before the run ends) waits, said for that version; --all and the other versions go", async () => {
+    // as `with mlflow.start_run(): log_model(..., registered_model_name=...)` leaves it: v2's run still open
+    const exp = ensureExperiment(h.ctx.db, 'push-exp');
+    const open = createRun(h.ctx.db, { experimentId: exp.experimentId, name: 'still-logging', params: {}, tags: {}, source: { type: 'API', name: 'test' }, inputs: [] });
+    mkdirSync(join(h.ctx.artifactsDir(open), 'model'), { recursive: true });
+    writeFileSync(join(h.ctx.artifactsDir(open), 'model', 'MLmodel'), 'flavors:\n  python_function: {}\n');
+    createMlflowVersion(h.ctx, { name: 'taxi-push', source: `runs:/${open}/model`, runId: open, tags: {} });
+    const reason = `its run ${open} is still running; push it when the run has ended`;
+    for (const req of [{ models: ['taxi-push'] }, { all: true }]) {
+      const dry = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: [], ...req, dryRun: true });
+      const { report, counts } = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: [], ...req });
+      expect(counts).toEqual(dry.counts);
+      expect(counts.errors).toBe(0);
+      expect(report.runs.map((r) => r.runId)).not.toContain(open);
+      expect(report.versions.filter((v) => v.name === 'taxi-push')).toEqual([
+        { name: 'taxi-push', version: 1, remoteVersion: '1', pushed: false },
+        { name: 'taxi-push', version: 2, remoteVersion: null, pushed: false, reason },
+      ]);
+    }
+    // named itself, it is refused before anything is sent
+    await expect(pushToMlflow(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [open], models: [] })).rejects.toThrow(/is still running/);
+    endRun(h.ctx.db, open, 'FINISHED');
+    const ended = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [], models: ['taxi-push'] });
+    expect(ended.report.versions.find((v) => v.version === 2)).toEqual({ name: 'taxi-push', version: 2, remoteVersion: '2', pushed: true });
   });
 });
