@@ -99,4 +99,26 @@ describe.skipIf(missing !== null)('a run changed in Meter after its push goes ag
     for (const m of before.data.metrics as any[]) expect(await remoteHistory(remoteId, m.key), m.key).toEqual(localHistory(trial, m.key));
     expect((await push({ runIds: [trial] })).counts).toMatchObject({ runs: 0, skipped: 2 });
   }, 240_000);
+
+  it('while an extended search runs, its trials pushed before are there already — not held, and no problem in the app', async () => {
+    const { tuningId } = await h.client.call('tuning.start', { experiment: 'extending', train, val, space: { model: 'ridge', featureSet: 'basic', alpha: { loguniform: [-5, 3] } }, algo: 'random', maxTrials: 2, parallel: 1, seed: 5 });
+    const before = await tuningUntil(h.client, tuningId, (x) => x.status !== 'RUNNING');
+    const first = await push({ experiments: ['extending'] });
+    const old = new Map(before.trials.map((t) => [t.runId as string, first.report.runs.find((r) => r.runId === t.runId)!.remoteRunId]));
+    // many more trials, so the pushes below run while the search does
+    await h.client.call('tuning.extend', { tuningId, trials: 200 });
+    const during = await push({ experiments: ['extending'] });
+    for (const [runId, remoteRunId] of old) {
+      expect(during.report.runs.find((r) => r.runId === runId)).toEqual({ runId, remoteRunId, experiment: 'extending', pushed: false });
+    }
+    // the app's push job lists what did not go: a trial of the extension waits for its search, the old ones don't
+    const { jobId } = await h.client.call('mlflow.startPush', { to: mlflow.uri, experiments: ['extending'] });
+    await h.client.call('jobs.wait', { jobId });
+    const result = await h.client.call('mlflow.result', { jobId });
+    expect(result!.problems.some((p) => [...old.keys()].some((id) => p.includes(id)))).toBe(false);
+    expect(result!.problems.every((p) => p.includes(`its search ${before.name} (${tuningId}) is still running; push it when the search has ended`))).toBe(true);
+    expect((await h.client.call('runs.get', { runId: tuningId })).status).toBe('RUNNING'); // the pushes ran while it did
+    await h.client.call('tuning.cancel', { tuningId });
+    await tuningUntil(h.client, tuningId, (x) => x.status !== 'RUNNING');
+  }, 240_000);
 });

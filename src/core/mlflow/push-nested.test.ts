@@ -163,7 +163,7 @@ describe.skipIf(missing !== null)('pushing a search with its trials to a real ML
     endRun(h.ctx.db, waiting, 'FINISHED');
     const held = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [waiting], models: [] });
     expect(held.counts).toMatchObject({ runs: 0, skipped: 1, experiments: 0 });
-    expect(held.report.runs).toEqual([{ runId: waiting, remoteRunId: '', experiment: 'nested-edge', pushed: false, note: { kind: 'held', text: expect.stringMatching(/its search search-running .* is still running/) } }]);
+    expect(held.report.runs).toEqual([{ runId: waiting, remoteRunId: '', experiment: 'nested-edge', pushed: false, note: { kind: 'held', text: `not pushed: its parent run search-running (${running}) is still running; push it when it has ended` } }]);
     endRun(h.ctx.db, running, 'FINISHED');
     await h.client.call('runs.setDeleted', { runIds: [running], deleted: true });
     const dropped = await pushCounted(h.ctx, { trackingUri: mlflow.uri, experiments: [], runIds: [waiting], models: [] });

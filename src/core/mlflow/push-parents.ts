@@ -60,12 +60,14 @@ export function withParents(ctx: CoreContext, chosen: Run[]): NestedPush {
         continue;
       }
       if (candidate.status === 'RUNNING') {
-        parents.set(run.runId, { kind: 'held', parentId, note: `not pushed: its search ${candidate.name} (${parentId}) is still running; push it when the search has ended` });
+        // (push.ts says a run whose push finished before is there already: only a new one waits)
+        const what = candidate.tags['meter.search'] === 'parent' ? ['search', 'the search'] : ['parent run', 'it'];
+        parents.set(run.runId, { kind: 'held', parentId, note: `not pushed: its ${what[0]} ${candidate.name} (${parentId}) is still running; push it when ${what[1]} has ended` });
         continue;
       }
       parent = candidate;
       byId.set(parentId, parent);
-      added.set(parentId, `pushed as the parent of trial ${run.name} (${run.runId})`);
+      added.set(parentId, `pushed as the parent of ${run.tags['meter.trial'] !== undefined ? 'trial' : 'run'} ${run.name} (${run.runId})`);
       queue.push(parent); // a parent may have a parent of its own
     }
     parents.set(run.runId, { kind: 'parent', parentId });

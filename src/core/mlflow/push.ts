@@ -369,9 +369,11 @@ async function pushAll(s: Session, req: PushRequest, plans: { run: Run; plan: Pl
     const added = s.nested.added.get(run.runId);
     const note = added !== undefined ? { kind: 'parent-added' as const, text: added } : parent?.kind === 'dropped' ? { kind: 'parent-dropped' as const, text: parent.note } : undefined;
     if (parent?.kind === 'held') {
+      // a trial pushed whole before its search was extended is there already: nothing held, nothing wrong
+      const map = getPushMapping(ctx.db, s.target, run.runId);
       s.counts.skipped++;
       step(s, callsOf(plan));
-      report.runs.push({ runId: run.runId, remoteRunId: getPushMapping(ctx.db, s.target, run.runId)?.remoteRunId ?? '', experiment: run.experimentName, pushed: false, note: { kind: 'held', text: parent.note } });
+      report.runs.push({ runId: run.runId, remoteRunId: map?.remoteRunId ?? '', experiment: run.experimentName, pushed: false, ...(map?.finished ? {} : { note: { kind: 'held' as const, text: parent.note } }) });
       continue;
     }
     if (parent?.kind === 'parent' && !s.dryRun && remoteParentOf(s, parent.parentId) === null) {
