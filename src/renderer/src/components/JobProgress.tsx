@@ -1,6 +1,7 @@
 // The running job: phase, a progress bar, and Cancel (also Escape).
-import { useEffect } from 'react';
+import { useCallback } from 'react';
 import { useApp } from '../store/app-store';
+import { useEscapeToCancel } from './useEscape';
 
 const PHASES: Record<string, string> = { load: 'Reading parquet', prepare: 'Binning features', fit: 'Fitting', predict: 'Predicting', evaluate: 'Evaluating', save: 'Saving', inspect: 'Checking schema' };
 const phaseLabel = (p: string): string => PHASES[p] ?? p.replace(/^score /, 'Scoring ').replace(/^write /, 'Writing predictions for ');
@@ -8,12 +9,7 @@ const phaseLabel = (p: string): string => PHASES[p] ?? p.replace(/^score /, 'Sco
 export function JobProgress() {
   const job = useApp((s) => s.job);
   const cancelJob = useApp((s) => s.cancelJob);
-  useEffect(() => {
-    if (!job) return;
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') void cancelJob(); };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [job, cancelJob]);
+  useEscapeToCancel(job !== null && !job.cancelling, useCallback(() => void cancelJob(), [cancelJob]));
   if (!job) return null;
   const p = job.progress;
   const pct = p && p.total > 0 ? Math.min(100, (100 * p.done) / p.total) : 0;

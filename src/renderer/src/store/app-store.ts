@@ -98,7 +98,8 @@ export const useApp = create<AppState>((set, get) => {
       const tunings = running.filter((j) => j.kind === 'tune' && j.runId).map((j) => j.runId as RunId);
       const current = get().job;
       const mine = running.find((j) => j.jobId === current?.jobId);
-      const top = running.find((j) => (j.kind === 'train' || j.kind === 'score') && j.parentJobId === null);
+      // The window's one job: training, scoring or monitoring (a pipeline's own child jobs show on its flow run).
+      const top = running.find((j) => (j.kind === 'train' || j.kind === 'score' || j.kind === 'drift') && j.parentJobId === null);
       if (current && !mine) set({ job: null }); // it ended while we weren't listening
       if (!mine && top) set({ job: { jobId: top.jobId, runId: top.runId, label: labelOf(top), progress: progressOf(top), cancelling: false } });
       set({ tunings });
@@ -174,7 +175,8 @@ export const useApp = create<AppState>((set, get) => {
 });
 
 function labelOf(j: JobInfo): string {
-  return j.kind === 'train' ? 'Training (started before this page loaded)' : 'Scoring (started before this page loaded)';
+  const what = j.kind === 'train' ? 'Training' : j.kind === 'drift' ? 'Monitoring' : 'Scoring';
+  return `${what} (started before this page loaded)`;
 }
 
 function progressOf(j: JobInfo): JobProgress | null {
