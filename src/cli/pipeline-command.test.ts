@@ -60,7 +60,7 @@ describe.skipIf(!HAS_SHARED)(`meter pipeline on green 2023-01..03${HAS_SHARED ? 
   it('prints the crontab line and systemd units for the file\'s schedule', () => {
     const r = meter('pipeline', 'schedule', 'green.json');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`0 6 2 * * cd ${work} && npx meter pipeline run ${join(work, 'green.json')} --month previous`);
+    expect(r.out).toContain(`0 6 2 * * ${process.execPath} ${join(ROOT, 'out/node/cli.js')} --home ${home} pipeline run ${join(work, 'green.json')} --month previous >> ${join(work, 'green-monthly.log')} 2>&1`);
     expect(r.out).toContain('OnCalendar=*-*-02 06:00:00');
   });
 

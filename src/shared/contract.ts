@@ -220,7 +220,7 @@ export const CONTRACT = {
     'Run a flow run again from a step (default: the step that failed); the steps before keep their outputs.').returns<{ flowRunId: string; jobId: JobId }>(),
   'pipelines.cancel': method(s.object({ flowRunId: s.string({ max: 64 }) }), 'Cancel a running flow run (its training job with it).').returns<{ cancelled: boolean }>(),
   'pipelines.osSchedule': method(s.object({ file: s.string(), schedule: s.string({ max: 200 }), name: s.string({ max: 100 }), home: s.optional(s.string()) }),
-    'The crontab line and systemd service + timer that run "meter pipeline run FILE --month previous" on a schedule.').returns<{ crontab: string; systemdService: string; systemdTimer: string }>(),
+    'The crontab line and systemd service + timer that run "meter pipeline run FILE --month previous" on a schedule: this Node and Meter\'s built CLI by absolute path, with --home (default: this Meter\'s home).').returns<{ crontab: string; systemdService: string; systemdTimer: string }>(),
 
   'monitoring.start': method(s.object({
     modelUri: s.string(),

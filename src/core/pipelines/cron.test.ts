@@ -59,10 +59,22 @@ describe('cron: next fire times', () => {
   it('prints the crontab line and a systemd timer for the same schedule', () => {
     expect(onCalendar(parseCron('0 6 2 * *'))).toEqual(['*-*-02 06:00:00']);
     expect(onCalendar(parseCron('*/30 1 * * mon-fri'))).toEqual(['Mon,Tue,Wed,Thu,Fri *-*-* 01:00,30:00']);
-    const o = osSchedule('/srv/p/green.json', '0 6 2 * *', 'green-monthly');
-    expect(o.crontab).toBe('0 6 2 * * cd /srv/p && npx meter pipeline run /srv/p/green.json --month previous >> /srv/p/green-monthly.log 2>&1');
+    const cli = { node: '/opt/node 20/bin/node', entry: '/opt/meter/out/node/cli.js' };
+    const o = osSchedule('/srv/p/green.json', '0 6 2 * *', 'green-monthly', '/srv/meter home', cli);
+    // Absolute Node, CLI entry, home and file; no cd, no npx; sh quoting only where needed.
+    expect(o.crontab).toBe("0 6 2 * * '/opt/node 20/bin/node' /opt/meter/out/node/cli.js --home '/srv/meter home' pipeline run /srv/p/green.json --month previous >> /srv/p/green-monthly.log 2>&1");
     expect(o.systemdTimer).toContain('OnCalendar=*-*-02 06:00:00');
-    expect(o.systemdService).toContain('ExecStart=/usr/bin/env npx meter pipeline run /srv/p/green.json --month previous');
+    expect(o.systemdService).toContain('ExecStart="/opt/node 20/bin/node" "/opt/meter/out/node/cli.js" "--home" "/srv/meter home" "pipeline" "run" "/srv/p/green.json" "--month" "previous"');
+    expect(o.systemdService).not.toContain('WorkingDirectory');
+    // A quote, a % (cron's newline, systemd's specifier) and a $ (systemd's variable) in a path.
+    const odd = osSchedule("/srv/it's 100%/g.json", '0 6 2 * *', 'g', '/h/$HOME', cli);
+    expect(odd.crontab).toContain("pipeline run '/srv/it'\\''s 100\\%/g.json' --month previous >> '/srv/it'\\''s 100\\%/g.log' 2>&1");
+    expect(odd.crontab).toContain("--home '/h/$HOME'");
+    expect(odd.systemdService).toContain('"--home" "/h/$$HOME" "pipeline" "run" "/srv/it\'s 100%%/g.json"');
+    // Inside Electron the binary runs the script as Node only with ELECTRON_RUN_AS_NODE.
+    const electron = osSchedule('/srv/p/green.json', '0 6 2 * *', 'green-monthly', '/h', { ...cli, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    expect(electron.crontab).toMatch(/^0 6 2 \* \* ELECTRON_RUN_AS_NODE=1 '\/opt\/node 20/);
+    expect(electron.systemdService).toContain('Environment="ELECTRON_RUN_AS_NODE=1"\nExecStart=');
   });
 });
 

@@ -32,6 +32,7 @@ export function pipelineHandlers(ctx: CoreContext): Handlers<Methods> {
     'pipelines.get': (a) => getFlowRun(db, a.flowRunId),
     'pipelines.rerun': (a) => rerunFlow(ctx, a.flowRunId, a.fromStep),
     'pipelines.cancel': (a) => cancelFlow(ctx, a.flowRunId),
-    'pipelines.osSchedule': (a) => osSchedule(a.file, a.schedule, a.name, a.home),
+    // The command names this Meter's home unless told another, so the OS fires the pipeline where it was scheduled.
+    'pipelines.osSchedule': (a) => osSchedule(a.file, a.schedule, a.name, a.home ?? ctx.home),
   };
 }
