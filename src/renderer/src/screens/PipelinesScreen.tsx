@@ -12,6 +12,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
 import { MeterError } from '../api/errors';
 import { useLoaded } from '../components/useLoaded';
+import { useEscapeToCancel } from '../components/useEscape';
 
 const COLORS: Record<StepStatus, string> = {
   pending: '#9aa0a6', running: '#3b82f6', done: '#16a34a', failed: '#dc2626', skipped: '#a3a3a3', cached: '#0d9488',
@@ -183,17 +184,25 @@ function FlowView({ flowRunId }: { flowRunId: string }) {
     (c, reload) => [c.on('pipeline.updated', (e) => { if (e.flowRunId === flowRunId) reload(); }), c.on('job.finished', reload)]);
   const act = useAction();
   const option = useMemo(() => (flow ? ganttOption(flow, Date.now()) : null), [flow]);
+  const running = flow?.status === 'running' || flow?.status === 'pending';
+  const { run: runAction } = act;
+  const cancel = useCallback(() => void runAction(async () => {
+    if (!client) return;
+    await client.call('pipelines.cancel', { flowRunId });
+    await load();
+  }), [runAction, client, flowRunId, load]);
+  // Esc cancels a running flow run as it cancels a Score or Monitor job (same hook, same key).
+  useEscapeToCancel(running && client !== null, cancel);
   if (error) return <ErrorNotice variant="page" error={error} onRetry={retry} />;
   if (!flow || !option) return <p className="muted">Loading…</p>;
   const failed = flow.steps.find((s) => s.status === 'failed');
-  const active = flow.status === 'running' || flow.status === 'pending';
   return (
     <>
       <p><button className="btn" onClick={() => navigate({ screen: 'pipelines', query: {} })}>← Pipelines</button></p>
       <h3 data-testid="flow-title">{flow.pipeline} · {flow.month} <span className={`status ${STATUS_CLASS[flow.status] ?? ''}`} data-testid="flow-status">{flow.status}</span></h3>
       <div className="row" style={{ marginBottom: 12 }}>
-        {active && client && <button className="btn danger" onClick={() => void act.run(async () => { await client.call('pipelines.cancel', { flowRunId }); await load(); })}>Cancel flow run</button>}
-        {!active && failed && client && (
+        {running && client && <button className="btn danger" onClick={cancel} aria-keyshortcuts="Escape" title="Esc">Cancel flow run</button>}
+        {!running && failed && client && (
           <button className="btn primary" onClick={() => void act.run(async () => { await client.call('pipelines.rerun', { flowRunId, fromStep: failed.name }); await load(); })}>Rerun from {failed.name}</button>
         )}
         {flow.runId && <button className="btn" onClick={() => navigate({ screen: 'runs', runId: flow.runId })}>Open training run</button>}
