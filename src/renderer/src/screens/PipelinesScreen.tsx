@@ -13,6 +13,7 @@ import { useAction } from '../components/useAction';
 import { MeterError } from '../api/errors';
 import { useLoaded } from '../components/useLoaded';
 import { useEscapeToCancel } from '../components/useEscape';
+import { useReveal } from '../components/useReveal';
 
 const COLORS: Record<StepStatus, string> = {
   pending: '#9aa0a6', running: '#3b82f6', done: '#16a34a', failed: '#dc2626', skipped: '#a3a3a3', cached: '#0d9488',
@@ -38,8 +39,12 @@ function PipelineForm() {
     registeredModel: 'taxi-duration', offTrain: '-2', offVal: '-1', offTest: '0', month: '', from: '', to: '', schedule: '', retries: '2', delay: '5',
   });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
-  const { run, retry, error } = useAction();
+  const action = useAction();
+  const { retry, error } = action;
   const [note, setNote] = useState<string | null>(null);
+  // Each action starts with a clean slate: a "Saved …" from before must not stand beside a later failure.
+  const run = (fn: () => Promise<unknown>) => { setNote(null); action.clear(); return action.run(fn); };
+  const outcome = useReveal<HTMLDivElement>(error ?? note);
   const spec = (): PipelineSpec => {
     let params: unknown;
     try { params = JSON.parse(f.params || '{}'); } catch (e) { throw new MeterError('INVALID_ARGUMENT', `Params must be a JSON object such as {"alpha": 0.5}: ${e instanceof Error ? e.message : String(e)}`); }
@@ -101,7 +106,7 @@ function PipelineForm() {
         <button className="btn" type="button" onClick={backfill}>Backfill</button>
       </div>
       <span />
-      <div>
+      <div ref={outcome} className="outcome" aria-label="pipeline outcome">
         {note && <p className="muted" data-testid="pipeline-note">{note}</p>}
         <ErrorNotice error={error} onRetry={retry} />
       </div>

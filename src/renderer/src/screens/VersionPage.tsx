@@ -7,6 +7,7 @@ import { useApp } from '../store/app-store';
 import { AliasBadges, ConfirmButton, DescriptionEditor, PromoteForm } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
+import { useReveal } from '../components/useReveal';
 import { VersionMonitoring } from '../components/MonitoringBits';
 
 function specText(v: ModelVersion): string {
@@ -44,6 +45,9 @@ export function VersionPage({ name, version }: { name: string; version: number }
   const [exportDir, setExportDir] = useState('');
   const [exported, setExported] = useState<{ outDir: string; files: string[] } | null>(null);
   const { run, retry, error } = useAction();
+  // Export's outcome shows by its form (at the foot of the page), not in the page's error line at the top.
+  const exporting = useAction();
+  const exportOutcome = useReveal<HTMLDivElement>(exporting.error ?? exported);
   const fetchAll = useCallback(async () => {
     if (!client) return;
     setV(await client.call('models.getVersion', { name, version }));
@@ -97,11 +101,19 @@ export function VersionPage({ name, version }: { name: string; version: number }
           <DescriptionEditor value={v.description} onSave={async (d) => { await client.call('models.setDescription', { name, version, description: d }); await fetchAll(); }} /></section>
         <section className="card wide" aria-label="export"><h3>Export as a service</h3>
           <p className="muted">A folder with the model, a dependency-free <span className="mono">server.js</span> (POST /predict, GET /health), a Dockerfile and a README.</p>
-          <form className="row" onSubmit={(e) => { e.preventDefault(); void run(async () => setExported(await client.call('models.export', { uri: v.uri, outDir: exportDir || `${info?.home}/exports/${name}-v${version}` }))); }}>
+          <form className="row" onSubmit={(e) => {
+            e.preventDefault();
+            // a new try starts clean: an "Exported to …" from before must not stand beside this one's failure
+            setExported(null);
+            void exporting.run(async () => setExported(await client.call('models.export', { uri: v.uri, outDir: exportDir || `${info?.home}/exports/${name}-v${version}` })));
+          }}>
             <input aria-label="export folder" style={{ flex: 1 }} value={exportDir} placeholder={`${info?.home}/exports/${name}-v${version}`} onChange={(e) => setExportDir(e.target.value)} />
             <button className="btn" type="submit">Export</button>
           </form>
+          <div ref={exportOutcome} className="outcome" aria-label="export outcome">
+          <ErrorNotice variant="block" error={exporting.error} onRetry={exporting.retry} testId="export-error" />
           {exported && <p data-testid="export-result">Exported to <span className="mono">{exported.outDir}</span>: {exported.files.join(', ')}. Run it with <span className="mono">node server.js</span> in that folder.</p>}
+          </div>
         </section>
         <section className="card wide" aria-label="scoring jobs"><h3>Scoring jobs</h3>
           {scorings.length === 0 ? <p className="muted">Not used for scoring yet.</p> : (
