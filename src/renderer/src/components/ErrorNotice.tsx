@@ -3,6 +3,7 @@
 import { Fragment, type ReactNode } from 'react';
 import type { MeterErrorData } from '../../../shared/errors';
 import { ERROR_ADVICE, STEP_LABELS, nextStep } from './error-advice';
+import { userMessage } from './error-text';
 
 export interface ErrorNoticeProps {
   error: MeterErrorData | null;
@@ -31,6 +32,7 @@ export function ErrorNotice({ error, onRetry, onChooseFile, onDismiss, variant =
   const action = act && step !== 'none'
     ? <button className={variant === 'inline' ? 'link' : 'btn'} data-step={step} onClick={() => void act()}>{STEP_LABELS[step]}</button>
     : null;
+  const message = userMessage(error.message);
   const after = (...parts: ReactNode[]) => parts.filter(Boolean).map((part, i) => <Fragment key={i}>{' '}{part}</Fragment>);
   const common = { role: 'alert', 'data-code': error.code, 'data-testid': testId, 'aria-label': label, title: `${ERROR_ADVICE[error.code].title} (${error.code})` } as const;
   switch (variant) {
@@ -38,7 +40,7 @@ export function ErrorNotice({ error, onRetry, onChooseFile, onDismiss, variant =
       return (
         <article className={className ?? 'card error'} {...common}>
           {heading && <h3>{heading}</h3>}
-          <p style={{ margin: '4px 0 8px' }}>{error.message}</p>
+          <p style={{ margin: '4px 0 8px' }}>{message}</p>
           <div className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}>
             <span className="mono muted">{error.code}</span>
             <span className="row error-steps">{action}{children}{onDismiss && <button className="btn" onClick={() => void onDismiss()}>Dismiss</button>}</span>
@@ -46,12 +48,12 @@ export function ErrorNotice({ error, onRetry, onChooseFile, onDismiss, variant =
         </article>
       );
     case 'toast':
-      return <div className={className ?? 'toast'} {...common}>{error.message}{after(action, children, onDismiss && <button className="btn" onClick={() => void onDismiss()}>OK</button>)}</div>;
+      return <div className={className ?? 'toast'} {...common}>{message}{after(action, children, onDismiss && <button className="btn" onClick={() => void onDismiss()}>OK</button>)}</div>;
     case 'page':
-      return <p className={className} {...common}>{error.message}{after(action, children)}</p>;
+      return <p className={className} {...common}>{message}{after(action, children)}</p>;
     case 'block':
-      return <p className={className ?? 'bad'} {...common}>{error.message}{after(action, children)}</p>;
+      return <p className={className ?? 'bad'} {...common}>{message}{after(action, children)}</p>;
     default:
-      return <span className={className ?? 'bad'} {...common}>{error.message}{after(action, children)}</span>;
+      return <span className={className ?? 'bad'} {...common}>{message}{after(action, children)}</span>;
   }
 }

@@ -14,6 +14,7 @@ import { MeterError } from '../api/errors';
 import { useLoaded } from '../components/useLoaded';
 import { useEscapeToCancel } from '../components/useEscape';
 import { useReveal } from '../components/useReveal';
+import { userMessage } from '../components/error-text';
 
 const COLORS: Record<StepStatus, string> = {
   pending: '#9aa0a6', running: '#3b82f6', done: '#16a34a', failed: '#dc2626', skipped: '#a3a3a3', cached: '#0d9488',
@@ -214,7 +215,7 @@ function FlowView({ flowRunId }: { flowRunId: string }) {
         {flow.promoted && <span data-testid="flow-promoted">@{flow.spec.promote?.alias ?? 'champion'} moved to this model</span>}
         <ErrorNotice error={act.error} onRetry={act.retry} />
       </div>
-      {flow.error && <p className="muted" data-testid="flow-error">{flow.error}</p>}
+      {flow.error && <p className="muted" data-testid="flow-error">{userMessage(flow.error)}</p>}
       <section className="card"><h3>Timeline</h3><EChart option={option} label="flow timeline chart" /></section>
       <section className="card" style={{ marginTop: 14, overflowX: 'auto' }}><h3>Steps</h3>
         <table className="grid" aria-label="steps"><thead><tr><th>Step</th><th>Status</th><th className="num">Attempts</th><th>Took</th><th>Outputs</th></tr></thead>
@@ -222,7 +223,7 @@ function FlowView({ flowRunId }: { flowRunId: string }) {
             <tr key={s.name} data-step={s.name} data-status={s.status}>
               <td>{s.name}</td><td><span className={`status ${STATUS_CLASS[s.status] ?? ''}`} style={{ color: COLORS[s.status] }}>{s.status}</span></td>
               <td className="num">{s.attempts}</td><td>{s.startedMs && s.endedMs ? fmtDuration(s.endedMs - s.startedMs) : ''}</td>
-              <td className="mono" style={{ whiteSpace: 'normal' }}>{s.error ?? summary(s.outputs)}</td>
+              <td className="mono" style={{ whiteSpace: 'normal' }}>{s.error !== null ? userMessage(s.error) : summary(s.outputs)}</td>
             </tr>
           ))}</tbody></table>
       </section>
