@@ -1,6 +1,6 @@
 // `meter drift` and `meter monitor` as a user runs them: the real binary on the shipped sample.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, SAMPLE, tempDir } from '../../test/helpers';
@@ -47,12 +47,24 @@ describe('meter drift / monitor', () => {
     expect(text.out).toContain('2023-02');
   });
 
+  it('monitor goes on past a month that cannot be read, and says which failed and why', () => {
+    const bad = join(home, 'green_tripdata_2023-03.parquet');
+    writeFileSync(bad, 'not a parquet file');
+    const r = meter('monitor', '--model', 'models:/taxi/1', '--current', SAMPLE.val, bad, '--json');
+    expect(r.code, r.err).toBe(0);
+    const rows = JSON.parse(r.out) as { month: string; failed?: { code: string; reason: string } }[];
+    expect(rows.map((x) => [x.month, x.failed?.code ?? 'ok'])).toEqual([['2023-02', 'ok'], ['2023-03', 'FILE_UNREADABLE']]);
+    expect(rows[1].failed!.reason).toContain('green_tripdata_2023-03.parquet');
+    const text = meter('monitor', '--model', 'models:/taxi/1', '--current', SAMPLE.val, bad);
+    expect(text.out).toMatch(/^FAILED 2023-03: .*green_tripdata_2023-03\.parquet/m);
+  });
+
   it('bad input: one line naming the problem, non-zero exit, nothing recorded', () => {
     const r = meter('drift', '--model', 'models:/taxi/1', '--current', SAMPLE.val, '--method', 'PULocationID=ks');
     expect(r.code).not.toBe(0);
     expect(r.err.trim()).toBe('meter: PULocationID is categorical; its methods are jensenshannon, chisquare, psi (not ks).');
     expect(meter('drift', '--model', 'models:/taxi/1').err).toMatch(/^meter: Usage: meter drift/);
     const list = JSON.parse(meter('api', 'monitoring.list', '{}').out) as unknown[];
-    expect(list).toHaveLength(4); // 1 drift + 2 timeline months + 1 text timeline: the refusals added none
+    expect(list).toHaveLength(6); // 1 drift + 2 timeline months + 1 text timeline + 2 with a bad month: the refusals added none
   });
 });

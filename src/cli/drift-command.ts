@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MeterClient } from '../shared/contract';
 import { MeterError, messageOf } from '../shared/errors';
-import { DRIFT_METHODS, type DriftMethod, type DriftReport } from '../shared/domain/monitoring';
+import { DRIFT_METHODS, type DriftMethod, type DriftReport, type MonitoringFailure } from '../shared/domain/monitoring';
 import { numberFlag, one, parseArgs, type ParsedArgs } from './args';
 import { fmt, followJob, table } from './print';
 import type { Io } from './io';
@@ -20,7 +20,7 @@ function pairs(p: ParsedArgs, flag: string): [string, string][] {
   });
 }
 
-async function run(client: MeterClient, args: string[], io: Io, timeline: boolean): Promise<{ reports: DriftReport[]; p: ParsedArgs }> {
+async function run(client: MeterClient, args: string[], io: Io, timeline: boolean): Promise<{ reports: DriftReport[]; failed: MonitoringFailure[]; p: ParsedArgs }> {
   const p = parseArgs(args, { switches: ['json'], values: ['model', 'current', 'reference', 'method', 'threshold', 'drift-share', 'html'] });
   const modelUri = one(p, 'model');
   const current = [...(p.flags.get('current') ?? []), ...p.positionals].map((f) => resolve(io.cwd, f));
@@ -45,7 +45,9 @@ async function run(client: MeterClient, args: string[], io: Io, timeline: boolea
   }
   const rows = await client.call('monitoring.list', { jobId: started.jobId });
   const reports = await Promise.all(rows.map((r) => client.call('monitoring.get', { reportId: r.reportId })));
-  return { reports, p };
+  // a timeline's months that could not be monitored: the others went on without them
+  const failed = timeline ? await client.call('monitoring.failures', { jobId: started.jobId }) : [];
+  return { reports, failed, p };
 }
 
 function jsonOf(r: DriftReport): Record<string, unknown> {
@@ -77,18 +79,23 @@ export async function driftCommand(client: MeterClient, args: string[], io: Io):
 }
 
 export async function monitorCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const { reports, p } = await run(client, args, io, true);
+  const { reports, failed, p } = await run(client, args, io, true);
   const rows = reports.map((r) => {
     const columns: Record<string, { statistic: number; drifted: boolean }> = {};
     for (const c of r.columns) columns[c.column] = { statistic: c.statistic, drifted: c.drifted };
     return { reportId: r.reportId, month: r.month, file: r.current[0].path, datasetDrift: { share: r.datasetDrift.share, drifted: r.datasetDrift.drifted }, columns, rmse: r.quality?.rmse ?? null, alerts: r.alerts.map((a) => a.message) };
   });
-  if (p.switches.has('json')) { io.out(JSON.stringify(rows)); return 0; }
+  if (p.switches.has('json')) {
+    const failedRows = failed.map((f) => ({ month: f.month, file: f.path, failed: { code: f.code, reason: f.reason } }));
+    io.out(JSON.stringify([...rows, ...failedRows].sort((a, b) => (a.month ?? '9999').localeCompare(b.month ?? '9999'))));
+    return 0;
+  }
   const names = ['PULocationID', 'DOLocationID', 'trip_distance', 'duration', 'prediction'];
   io.out(table(['month', 'drift share', ...names, 'rmse', 'alerts'], rows.map((r) => [
     r.month ?? '', `${fmt(r.datasetDrift.share, 2)}${r.datasetDrift.drifted ? ' DRIFT' : ''}`,
     ...names.map((n) => (r.columns[n] ? `${r.columns[n].statistic.toPrecision(4)}${r.columns[n].drifted ? '*' : ''}` : '')),
     r.rmse === null ? '' : fmt(r.rmse), String(r.alerts.length || ''),
   ])));
+  for (const f of failed) io.out(`FAILED ${f.month ?? f.fileName}: ${f.reason}`);
   return 0;
 }

@@ -10,7 +10,7 @@ import type { JobInfo, JobOutcome, JobProgress } from './jobs';
 import type { AliasEvent, ModelVersion, RegisteredModel, RegisteredModelSummary, ResolvedModel } from './domain/registry';
 import type { ScoringRecord } from './domain/scoring';
 import type { TuningStatus } from './domain/tuning';
-import type { DriftReport, DriftReportSummary, MonitoringRule } from './domain/monitoring';
+import type { DriftReport, DriftReportSummary, MonitoringFailure, MonitoringRule } from './domain/monitoring';
 import { DRIFT_METHODS, MONITORED_COLUMNS, MONITORING_RULE_METRICS } from './domain/monitoring';
 import { checkFeatureSet, checkModelKind, checkParams, type ModelChoice } from './model-params';
 import { month, pipelineSpec, PIPELINE_STEPS, type BackfillMonth, type FlowRun, type FlowRunSummary, type PipelineInfo } from './pipeline';
@@ -238,6 +238,7 @@ export const CONTRACT = {
   }), "Drift of a model version's inputs and predictions (and errors, when labelled) against its training data, as a job.").returns<{ jobId: JobId; files: string[] }>(),
   'monitoring.list': method(s.object({ name: s.optional(modelName), version: s.optional(version), jobId: s.optional(jobId), flagged: s.optional(s.boolean()), limit: s.optional(s.integer({ min: 1, max: 10_000 })) }),
     "Drift reports, newest first (a job's reports, a timeline, in month order).").returns<DriftReportSummary[]>(),
+  'monitoring.failures': method(s.object({ jobId }), "A timeline's months that could not be monitored (unreadable, another kind of trip file, no trips), with the reason, in month order.").returns<MonitoringFailure[]>(),
   'monitoring.get': method(s.object({ reportId: s.string({ max: 64 }) }), 'One drift report: every column with its test, summaries and chart data.').returns<DriftReport>(),
   'monitoring.html': method(s.object({ reportId: s.string({ max: 64 }) }), 'A drift report as one self-contained HTML file (no network needed).').returns<{ fileName: string; html: string }>(),
   'monitoring.rules': method(s.object({ name: modelName, version }), "A version's monitoring (alert) rules.").returns<MonitoringRule[]>(),

@@ -76,10 +76,14 @@ export interface DriftJobSpec {
   thresholds: Partial<Record<MonitoredColumn, number>>;
   shareThreshold: number;
   validation: { rmse: number | null; mae: number | null };
+  /** a timeline: a month that fails is recorded as failed and the others go on (one report fails whole) */
+  keepGoing: boolean;
 }
 
 export interface DriftJobResult {
   reports: DriftReportBody[];
+  /** the timeline's months that could not be monitored, with why */
+  failed: { path: string; error: MeterErrorData }[];
 }
 
 export interface JobSpecs {

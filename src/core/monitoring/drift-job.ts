@@ -1,8 +1,10 @@
 // The drift job (runs in a worker): load the model, read and predict the reference once, then each group of
-// current files in turn, one report per group. Cancel is checked between files.
+// current files in turn, one report per group. Cancel is checked between files. In a timeline one bad month
+// (unreadable, another kind of trip file, no trips) is set aside with its reason and the others go on: a
+// year of months should not be lost to one broken download.
 import { readFileSync } from 'node:fs';
 import type { CancelToken } from '../../shared/cancel';
-import { MeterError, messageOf } from '../../shared/errors';
+import { MeterError, messageOf, toErrorData } from '../../shared/errors';
 import type { DriftJobResult, DriftJobSpec, ProgressFn } from '../../shared/jobs';
 import type { DriftReportBody } from '../../shared/domain/monitoring';
 import { parseModelFile, predictorFor } from '../engine/model-file';
@@ -40,7 +42,7 @@ export function driftJob(spec: DriftJobSpec, progress: ProgressFn, cancel: Cance
     if (!refSides.has(withDuration)) refSides.set(withDuration, prepareSide(refFrame, refPred, withDuration));
     return refSides.get(withDuration)!;
   };
-  for (const group of spec.groups) {
+  const groupReport = (group: string[]): DriftReportBody => {
     const started = Date.now();
     const frames: MonitorFrame[] = [];
     for (const path of group) {
@@ -55,7 +57,7 @@ export function driftJob(spec: DriftJobSpec, progress: ProgressFn, cancel: Cance
     const pred = predictor.predict(cur.trips);
     const withDuration = refFrame.labelled && cur.labelled;
     const { columns, datasetDrift } = driftColumns(refSide(withDuration), prepareSide(cur, pred, withDuration), spec);
-    reports.push({
+    return {
       reference: { ...refFrame.file, source: spec.reference.source },
       current: frames.map((f) => f.file),
       month: frames.length === 1 ? frames[0].file.month : frames.map((f) => f.file.month).filter(Boolean).join(', ') || null,
@@ -63,9 +65,25 @@ export function driftJob(spec: DriftJobSpec, progress: ProgressFn, cancel: Cance
       datasetDrift, columns,
       quality: modelQuality(cur, pred, spec.validation),
       millis: Date.now() - started,
-    });
+    };
+  };
+  const failed: DriftJobResult['failed'] = [];
+  for (const group of spec.groups) {
+    const before = done;
+    try {
+      reports.push(groupReport(group));
+    } catch (err) {
+      if (!spec.keepGoing || (err instanceof MeterError && err.code === 'CANCELLED')) throw err;
+      failed.push({ path: group[0], error: toErrorData(err) });
+      done = before + group.length; // the month is through, if not as hoped
+    }
     check();
   }
+  if (reports.length === 0 && failed.length > 0) {
+    const first = failed[0].error;
+    const more = failed.length > 1 ? ` (and ${failed.length - 1} more month${failed.length > 2 ? 's' : ''} failed)` : '';
+    throw new MeterError(first.code, `No month could be monitored: ${first.message}${more}`, first.details);
+  }
   progress('done', total, total);
-  return { reports };
+  return { reports, failed };
 }

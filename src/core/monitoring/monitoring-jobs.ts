@@ -1,13 +1,14 @@
 // Monitoring as a job: a model URI, its reference (the version's own training data unless a file is given)
 // and current files, checked before the job starts; each report is recorded, with the alerts it raises, in the
-// transaction that ends the job. A failed or cancelled job records nothing.
+// transaction that ends the job, and so are a timeline's months that failed (with why). A failed or cancelled
+// job records nothing.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { MeterError } from '../../shared/errors';
+import { MeterError, type MeterErrorData } from '../../shared/errors';
 import type { ApiArg } from '../../shared/contract';
 import type { Dataset, JobId, ScoringModelRef } from '../../shared/domain';
-import type { DriftMethod, DriftReport, DriftReportBody, DriftReportSummary, MonitoredColumn } from '../../shared/domain/monitoring';
+import type { DriftMethod, DriftReport, DriftReportBody, DriftReportSummary, MonitoredColumn, MonitoringFailure } from '../../shared/domain/monitoring';
 import { MONITORED_COLUMNS } from '../../shared/domain/monitoring';
 import type { CoreContext } from '../context';
 import { resolveModelUri } from '../registry/resolve';
@@ -89,28 +90,66 @@ export function startMonitoring(ctx: CoreContext, req: MonitoringRequest): { job
   }
   const files = expandInputs(req.current);
   const ref = peekTripFile(reference.path);
+  // One report is refused whole for a bad file; a timeline refuses only when no month could be monitored, and
+  // otherwise lets the job set the bad months aside with their reasons (the worker meets them again).
+  const refused: MeterError[] = [];
   for (const f of files) {
-    const cur = peekTripFile(f);
-    if (cur.kind !== ref.kind) {
-      throw new MeterError('SCHEMA_MISMATCH',
-        `${basename(f)} is a ${cur.kind} trip file but the reference ${basename(reference.path)} is ${ref.kind}; monitor ${ref.kind} files or choose a ${cur.kind} reference file.`,
-        { file: basename(f), kind: cur.kind, referenceKind: ref.kind });
+    try {
+      checkCurrentFile(f, ref.kind, reference.path);
+    } catch (err) {
+      if (!req.timeline || !(err instanceof MeterError)) throw err;
+      refused.push(err);
     }
+  }
+  if (refused.length === files.length) {
+    const more = files.length > 1 ? ` (and ${files.length - 1} more month${files.length > 2 ? 's' : ''} refused)` : '';
+    throw new MeterError(refused[0].code, files.length > 1 ? `No month could be monitored: ${refused[0].message}${more}` : refused[0].message, refused[0].details);
   }
   const shareThreshold = req.driftShare ?? 0.5;
   if (!(shareThreshold > 0 && shareThreshold <= 1)) throw new MeterError('INVALID_ARGUMENT', `The dataset drift share threshold is in (0, 1], not ${shareThreshold}.`);
   const groups = req.timeline ? files.map((f) => [f]) : [files];
   const jobId: JobId = ctx.jobs.start('drift', {
     modelPath: t.modelPath, reference, groups, methods, thresholds: thresholds as Partial<Record<MonitoredColumn, number>>, shareThreshold, validation: t.validation,
+    keepGoing: req.timeline === true,
   }, {
     runId: null,
     onSuccess: (result) => {
       const rules = t.model.name !== null && t.model.version !== null ? getRules(ctx.db, t.model.name, t.model.version) : [];
       for (const body of result.reports) record(ctx, jobId, t.model, body, evaluateRules(rules, body));
-      return { reports: result.reports.length };
+      for (const f of result.failed) recordFailure(ctx, jobId, f.path, f.error);
+      return { reports: result.reports.length, failed: result.failed.length };
     },
   });
   return { jobId, files };
+}
+
+/** A current file the reference's kind of trip file, with the columns the model needs. */
+function checkCurrentFile(path: string, referenceKind: string, referencePath: string): void {
+  const cur = peekTripFile(path);
+  if (cur.kind !== referenceKind) {
+    throw new MeterError('SCHEMA_MISMATCH',
+      `${basename(path)} is a ${cur.kind} trip file but the reference ${basename(referencePath)} is ${referenceKind}; monitor ${referenceKind} files or choose a ${cur.kind} reference file.`,
+      { file: basename(path), kind: cur.kind, referenceKind });
+  }
+}
+
+/** The month a file's name says (green_tripdata_2023-05.parquet → 2023-05): a failed file's rows were not read. */
+export function monthOfFileName(fileName: string): string | null {
+  const m = /(?:^|[^0-9])((?:19|20)\d\d)-(0[1-9]|1[0-2])(?![0-9])/.exec(fileName);
+  return m ? `${m[1]}-${m[2]}` : null;
+}
+
+function recordFailure(ctx: CoreContext, jobId: JobId, path: string, error: MeterErrorData): void {
+  const fileName = basename(path);
+  ctx.db.prepare('INSERT INTO monitoring_failures (job_id, path, file_name, month, code, reason, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(jobId, path, fileName, monthOfFileName(fileName), error.code, error.message, Date.now());
+}
+
+/** A timeline's months that could not be monitored, in month order. */
+export function listFailures(ctx: CoreContext, jobId: string): MonitoringFailure[] {
+  const rows = ctx.db.prepare(`SELECT job_id, path, file_name, month, code, reason, created_ms FROM monitoring_failures WHERE job_id = ?
+    ORDER BY month IS NULL, month, rowid`).all(jobId) as { job_id: string; path: string; file_name: string; month: string | null; code: string; reason: string; created_ms: number }[];
+  return rows.map((r) => ({ jobId: r.job_id, path: r.path, fileName: r.file_name, month: r.month, code: r.code, reason: r.reason, createdMs: r.created_ms }));
 }
 
 function record(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, body: DriftReportBody, alerts: DriftReport['alerts']): void {

@@ -107,6 +107,18 @@ export interface DriftReport extends DriftReportBody {
   createdMs: number;
 }
 
+/** A month of a timeline that could not be monitored (unreadable, another kind of trip file, no trips): the
+ * other months went on without it. `month` is read from the file's name, since its rows could not be. */
+export interface MonitoringFailure {
+  jobId: string;
+  path: string;
+  fileName: string;
+  month: string | null;
+  code: string;
+  reason: string;
+  createdMs: number;
+}
+
 /** One row of a timeline or of a version's report list (no charts). */
 export interface DriftReportSummary {
   reportId: string;
