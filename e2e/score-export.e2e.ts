@@ -35,7 +35,7 @@ describe('score and export (Chromium)', () => {
       expect(await score.chartState(chart)).toBe('true');
     }
     const output = (await score.output.textContent())!;
-    expect(output).toBe(join(meter.home, 'predictions', 'green_tripdata_2023-02.sample.predictions.parquet'));
+    expect(output).toBe(join(meter.home, 'predictions', 'green_tripdata_2023-02.sample.taxi-duration-v1.predictions.parquet'));
     expect(existsSync(output)).toBe(true);
     expect(pl.readParquet(output).height).toBe(4829);
     await score.shot('30-score-result');

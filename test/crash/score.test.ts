@@ -13,7 +13,7 @@ describe('crash suite: meter score', () => {
   const data = tempDir('meter-crash-score-data-');
   const inputs = ['a', 'b', 'c'].map((n) => join(data, `${n}.parquet`));
   const args = ['score', '--model', 'models:/taxi/1', ...inputs.flatMap((i) => ['--input', i])];
-  const output = (input: string) => join(home, 'predictions', input.replace(/^.*\//, '').replace('.parquet', '.predictions.parquet'));
+  const output = (input: string) => join(home, 'predictions', input.replace(/^.*\//, '').replace('.parquet', '.taxi-v1.predictions.parquet'));
   const records = async (): Promise<[string, string][]> => {
     const ctx = openCore({ home });
     try {
@@ -32,7 +32,7 @@ describe('crash suite: meter score', () => {
     expect(exit.signal).toBe('SIGKILL');
     await startAndCheck(home, before, exit);
     expect(await records()).toEqual([[inputs[0], 'FINISHED']]);
-    expect(readdirSync(join(home, 'predictions'))).toEqual(['a.predictions.parquet']);
+    expect(readdirSync(join(home, 'predictions'))).toEqual(['a.taxi-v1.predictions.parquet']);
     rmSync(join(home, 'predictions'), { recursive: true });
     const ctx = openCore({ home });
     ctx.db.prepare('DELETE FROM scoring_runs').run();

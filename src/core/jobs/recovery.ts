@@ -10,11 +10,12 @@
 // - `registry/<name>/v<N>/` with no model_versions row: a registration killed before its commit.
 // Candidates are found without locking (every Meter runs this at start); only when there are some is the
 // write lock taken, and each is checked again under it, since another Meter may be committing that very file.
-import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MODEL_ARTIFACT } from '../../shared/domain';
 import { inTransaction, type Db } from '../store/db';
 import { tempOutputPid } from '../scoring/temp-names';
+import { placeWithoutReplacing } from '../scoring/output-names';
 
 export interface RecoveryReport {
   /** predictions temp files removed */
@@ -109,8 +110,15 @@ export function recoverAfterCrash(db: Db, home: string): RecoveryReport {
     for (const t of temps) {
       if (!existsSync(t.path)) continue;
       if (committedOutput(db, t)) {
-        renameSync(t.path, t.output);
-        report.completedOutputs++;
+        if (placeWithoutReplacing(t.path, t.output)) {
+          report.completedOutputs++;
+          continue;
+        }
+        // Never replace a file: one that appeared at the recorded name since keeps it, and the record says so.
+        db.prepare(`UPDATE scoring_runs SET status = 'FAILED', error = ?, file_json = NULL WHERE status = 'FINISHED' AND started_ms = ? AND json_extract(file_json, '$.outputPath') = ?`)
+          .run(`${t.output} was taken by another file before this output could be put there; scoring it again makes a new one.`, t.ms, t.output);
+        rmSync(t.path, { force: true });
+        report.tempOutputs++;
       } else {
         rmSync(t.path, { force: true });
         report.tempOutputs++;

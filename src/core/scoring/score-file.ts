@@ -3,7 +3,7 @@
 // scoring job's core side, as it records the file; see scoring-jobs.ts), so a cancel or a failure never leaves
 // half a file. Labelled files keep the 1–60 minute trips, as training did,
 // so their RMSE equals the training-time validation RMSE; unlabelled files (no dropoff) score every trip.
-import { renameSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import pl from 'nodejs-polars';
 import { MeterError, messageOf } from '../../shared/errors';
@@ -16,6 +16,7 @@ import type { Predictor } from '../engine/model-file';
 import { ScoreStats } from './accumulators';
 import { sha256FileSync } from '../data/file-hash';
 import { tempOutputPath } from './temp-names';
+import { placeWithoutReplacing } from './output-names';
 
 
 /** Grows typed arrays as chunks arrive; memory is the output's, not the input's. */
@@ -33,16 +34,22 @@ class Column<T extends Float64Array | Int32Array> {
   view(): T { return this.data.subarray(0, this.length) as T; }
 }
 
-/** Scores `input` into a predictions parquet at `output`: written to a temp file, then renamed into place. */
+/** Scores `input` into a predictions parquet at `output`: written to a temp file, then put in place (never over
+ * an existing file). */
 export function scoreFile(predictor: Predictor, model: ScoringModelRef, input: string, output: string, chunkRows: number,
   progress: ProgressFn, cancel: CancelToken): ScoredFile {
   const temp = tempOutputPath(output, process.pid, Date.now());
   const file = scoreToTemp(predictor, model, input, output, temp, chunkRows, progress, cancel);
+  let placed: boolean;
   try {
-    renameSync(temp, output);
+    placed = placeWithoutReplacing(temp, output);
   } catch (err) {
     rmSync(temp, { force: true });
     throw new MeterError('FILE_UNREADABLE', `Cannot write ${output}: ${messageOf(err)}`);
+  }
+  if (!placed) {
+    rmSync(temp, { force: true });
+    throw new MeterError('ALREADY_EXISTS', `${output} already exists; Meter does not replace a predictions file.`);
   }
   return file;
 }

@@ -1,16 +1,22 @@
 // The scoring job (runs in a worker): load the model once, then score each input file in turn. Each input is
 // handed to core as it ends (scored, its output at the temp path core chose, or failed), so core records it
 // then, not when the whole job ends: a kill between two inputs loses none that finished.
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { CancelToken } from '../../shared/cancel';
 import type { PartialFn, ProgressFn, ScoreJobResult, ScoreJobSpec, WorkerEnv } from '../../shared/jobs';
 import { toErrorData, messageOf } from '../../shared/errors';
 import { MeterError } from '../../shared/errors';
 import { parseModelFile, predictorFor } from '../engine/model-file';
 import { scoreToTemp } from './score-file';
+import { placeWithoutReplacing } from './output-names';
 
 /** Without a receiver (a direct call), the job moves each output into place itself. */
-const moveIntoPlace: PartialFn<'score'> = (p) => { if ('file' in p) renameSync(p.tempPath, p.file.outputPath); };
+const moveIntoPlace: PartialFn<'score'> = (p) => {
+  if ('file' in p && !placeWithoutReplacing(p.tempPath, p.file.outputPath)) {
+    rmSync(p.tempPath, { force: true });
+    throw new MeterError('ALREADY_EXISTS', `${p.file.outputPath} already exists; Meter does not replace a predictions file.`);
+  }
+};
 
 export function scoreJob(spec: ScoreJobSpec, progress: ProgressFn, cancel: CancelToken, _env?: WorkerEnv, partial: PartialFn<'score'> = moveIntoPlace): ScoreJobResult {
   let raw: unknown;

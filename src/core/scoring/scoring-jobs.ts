@@ -3,13 +3,14 @@
 // inputs the job never reached are recorded when it ends, whatever the ending.
 //
 // The rule on cancel, failure and kill: an input's output exists exactly when its FINISHED record does. The
-// record is committed first, then the output is renamed into place from its temp file; outputs recorded
+// record is committed first, then the output is placed from its temp file, never over an existing file
+// (output-names.ts: names carry the model, a clash takes the next free name); outputs recorded
 // stay recorded whatever happens to the job later (a cancel stops the job, it does not undo finished
 // inputs). A kill between the commit and the rename leaves the temp file beside a record that names it; the
 // cleanup at the next start (core/jobs/recovery.ts) completes that rename and removes every other temp file.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MeterError, messageOf } from '../../shared/errors';
 import type { JobId, ScoredFile, ScoringModelRef, ScoringRecord, ScoringStatus } from '../../shared/domain';
 import type { ApiArg } from '../../shared/contract';
@@ -19,14 +20,11 @@ import { inTransaction } from '../store/db';
 import { resolveModelUri } from '../registry/resolve';
 import { refuseMlflowModel } from '../mlflow/foreign-model';
 import { tempOutputPath } from './temp-names';
+import { freeOutputPath, placeWithoutReplacing, planOutputs } from './output-names';
 
 export const CHUNK_ROWS = 250_000;
 
 export type ScoringRequest = ApiArg<'scoring.start'>;
-
-function outputName(input: string): string {
-  return `${basename(input).replace(/\.parquet$/i, '')}.predictions.parquet`;
-}
 
 function record(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, status: ScoringStatus, error: string | null, inputPath: string, file: ScoredFile | null, started: number): string {
   const scoringId = randomBytes(8).toString('hex');
@@ -36,21 +34,38 @@ function record(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, status: 
   return scoringId;
 }
 
-/** Records one finished input; returns the rename to do once that record is committed. If the rename fails
- * the record is turned into a FAILED one naming why, so no record points at a file that is not there. */
+/** Records one finished input under a name no file or record has (run inside the job manager's write
+ * transaction, so two Meters never pick the same one); returns the placing to do once that record is
+ * committed. If the planned name was taken meanwhile, the temp file is renamed to the chosen name's temp name
+ * first, so the cleanup at start still pairs it with its record. Placing never replaces a file: a name taken
+ * after the commit moves the output to the next free one and the record with it. If placing fails the record
+ * is turned into a FAILED one naming why, so no record points at a file that is not there. */
 function recordInput(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, p: ScoreJobPartial, started: number): (() => void) | undefined {
   if (!('file' in p)) {
     record(ctx, jobId, model, 'FAILED', p.error.message, p.inputPath, null, started);
     return undefined;
   }
-  const scoringId = record(ctx, jobId, model, 'FINISHED', null, p.inputPath, p.file, started);
+  let temp = p.tempPath;
+  const claim = (output: string): ScoredFile => {
+    const next = tempOutputPath(output, process.pid, started);
+    if (next !== temp) { renameSync(temp, next); temp = next; }
+    return { ...p.file, outputPath: output };
+  };
+  let file = claim(freeOutputPath(ctx.db, p.file.outputPath));
+  const scoringId = record(ctx, jobId, model, 'FINISHED', null, p.inputPath, file, started);
   return () => {
     try {
-      renameSync(p.tempPath, p.file.outputPath);
+      for (let tries = 0; !placeWithoutReplacing(temp, file.outputPath); tries++) {
+        if (tries === 20) throw new Error('every free name was taken while placing it');
+        inTransaction(ctx.db, () => {
+          file = claim(freeOutputPath(ctx.db, p.file.outputPath));
+          ctx.db.prepare('UPDATE scoring_runs SET file_json = ? WHERE scoring_id = ?').run(JSON.stringify(file), scoringId);
+        });
+      }
     } catch (err) {
-      rmSync(p.tempPath, { force: true });
+      rmSync(temp, { force: true });
       inTransaction(ctx.db, () => ctx.db.prepare("UPDATE scoring_runs SET status = 'FAILED', error = ?, file_json = NULL WHERE scoring_id = ?")
-        .run(`Cannot write ${p.file.outputPath}: ${messageOf(err)}`, scoringId));
+        .run(`Cannot write ${file.outputPath}: ${messageOf(err)}`, scoringId));
     }
   };
 }
@@ -66,10 +81,9 @@ export function startScoring(ctx: CoreContext, req: ScoringRequest): { jobId: Jo
   });
   const outDir = resolve(req.outputDir ?? join(ctx.home, 'predictions'));
   try { mkdirSync(outDir, { recursive: true }); } catch (err) { throw new MeterError('FILE_UNREADABLE', `Cannot create the output folder ${outDir}: ${messageOf(err)}`); }
-  const outputs = inputs.map((i) => join(outDir, outputName(i)));
-  const dup = outputs.find((o, i) => outputs.indexOf(o) !== i);
-  if (dup) throw new MeterError('INVALID_ARGUMENT', `Two inputs would both write ${dup}; score them into different folders.`);
   const model: ScoringModelRef = { uri: resolved.uri, name: resolved.name, version: resolved.version, runId: resolved.runId };
+  // The names planned now are free now; each is checked again as its input is recorded (see recordInput).
+  const outputs = planOutputs(ctx.db, inputs, outDir, model);
   const started = Date.now();
   const spec = inputs.map((path, i) => ({ path, outputPath: outputs[i], tempPath: tempOutputPath(outputs[i], process.pid, started) }));
   const recorded = new Set<string>();
