@@ -1,10 +1,11 @@
 // One dataset's schema report, one file's import error, or a file that was a dataset already, as a card.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Dataset, ImportedDataset } from '../../../shared/domain';
 import type { MeterErrorData } from '../../../shared/errors';
 import { fmtBytes, fmtInt } from '../format';
 import { ErrorNotice } from './ErrorNotice';
 import { useAction } from './useAction';
+import { ConfirmBar } from './ConfirmBar';
 import { useApp } from '../store/app-store';
 import { outsideMonth } from './outside-month';
 
@@ -15,6 +16,7 @@ export function DatasetCard({ dataset }: { dataset: Dataset }) {
   const client = useApp((s) => s.client);
   const refresh = useApp((s) => s.refresh);
   const [asking, setAsking] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   const { run, retry, error } = useAction();
   const remove = () => { setAsking(false); if (client) void run(async () => { await client.call('data.remove', { datasetId: dataset.datasetId }); await refresh(); }); };
   return (
@@ -39,13 +41,13 @@ export function DatasetCard({ dataset }: { dataset: Dataset }) {
         </table>
       </details>
       <div className="row" style={{ marginTop: 8, flexWrap: 'wrap' }}>
-        {!asking && <button className="link" onClick={() => setAsking(true)}>Remove…</button>}
+        {!asking && <button ref={opener} className="link" onClick={() => setAsking(true)}>Remove…</button>}
         {asking && (
-          <span className="row confirm" role="alertdialog" aria-label={`confirm removing ${dataset.fileName}`}>
+          <ConfirmBar label={`confirm removing ${dataset.fileName}`} onCancel={() => setAsking(false)} returnFocus={() => opener.current}>
             Remove this dataset from Meter? (Only when no run read it.)
             <button className="btn danger" onClick={remove}>Remove</button>
-            <button className="btn" onClick={() => setAsking(false)}>Keep it</button>
-          </span>
+            <button className="btn" data-safe onClick={() => setAsking(false)}>Keep it</button>
+          </ConfirmBar>
         )}
         <ErrorNotice error={error} onRetry={retry} />
       </div>

@@ -1,10 +1,11 @@
 // Small pieces shared by the registry screens: alias badges, a promote form, a description editor, and a
 // register button for runs.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RunId } from '../../../shared/domain';
 import { useApp } from '../store/app-store';
 import { ErrorNotice } from './ErrorNotice';
 import { useAction } from './useAction';
+import { ConfirmBar } from './ConfirmBar';
 
 export function AliasBadges({ aliases }: { aliases: string[] }) {
   return <>{aliases.map((a) => <span key={a} className="badge alias" data-testid="alias-badge">@{a}</span>)}</>;
@@ -20,6 +21,7 @@ export function PromoteForm({ name, version, known, holds = [], holders = {}, on
   const client = useApp((s) => s.client);
   const [alias, setAlias] = useState('champion');
   const [confirming, setConfirming] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   const { run, retry, error } = useAction();
   const bare = alias.replace(/^@/, '');
   const from = holders[bare];
@@ -30,11 +32,11 @@ export function PromoteForm({ name, version, known, holds = [], holders = {}, on
   };
   if (confirming) {
     return (
-      <span className="row confirm" role="alertdialog" aria-label={`confirm moving @${bare}`}>
+      <ConfirmBar label={`confirm moving @${bare}`} onCancel={() => setConfirming(false)} returnFocus={() => opener.current}>
         <span title={`models:/${name}@${bare} then resolves to v${version}`}>Move @{bare} from v{from} to v{version}?</span>
         <button className="btn primary" onClick={promote}>Move @{bare}</button>
-        <button className="btn" onClick={() => setConfirming(false)}>Cancel</button>
-      </span>
+        <button className="btn" data-safe onClick={() => setConfirming(false)}>Cancel</button>
+      </ConfirmBar>
     );
   }
   return (
@@ -43,7 +45,7 @@ export function PromoteForm({ name, version, known, holds = [], holders = {}, on
       <datalist id="known-aliases">{[...new Set(['champion', 'challenger', ...known])].map((a) => <option key={a} value={a} />)}</datalist>
       {holds.includes(alias.replace(/^@/, ''))
         ? <span className="muted" title={`This version is @${alias.replace(/^@/, '')} already`}>holds @{alias.replace(/^@/, '')}</span>
-        : <button className="btn" type="submit">Promote to @{alias.replace(/^@/, '') || '…'}</button>}
+        : <button ref={opener} className="btn" type="submit">Promote to @{alias.replace(/^@/, '') || '…'}</button>}
       <ErrorNotice error={error} onRetry={retry} />
     </form>
   );
@@ -52,13 +54,14 @@ export function PromoteForm({ name, version, known, holds = [], holders = {}, on
 /** A button whose action is asked about first, inline: the question, the action, Cancel. */
 export function ConfirmButton({ label, question, confirmLabel, onConfirm }: { label: string; question: string; confirmLabel: string; onConfirm: () => void }) {
   const [asking, setAsking] = useState(false);
-  if (!asking) return <button className="btn" onClick={() => setAsking(true)}>{label}</button>;
+  const opener = useRef<HTMLButtonElement>(null);
+  if (!asking) return <button ref={opener} className="btn" onClick={() => setAsking(true)}>{label}</button>;
   return (
-    <span className="row confirm" role="alertdialog" aria-label={`confirm ${label}`}>
+    <ConfirmBar label={`confirm ${label}`} onCancel={() => setAsking(false)} returnFocus={() => opener.current}>
       {question}
       <button className="btn primary" onClick={() => { setAsking(false); onConfirm(); }}>{confirmLabel}</button>
-      <button className="btn" onClick={() => setAsking(false)}>Cancel</button>
-    </span>
+      <button className="btn" data-safe onClick={() => setAsking(false)}>Cancel</button>
+    </ConfirmBar>
   );
 }
 

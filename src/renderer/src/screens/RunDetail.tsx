@@ -1,5 +1,5 @@
 // One run: params, metrics (with a chart), metric history, tags, editable notes, dataset lineage, artifacts.
-import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MetricPoint, Run } from '../../../shared/domain';
 import { asRunId } from '../../../shared/domain';
 import { fmtDuration, fmtInt, fmtMetric, fmtTime } from '../format';
@@ -9,6 +9,7 @@ import { NotesEditor, RunName, TagsEditor } from '../components/RunEditors';
 import { RegisterButton } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
+import { ConfirmBar } from '../components/ConfirmBar';
 import { ArtifactList } from '../components/ArtifactList';
 import { RunStatus } from '../components/RunStatus';
 import { defaultScale, effectiveView, timedCharts, MetricChartControls, MetricChartGrid } from '../components/MetricCharts';
@@ -92,6 +93,7 @@ function RunActions({ run, onChange }: { run: Run; onChange: (r: Run) => void })
   const client = useApp((s) => s.client);
   const navigate = useApp((s) => s.navigate);
   const [confirm, setConfirm] = useState(false);
+  const opener = useRef<HTMLButtonElement>(null);
   const { run: attempt, retry, error } = useAction();
   if (run.status === 'RUNNING' || !client) return null;
   const setDeleted = (deleted: boolean) => attempt(async () => {
@@ -105,13 +107,13 @@ function RunActions({ run, onChange }: { run: Run; onChange: (r: Run) => void })
       {run.deletedMs === null
         ? <button className="btn" onClick={() => void setDeleted(true)}>Move to trash</button>
         : <button className="btn" onClick={() => void setDeleted(false)}>Restore</button>}
-      {!confirm && <button className="btn danger" onClick={() => setConfirm(true)}>Delete for good…</button>}
+      {!confirm && <button ref={opener} className="btn danger" onClick={() => setConfirm(true)}>Delete for good…</button>}
       {confirm && (
-        <span className="row confirm" role="alertdialog" aria-label="confirm purge">
+        <ConfirmBar label="confirm purge" onCancel={() => setConfirm(false)} returnFocus={() => opener.current}>
           Delete this run and its artifact files for good?
           <button className="btn danger" onClick={() => void purge()}>Delete for good</button>
-          <button className="btn" onClick={() => setConfirm(false)}>Keep it</button>
-        </span>
+          <button className="btn" data-safe onClick={() => setConfirm(false)}>Keep it</button>
+        </ConfirmBar>
       )}
       <ErrorNotice error={error} onRetry={retry} />
     </div>

@@ -1,6 +1,6 @@
 // Runs: search (filter language with highlighting and autocomplete), sort, choose columns, select runs to
 // compare, trash, restore or purge them. The view lives in the URL, so a link reopens it.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RunId, RunRow } from '../../../shared/domain';
 import type { AppClient } from '../api/client';
 import { useApp } from '../store/app-store';
@@ -10,6 +10,7 @@ import { FilterBox } from '../components/FilterBox';
 import { RunsGrid } from '../components/RunsGrid';
 import { ColumnChooser, ExperimentPicker } from '../components/RunsToolbar';
 import { JobProgress } from '../components/JobProgress';
+import { ConfirmBar } from '../components/ConfirmBar';
 import { RunDetail } from './RunDetail';
 import { RegisterButton } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -31,6 +32,7 @@ function RunsList() {
   const view = useRunsView();
   const apply = useRunsView((s) => s.apply);
   const [confirmPurge, setConfirmPurge] = useState(false);
+  const purgeOpener = useRef<HTMLButtonElement>(null);
   const { run, retry, error: actionError } = useAction();
 
   // On opening: the URL's view if it has one; without a query (the nav link, Alt+3) the view as it was left.
@@ -93,13 +95,13 @@ function RunsList() {
         {!trash && <PushToMlflowButton choice={selectedIds.length ? { runIds: selectedIds } : { experimentIds: view.experimentIds }} />}
         {selectedIds.length > 0 && !trash && <button className="btn" onClick={() => act((c) => c.call('runs.setDeleted', { runIds: selectedIds, deleted: true }))}>Move to trash</button>}
         {selectedIds.length > 0 && trash && <button className="btn" onClick={() => act((c) => c.call('runs.setDeleted', { runIds: selectedIds, deleted: false }))}>Restore</button>}
-        {selectedIds.length > 0 && trash && !confirmPurge && <button className="btn danger" onClick={() => setConfirmPurge(true)}>Delete for good…</button>}
+        {selectedIds.length > 0 && trash && !confirmPurge && <button ref={purgeOpener} className="btn danger" onClick={() => setConfirmPurge(true)}>Delete for good…</button>}
         {confirmPurge && (
-          <span className="row confirm" role="alertdialog" aria-label="confirm purge">
+          <ConfirmBar label="confirm purge" onCancel={() => setConfirmPurge(false)} returnFocus={() => purgeOpener.current}>
             Delete {selectedIds.length} run(s) and their artifact files for good?
             <button className="btn danger" onClick={() => act((c) => c.call('runs.purge', { runIds: selectedIds }))}>Delete for good</button>
-            <button className="btn" onClick={() => setConfirmPurge(false)}>Keep them</button>
-          </span>
+            <button className="btn" data-safe onClick={() => setConfirmPurge(false)}>Keep them</button>
+          </ConfirmBar>
         )}
         <ErrorNotice error={actionError} onRetry={retry} />
       </div>

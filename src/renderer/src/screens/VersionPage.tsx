@@ -1,12 +1,13 @@
 // One model version: its lineage on one page (version → run → params → datasets → metrics), its signature,
 // promotion and rollback, archive/delete, and a side-by-side comparison with another version.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ModelVersion, RegisteredModel, ScoringRecord } from '../../../shared/domain';
 import { fmtBytes, fmtInt, fmtMetric, fmtTime } from '../format';
 import { useApp } from '../store/app-store';
 import { AliasBadges, ConfirmButton, DescriptionEditor, PromoteForm } from '../components/ModelBits';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
+import { ConfirmBar } from '../components/ConfirmBar';
 import { useReveal } from '../components/useReveal';
 import { VersionMonitoring } from '../components/MonitoringBits';
 
@@ -40,6 +41,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
   const [model, setModel] = useState<RegisteredModel | null>(null);
   const [other, setOther] = useState<number | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const deleteOpener = useRef<HTMLButtonElement>(null);
   const [scorings, setScorings] = useState<ScoringRecord[]>([]);
   const info = useApp((s) => s.info);
   const [exportDir, setExportDir] = useState('');
@@ -71,13 +73,13 @@ export function VersionPage({ name, version }: { name: string; version: number }
           onConfirm={() => act(() => client.call('models.rollback', { name, alias: a }))} />)}
         <button className="btn" onClick={() => act(() => client.call('models.setArchived', { name, version, archived: v.status === 'READY' }))}>{v.status === 'READY' ? 'Archive' : 'Restore'}</button>
         {!confirmDelete && v.aliases.length > 0 && <span className="muted" data-testid="delete-blocked">Delete: move or remove @{v.aliases.join(', @')} first</span>}
-        {!confirmDelete && v.aliases.length === 0 && <button className="btn danger" onClick={() => setConfirmDelete(true)}>Delete version…</button>}
+        {!confirmDelete && v.aliases.length === 0 && <button ref={deleteOpener} className="btn danger" onClick={() => setConfirmDelete(true)}>Delete version…</button>}
         {confirmDelete && (
-          <span className="row confirm" role="alertdialog" aria-label="confirm delete version">
+          <ConfirmBar label="confirm delete version" onCancel={() => setConfirmDelete(false)} returnFocus={() => deleteOpener.current}>
             Delete v{version} and its model file for good? (Its number won't be reused.)
             <button className="btn danger" onClick={() => void run(async () => { await client.call('models.deleteVersion', { name, version }); navigate({ screen: 'models', model: name }); }).then((ok) => { if (!ok) setConfirmDelete(false); })}>Delete</button>
-            <button className="btn" onClick={() => setConfirmDelete(false)}>Keep it</button>
-          </span>
+            <button className="btn" data-safe onClick={() => setConfirmDelete(false)}>Keep it</button>
+          </ConfirmBar>
         )}
       </div>
       <div className="detail">
