@@ -2,6 +2,7 @@
 // back: the alias returns to the version it held before the move that gave it its current holder.
 import { MeterError } from '../../shared/errors';
 import type { AliasEvent } from '../../shared/domain';
+import { previousHolder } from '../../shared/domain/registry';
 import type { Db } from '../store/db';
 import { inTransaction } from '../store/db';
 import { checkAlias, checkVersion } from './names';
@@ -41,18 +42,8 @@ export function removeAlias(db: Db, name: string, rawAlias: string): AliasEvent 
   });
 }
 
-/** The version @alias held before its current holder got it (skipping holders it was rolled back from). */
-export function previousHolder(history: AliasEvent[], current: number): number | null {
-  // Oldest first: replay the moves as a stack of holders; a rollback pops the stack.
-  const stack: number[] = [];
-  for (const e of [...history].reverse()) {
-    if (e.action === 'rollback') stack.pop();
-    else if (e.action === 'remove') stack.length = 0;
-    else if (e.toVersion !== null) stack.push(e.toVersion);
-  }
-  if (stack[stack.length - 1] !== current) return null;
-  return stack.length >= 2 ? stack[stack.length - 2] : null;
-}
+// The rule lives in shared: the app greys out Roll back by the same rule that refuses it here.
+export { previousHolder };
 
 export function rollbackAlias(db: Db, name: string, rawAlias: string): AliasEvent {
   const alias = checkAlias(rawAlias);

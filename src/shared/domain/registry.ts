@@ -57,6 +57,23 @@ export interface AliasEvent {
   atMs: number;
 }
 
+/**
+ * The version @alias held before its current holder got it (skipping holders it was rolled back from), from
+ * the alias's history newest first; null when there is none to roll back to. Core's rollback and the app's
+ * Roll back button (offered only when this is a version) use this one rule.
+ */
+export function previousHolder(history: readonly AliasEvent[], current: number): number | null {
+  // Oldest first: replay the moves as a stack of holders; a rollback pops the stack.
+  const stack: number[] = [];
+  for (const e of [...history].reverse()) {
+    if (e.action === 'rollback') stack.pop();
+    else if (e.action === 'remove') stack.length = 0;
+    else if (e.toVersion !== null) stack.push(e.toVersion);
+  }
+  if (stack[stack.length - 1] !== current) return null;
+  return stack.length >= 2 ? stack[stack.length - 2] : null;
+}
+
 export interface RegisteredModelSummary {
   name: string;
   description: string;

@@ -51,10 +51,18 @@ export function PromoteForm({ name, version, known, holds = [], holders = {}, on
   );
 }
 
-/** A button whose action is asked about first, inline: the question, the action, Cancel. */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm }: { label: string; question: string; confirmLabel: string; onConfirm: () => void }) {
+/**
+ * A button whose action is asked about first, inline: the question, the action, Cancel. `disabledReason`:
+ * the action can't be done now; the button is shown disabled with the reason beside it (and as its tooltip).
+ */
+export function ConfirmButton({ label, question, confirmLabel, onConfirm, disabledReason }: {
+  label: string; question: string; confirmLabel: string; onConfirm: () => void; disabledReason?: string | null;
+}) {
   const [asking, setAsking] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
+  if (disabledReason) {
+    return <span className="row disabled-action"><button className="btn" disabled title={disabledReason}>{label}</button><span className="muted" data-testid="disabled-reason">{disabledReason}</span></span>;
+  }
   if (!asking) return <button ref={opener} className="btn" onClick={() => setAsking(true)}>{label}</button>;
   return (
     <ConfirmBar label={`confirm ${label}`} onCancel={() => setAsking(false)} returnFocus={() => opener.current}>

@@ -10,6 +10,7 @@ import { VersionPage } from './VersionPage';
 import { DriftFlag, useFlaggedReports } from '../components/MonitoringBits';
 import { useLoaded } from '../components/useLoaded';
 import { PushToMlflowButton } from '../components/MlflowTransfer';
+import { rollbackBlocked } from '../components/rollback';
 
 export function ModelsScreen() {
   const route = useApp((s) => s.route);
@@ -68,7 +69,7 @@ function ModelPage({ name }: { name: string }) {
           {knownAliases.length === 0 ? <p className="muted">None yet: promote a version below.</p> : (
             <ul className="plain" aria-label="aliases">{Object.entries(model.aliases).map(([a, v]) => (
               <li key={a} className="row"><span className="badge alias">@{a}</span> → version {v}
-                <ConfirmButton label={`Roll back @${a}`} confirmLabel="Roll back" question={`Move @${a} from v${v} back to the version it held before?`}
+                <ConfirmButton label={`Roll back @${a}`} confirmLabel="Roll back" question={`Move @${a} from v${v} back to the version it held before?`} disabledReason={rollbackBlocked(model, a, v)}
                   onConfirm={() => void act.run(async () => { await client.call('models.rollback', { name, alias: a }); await load(); })} /></li>
             ))}</ul>
           )}

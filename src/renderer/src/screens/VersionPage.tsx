@@ -10,6 +10,7 @@ import { useAction } from '../components/useAction';
 import { ConfirmBar } from '../components/ConfirmBar';
 import { useReveal } from '../components/useReveal';
 import { VersionMonitoring } from '../components/MonitoringBits';
+import { rollbackBlocked } from '../components/rollback';
 
 function specText(v: ModelVersion): string {
   const s = v.signature.featureSpec;
@@ -69,7 +70,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
       <ErrorNotice variant="block" error={error} onRetry={retry} />
       <div className="row" style={{ marginBottom: 12, flexWrap: 'wrap' }}>
         {v.status === 'READY' && <PromoteForm name={name} version={v.version} known={Object.keys(model.aliases)} holds={v.aliases} holders={model.aliases} onDone={() => void load()} />}
-        {v.aliases.map((a) => <ConfirmButton key={a} label={`Roll back @${a}`} confirmLabel="Roll back" question={`Move @${a} from v${v.version} back to the version it held before?`}
+        {v.aliases.map((a) => <ConfirmButton key={a} label={`Roll back @${a}`} confirmLabel="Roll back" question={`Move @${a} from v${v.version} back to the version it held before?`} disabledReason={rollbackBlocked(model, a, v.version)}
           onConfirm={() => act(() => client.call('models.rollback', { name, alias: a }))} />)}
         <button className="btn" onClick={() => act(() => client.call('models.setArchived', { name, version, archived: v.status === 'READY' }))}>{v.status === 'READY' ? 'Archive' : 'Restore'}</button>
         {!confirmDelete && v.aliases.length > 0 && <span className="muted" data-testid="delete-blocked">Delete: move or remove @{v.aliases.join(', @')} first</span>}
