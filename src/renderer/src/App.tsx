@@ -16,6 +16,7 @@ import { PipelinesScreen } from './screens/PipelinesScreen';
 import { useScore } from './store/score-store';
 import { ErrorNotice } from './components/ErrorNotice';
 import { MlflowTransfer } from './components/MlflowTransfer';
+import { useReveal } from './components/useReveal';
 
 
 const hasFiles = (e: DragEvent): boolean => [...e.dataTransfer.types].includes('Files');
@@ -27,8 +28,14 @@ function skipToContent(): void {
   target?.focus();
 }
 
+function WindowError() {
+  const { error, retry, dismissError } = useAppState('error', 'retry', 'dismissError');
+  const ref = useReveal<HTMLDivElement>(error, { focus: false });
+  return <div ref={ref}><ErrorNotice variant="toast" error={error} onRetry={retry ?? undefined} onDismiss={dismissError} /></div>;
+}
+
 export function App() {
-  const { route, info, client, navigate, importFiles, error, retry, dismissError, connected } = useAppState('route', 'info', 'client', 'navigate', 'importFiles', 'error', 'retry', 'dismissError', 'connected');
+  const { route, info, client, navigate, importFiles, connected } = useAppState('route', 'info', 'client', 'navigate', 'importFiles', 'connected');
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
@@ -83,6 +90,9 @@ export function App() {
             Lost the connection to Meter's core (was <code>meter ui</code> stopped or restarted?). Retrying; what is shown may be out of date until it is back.
           </p>
         )}
+        {/* The window's last failure, at the top of the page in the flow (newcomer trial 3: fixed in the
+            corner it covered buttons at 1024 px), brought into view when it comes. */}
+        {route.screen !== 'train' && <WindowError />}
         <MlflowTransfer />
         {route.screen === 'data' && <DataScreen />}
         {route.screen === 'train' && <TrainScreen />}
@@ -94,7 +104,6 @@ export function App() {
         {route.screen === 'monitor' && <MonitorScreen />}
         {route.screen === 'pipelines' && <PipelinesScreen />}
       </main>
-      {route.screen !== 'train' && <ErrorNotice variant="toast" error={error} onRetry={retry ?? undefined} onDismiss={dismissError} />}
     </div>
   );
 }
