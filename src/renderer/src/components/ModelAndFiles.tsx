@@ -1,5 +1,6 @@
 // The first rows of the Score and Monitor forms: a model URI, then parquet files to tick (or drop on the
 // screen). One component, so both screens choose a model and files the same way.
+import { useState } from 'react';
 import type { Dataset, DatasetId, RegisteredModelSummary } from '../../../shared/domain';
 import type { AppClient } from '../api/client';
 import { useAppState } from '../store/app-store';
@@ -27,13 +28,20 @@ export function ModelAndFiles({ idPrefix, uris, modelUri, onModel, filesLabel, g
   );
 }
 
-/** Files dropped on this screen: which are being checked, and why one was refused (else it would vanish silently). */
+/**
+ * Files dropped on this screen: which are being checked, and why one was refused (else it would vanish
+ * silently). Only drops made since the screen opened: a file refused on the Data screen (or on this one, on an
+ * earlier visit) is not this screen's news (newcomer trial 3); the Data screen keeps every refusal until it
+ * is dismissed.
+ */
 function DroppedFiles() {
   const { imports, importing, dismissImport } = useAppState('imports', 'importing', 'dismissImport');
+  // the outcomes there were when the screen opened (each outcome is one object for the session)
+  const [before] = useState(() => new Set(imports));
   return (
     <>
       {importing.length > 0 && <p className="muted" aria-live="polite">Checking {importing.join(', ')}…</p>}
-      {imports.map((o, i) => !o.ok && <ImportErrorCard key={`${o.fileName}-${i}`} fileName={o.fileName} error={o.error} onDismiss={() => dismissImport(i)} />)}
+      {imports.map((o, i) => !o.ok && !before.has(o) && <ImportErrorCard key={`${o.fileName}-${i}`} fileName={o.fileName} error={o.error} onDismiss={() => dismissImport(i)} />)}
     </>
   );
 }
