@@ -53,10 +53,13 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
                                drift of a version's inputs and predictions against its training data (Evidently's tests)
   monitor --model URI --current F|FOLDER…   a timeline: one drift report per month
   export URI --out DIR         a deployable service: model, server.js (POST /predict, GET /health), Dockerfile, README
-  pipeline run FILE.json --month YYYY-MM|previous   the monthly retrain flow: load, features, train (M-2),
+  pipeline run FILE.json --month YYYY-MM|previous   the monthly retrain flow, once: load, features, train (M-2),
                                evaluate (M-1), register, promote @champion if better; retries, cache
+                               (saves no pipeline and no schedule)
   pipeline backfill FILE.json --from YYYY-MM --to YYYY-MM   one flow run per month; resumable
   pipeline runs | show FLOW_RUN_ID | rerun FLOW_RUN_ID [--from STEP] | schedule FILE.json (crontab/systemd lines)
+  pipeline save FILE.json [--replace]   save it in this home: its "schedule" fires while Meter runs (the app,
+                               meter ui); a name saved with another spec is refused, naming the difference
   ui [--port N]                browser mode: the app's screens on http://127.0.0.1 with a session token
   serve [--port N] [--host ADDR --token T]   the same server, headless: prints MLFLOW_TRACKING_URI and
                                MLFLOW_TRACKING_TOKEN for MLflow's clients (--host needs --token or METER_TOKEN)

@@ -1,20 +1,24 @@
-// `meter pipeline`: run a pipeline file for a month, backfill a month range, list and show flow runs, rerun
-// one from a failed step, and print the crontab / systemd lines that run it from the OS. Progress (each step
+// `meter pipeline`: run a pipeline file once for a month, backfill a month range, list and show flow runs, rerun
+// one from a failed step, save it in the home (its schedule fires while Meter runs), and print the crontab /
+// systemd lines that run it from the OS. Only `save` changes a saved pipeline. Progress (each step
 // as it changes) goes to stderr; --json prints one object (backfill: a list) on stdout. Ctrl-C cancels.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { MeterClient } from '../shared/contract';
 import { MeterError, messageOf } from '../shared/errors';
 import type { JobId } from '../shared/domain';
-import { addMonths, pipelineSpec, PIPELINE_STEPS, type FlowRun, type PipelineSpec, type PipelineStep } from '../shared/pipeline';
+import {
+  addMonths, pipelineDifferences, pipelineSpec, PIPELINE_STEPS, type FlowRun, type PipelineInfo, type PipelineSpec, type PipelineStep,
+} from '../shared/pipeline';
 import { numberFlag, one, parseArgs } from './args';
 import type { Io } from './io';
 
-const USAGE = `Usage: meter pipeline run FILE.json --month YYYY-MM|previous [--json]
+const USAGE = `Usage: meter pipeline run FILE.json --month YYYY-MM|previous [--json]   once; saves nothing
        meter pipeline backfill FILE.json --from YYYY-MM --to YYYY-MM [--json]
        meter pipeline runs [--pipeline NAME] [--limit N] [--json]
        meter pipeline show FLOW_RUN_ID [--json]
        meter pipeline rerun FLOW_RUN_ID [--from STEP] [--json]
+       meter pipeline save FILE.json [--replace]   save it in this home: its "schedule" fires while Meter runs
        meter pipeline schedule FILE.json     the crontab line and systemd timer for the file's "schedule"`;
 
 /** Reads a pipeline file: JSON, unknown keys refused by name, relative paths against the file's folder. */
@@ -85,19 +89,54 @@ async function follow(client: MeterClient, io: Io, jobId: JobId, flowRunIds: str
   return Promise.all(flowRunIds.map((id) => client.call('pipelines.get', { flowRunId: id })));
 }
 
+/** The pipeline saved in this home under the file's name, if any, and what differs from the file. */
+async function savedAs(client: MeterClient, spec: PipelineSpec): Promise<{ saved: PipelineInfo; differences: string[] } | null> {
+  const saved = (await client.call('pipelines.list', {})).find((x) => x.name === spec.name);
+  return saved ? { saved, differences: pipelineDifferences(saved.spec, spec) } : null;
+}
+
+/** pipelines.save's refusal of a name saved with another spec, in the CLI's words (--replace, the file). */
+async function saveCommand(client: MeterClient, spec: PipelineSpec, file: string, replace: boolean, io: Io): Promise<number> {
+  const before = await savedAs(client, spec);
+  let info: PipelineInfo;
+  try {
+    info = await client.call('pipelines.save', { pipeline: spec, replace });
+  } catch (err) {
+    if (!(err instanceof MeterError) || err.code !== 'ALREADY_EXISTS') throw err;
+    throw new MeterError('ALREADY_EXISTS', `${file}: a pipeline named "${spec.name}" is already saved in this Meter home with a different spec `
+      + `(${err.details?.differences ?? before?.differences.join('; ')}). Give --replace to replace it, or another "name" in ${file}.`, err.details);
+  }
+  const verb = !before ? 'saved' : before.differences.length ? 'replaced' : 'already saved (unchanged)';
+  io.out(`${verb} pipeline ${info.name}${info.schedule ? `; schedule ${info.schedule}, fires while Meter runs (the app, meter ui), next ${new Date(info.nextFireMs!).toISOString()}` : ' (no schedule)'}`);
+  return 0;
+}
+
 export async function pipelineCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  const p = parseArgs(rest, { switches: ['json'], values: ['month', 'from', 'to', 'pipeline', 'limit'] });
+  const p = parseArgs(rest, { switches: ['json', 'replace'], values: ['month', 'from', 'to', 'pipeline', 'limit'] });
   const json = p.switches.has('json');
   const target = p.positionals[0];
-  if (sub === 'run' || sub === 'backfill' || sub === 'schedule') {
+  if (p.switches.has('replace') && sub !== 'save') throw new MeterError('INVALID_ARGUMENT', `--replace goes with "meter pipeline save FILE.json" only.\n${USAGE}`);
+  if (sub === 'run' || sub === 'backfill' || sub === 'schedule' || sub === 'save') {
     if (!target) throw new MeterError('INVALID_ARGUMENT', `Give the pipeline file.\n${USAGE}`);
     const { spec, path } = readPipelineFile(io.cwd, target);
+    const file = basename(path);
+    if (sub === 'save') return saveCommand(client, spec, file, p.switches.has('replace'), io);
     if (sub === 'schedule') {
-      if (!spec.schedule) throw new MeterError('INVALID_ARGUMENT', `${basename(path)} has no "schedule" (a cron expression such as "0 6 2 * *").`);
+      if (!spec.schedule) throw new MeterError('INVALID_ARGUMENT', `${file} has no "schedule" (a cron expression such as "0 6 2 * *").`);
+      // The OS's runs are flow runs of this name in this home: a saved pipeline of the same name must be this one.
+      const known = await savedAs(client, spec);
+      if (known?.differences.length) {
+        throw new MeterError('ALREADY_EXISTS', `${file}: a pipeline named "${spec.name}" is already saved in this Meter home with a different spec `
+          + `(${known.differences.join('; ')}). Give the pipeline in ${file} another "name", or make the saved one this file with "meter pipeline save ${target} --replace".`);
+      }
+      if (known?.saved.schedule) io.err.write(`note: Meter also fires the saved pipeline ${spec.name} (${known.saved.schedule}) while it runs (the app, meter ui); use one schedule or the other, not both.\n`);
       const o = await client.call('pipelines.osSchedule', { file: path, schedule: spec.schedule, name: spec.name });
       io.out(`# crontab -e:\n${o.crontab}\n\n# ~/.config/systemd/user/meter-${spec.name}.service:\n${o.systemdService}\n\n# ~/.config/systemd/user/meter-${spec.name}.timer (then: systemctl --user enable --now meter-${spec.name}.timer):\n${o.systemdTimer}`);
       return 0;
+    }
+    if (spec.schedule) {
+      io.err.write(`note: ${file} has a "schedule" (${spec.schedule}); this ${sub} does not schedule it. "meter pipeline save ${target}" saves it for Meter to fire while it runs; "meter pipeline schedule ${target}" prints the crontab/systemd lines for the OS.\n`);
     }
     if (sub === 'run') {
       const { flowRunId, jobId } = await client.call('pipelines.run', { pipeline: spec, month: monthArg(one(p, 'month')), trigger: 'cli' });

@@ -208,10 +208,11 @@ export const CONTRACT = {
     'Run more trials of a finished or cancelled search: same space, data and objective; TPE goes on from every completed (and pruned) trial, numbering continues.').returns<{ tuningId: RunId }>(),
   'tuning.cancel': method(s.object({ tuningId: runId }), 'Stop a search: running trials end KILLED, finished ones are kept.').returns<{ cancelled: boolean }>(),
 
-  'pipelines.save': method(s.object({ pipeline: pipelineSpec }), 'Save a pipeline (its schedule fires while Meter runs).').returns<PipelineInfo>(),
+  'pipelines.save': method(s.object({ pipeline: pipelineSpec, replace: s.optional(s.boolean()) }),
+    'Save a pipeline (its schedule fires while Meter runs). A name saved with another spec is refused (ALREADY_EXISTS, naming each difference) unless replace is true; the same spec again changes nothing.').returns<PipelineInfo>(),
   'pipelines.list': method(none, 'Saved pipelines with their schedules and next fire times.').returns<PipelineInfo[]>(),
   'pipelines.run': method(s.object({ pipeline: pipelineSpec, month, trigger: s.optional(s.oneOf(['cli', 'ui', 'api'] as const)) }),
-    'Run a pipeline for a month: train on M-2, validate on M-1, test on M (offsets configurable); returns at once.').returns<{ flowRunId: string; jobId: JobId }>(),
+    'Run a pipeline once for a month: train on M-2, validate on M-1, test on M (offsets configurable); saves no pipeline and no schedule; returns at once.').returns<{ flowRunId: string; jobId: JobId }>(),
   'pipelines.backfill': method(s.object({ pipeline: pipelineSpec, from: month, to: month }),
     'One flow run per month of a range; months with missing files are skipped, finished months reused, stopped ones resumed.').returns<{ jobId: JobId; months: BackfillMonth[] }>(),
   'pipelines.runs': method(s.object({ pipeline: s.optional(s.string({ max: 100 })), limit: s.optional(s.integer({ min: 1, max: 10_000 })) }), 'Flow runs, newest first.').returns<FlowRunSummary[]>(),

@@ -150,3 +150,23 @@ export interface BackfillMonth {
   reused: boolean;
   reason: string | null;
 }
+
+/**
+ * What differs between a saved pipeline and another spec of the same name, one entry per field (nested
+ * fields by path: "params.alpha", "offsets.train"), as `field: old → new` with "none" for an absent value.
+ * Empty when the two are the same pipeline (key order and absent optional fields don't count).
+ */
+export function pipelineDifferences(saved: PipelineSpec, next: PipelineSpec): string[] {
+  const out: string[] = [];
+  const show = (v: unknown): string => (v === undefined ? 'none' : JSON.stringify(v));
+  const walk = (a: unknown, b: unknown, path: string): void => {
+    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (isObj(a) && isObj(b)) {
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])]) walk(a[k], b[k], path ? `${path}.${k}` : k);
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      out.push(`${path}: ${show(a)} → ${show(b)}`);
+    }
+  };
+  walk(saved, next, '');
+  return out;
+}

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { MeterError } from '../../shared/errors';
 import type { RunId, JobId } from '../../shared/domain';
 import {
-  PIPELINE_STEPS, type FlowRun, type FlowRunSummary, type FlowStatus, type FlowStepInfo, type FlowTrigger, type PipelineSpec,
+  pipelineDifferences, PIPELINE_STEPS, type FlowRun, type FlowRunSummary, type FlowStatus, type FlowStepInfo, type FlowTrigger, type PipelineSpec,
   type PipelineStep, type StepStatus,
 } from '../../shared/pipeline';
 import { inTransaction, type Db } from '../store/db';
@@ -35,19 +35,31 @@ export const sha256Of = (value: unknown): string => createHash('sha256').update(
 /** What decides a flow's results: everything but the schedule and the retry policy. */
 export const specSha = (spec: PipelineSpec): string => sha256Of({ ...spec, schedule: undefined, retries: undefined });
 
-export function savePipeline(db: Db, spec: PipelineSpec, now = Date.now()): void {
-  inTransaction(db, () => {
-    const old = db.prepare('SELECT schedule FROM pipelines WHERE name = ?').get(spec.name) as { schedule: string | null } | undefined;
+/**
+ * Saves a pipeline under its name. A name already saved with another spec is refused, naming each
+ * difference, unless `replace` says to overwrite it: one pipeline file or form must never silently take the
+ * place of another that happens to share its name (and its schedule). Saving the same spec again changes nothing.
+ */
+export function savePipeline(db: Db, spec: PipelineSpec, now = Date.now(), opts: { replace: boolean } = { replace: true }): { saved: boolean } {
+  return inTransaction(db, () => {
+    const old = db.prepare('SELECT spec_json, schedule FROM pipelines WHERE name = ?').get(spec.name) as { spec_json: string; schedule: string | null } | undefined;
     const schedule = spec.schedule ?? null;
     if (!old) {
       db.prepare('INSERT INTO pipelines (name, spec_json, schedule, last_fire_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)')
         .run(spec.name, JSON.stringify(spec), schedule, schedule ? now : null, now, now);
-    } else {
-      // A new or changed schedule starts from now: nothing before it was "missed".
-      const changed = old.schedule !== schedule;
-      db.prepare(`UPDATE pipelines SET spec_json = ?, schedule = ?, updated_ms = ?${changed ? ', last_fire_ms = ?' : ''} WHERE name = ?`)
-        .run(...[JSON.stringify(spec), schedule, now, ...(changed ? [schedule ? now : null] : []), spec.name]);
+      return { saved: true };
     }
+    const differences = pipelineDifferences(JSON.parse(old.spec_json) as PipelineSpec, spec);
+    if (differences.length === 0) return { saved: false };
+    if (!opts.replace) {
+      throw new MeterError('ALREADY_EXISTS', `A pipeline named "${spec.name}" is already saved with a different spec: ${differences.join('; ')}. `
+        + 'Save it with replace to replace the saved one, or give this one another name.', { pipeline: spec.name, differences: differences.join('; ') });
+    }
+    // A new or changed schedule starts from now: nothing before it was "missed".
+    const changed = old.schedule !== schedule;
+    db.prepare(`UPDATE pipelines SET spec_json = ?, schedule = ?, updated_ms = ?${changed ? ', last_fire_ms = ?' : ''} WHERE name = ?`)
+      .run(...[JSON.stringify(spec), schedule, now, ...(changed ? [schedule ? now : null] : []), spec.name]);
+    return { saved: true };
   });
 }
 
@@ -55,7 +67,7 @@ export const listPipelineRows = (db: Db): PipelineRow[] => db.prepare('SELECT * 
 
 export function getPipelineRow(db: Db, name: string): PipelineRow {
   const row = db.prepare('SELECT * FROM pipelines WHERE name = ?').get(name) as PipelineRow | undefined;
-  if (!row) throw new MeterError('NOT_FOUND', `No pipeline named "${name}"; run it once (meter pipeline run FILE.json) or save it on the Pipelines screen.`);
+  if (!row) throw new MeterError('NOT_FOUND', `No pipeline named "${name}" is saved; save it with "meter pipeline save FILE.json" or Save on the Pipelines screen.`);
   return row;
 }
 

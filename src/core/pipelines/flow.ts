@@ -14,7 +14,7 @@ import type { TaskControl } from '../jobs/job-manager';
 import { inTransaction } from '../store/db';
 import { OWNER } from '../store/runs-repo';
 import {
-  addLog, claimFlow, createFlowRun, failOrphanedFlows, findFlowRun, getFlowRun, requeueFlow, resetStepsFrom, savePipeline, setFlowFields, stepRow, updateStep,
+  addLog, claimFlow, createFlowRun, failOrphanedFlows, findFlowRun, getFlowRun, requeueFlow, resetStepsFrom, setFlowFields, stepRow, updateStep,
 } from './flow-repo';
 import { filesFor, STEPS, type StepContext } from './steps';
 import { parseCron } from './cron';
@@ -110,10 +110,12 @@ function startFlowJob(ctx: CoreContext, flowRunId: string): JobId {
   return jobId;
 }
 
-/** A flow run for one month: saved pipeline, new flow run row, then the task job. Returns at once. */
+/**
+ * A flow run for one month: a new flow run row (holding its spec), then the task job. Returns at once. A run
+ * is once: it saves no pipeline and touches no schedule, whatever its spec says (pipelines.save does that).
+ */
 export function startFlow(ctx: CoreContext, rawSpec: PipelineSpec, month: string, trigger: FlowTrigger): { flowRunId: string; jobId: JobId } {
   const spec = normalizeSpec(rawSpec);
-  savePipeline(ctx.db, spec);
   const flowRunId = createFlowRun(ctx.db, spec, month, trigger);
   return { flowRunId, jobId: startFlowJob(ctx, flowRunId) };
 }
@@ -153,11 +155,11 @@ export function cancelFlow(ctx: CoreContext, flowRunId: string): { cancelled: bo
  * One flow run per month, in order. A month whose files are missing is skipped and says which; a month that
  * finished before (same pipeline, same spec) is reused; one that stopped part-way (failed, cancelled, killed)
  * resumes on its own flow run, so running the same backfill again after a crash finishes what was left.
+ * Like a run, a backfill saves no pipeline and touches no schedule.
  */
 export function startBackfill(ctx: CoreContext, rawSpec: PipelineSpec, from: string, to: string): { jobId: JobId; months: BackfillMonth[] } {
   const spec = normalizeSpec(rawSpec);
   const months = monthRange(from, to);
-  savePipeline(ctx.db, spec);
   const plan: BackfillMonth[] = [];
   const toRun: string[] = [];
   failOrphanedFlows(ctx.db);

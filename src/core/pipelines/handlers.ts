@@ -24,7 +24,7 @@ export function pipelineHandlers(ctx: CoreContext): Handlers<Methods> {
   // Flow runs left running by a Meter process that was killed are marked failed (a rerun or backfill resumes them).
   failOrphanedFlows(db);
   return {
-    'pipelines.save': (a) => { const spec = normalizeSpec(a.pipeline); savePipeline(db, spec); return pipelineInfo(getPipelineRow(db, spec.name)); },
+    'pipelines.save': (a) => { const spec = normalizeSpec(a.pipeline); savePipeline(db, spec, Date.now(), { replace: a.replace ?? false }); return pipelineInfo(getPipelineRow(db, spec.name)); },
     'pipelines.list': () => listPipelineRows(db).map((r) => pipelineInfo(r)),
     'pipelines.run': (a) => startFlow(ctx, a.pipeline, a.month, a.trigger ?? 'api'),
     'pipelines.backfill': (a) => startBackfill(ctx, a.pipeline, a.from, a.to),

@@ -226,10 +226,19 @@ describe.skipIf(!HAS_SHARED)(`pipelines on green 2023-01..03${skipReason}`, () =
   it('lists flow runs newest first and the saved pipelines with their schedule', async () => {
     const runs = await h.client.call('pipelines.runs', { pipeline: 'green-monthly' });
     expect(runs.map((r) => r.flowRunId)).toContain(first.flowRunId);
+    // Its runs saved nothing: only pipelines.save does.
+    expect((await h.client.call('pipelines.list', {})).map((x) => x.name)).not.toContain('green-monthly');
     await h.client.call('pipelines.save', { pipeline: { ...base, schedule: '0 6 2 * *' } });
     const list = await h.client.call('pipelines.list', {});
     const p = list.find((x) => x.name === 'green-monthly')!;
     expect(p.schedule).toBe('0 6 2 * *');
     expect(new Date(p.nextFireMs!).getDate()).toBe(2);
+    // Another spec under the same name: refused naming the difference, unless replace.
+    await expect(h.client.call('pipelines.save', { pipeline: { ...base, model: 'ridge', schedule: '0 6 2 * *' } }))
+      .rejects.toMatchObject({ code: 'ALREADY_EXISTS', message: expect.stringContaining('already saved with a different spec: model: "linear" → "ridge". Save it with replace') });
+    expect((await h.client.call('pipelines.list', {})).find((x) => x.name === 'green-monthly')).toEqual(p);
+    const replaced = await h.client.call('pipelines.save', { pipeline: { ...base, model: 'ridge', schedule: '0 6 2 * *' }, replace: true });
+    expect(replaced.spec.model).toBe('ridge');
+    expect(replaced.lastFireMs).toBe(p.lastFireMs);
   });
 });
