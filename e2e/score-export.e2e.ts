@@ -1,6 +1,6 @@
 // Scoring and export in the app: drop a file on the Score screen, score it with @champion, see the charts
 // and the output path; export the version and find the bundle on disk.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,27 @@ describe('score and export (Chromium)', () => {
     await version.exportTo(join(meter.home, 'bundle'));
     for (const f of ['server.js', 'model.json', 'Dockerfile', 'README.md']) expect(existsSync(join(meter.home, 'bundle', f))).toBe(true);
     await version.shot('31-version-export');
+  });
+
+  it('a relative output folder lands under the Meter home (not the server\'s cwd), shown in full; scoring again keeps the first file', async () => {
+    const score = meter.score;
+    await score.open();
+    const tick = score.dataset(/green_tripdata_2023-02\.sample\.parquet/);
+    if (!(await tick.isChecked())) await tick.check();
+    await score.outputFolder.fill('march');
+    const folder = join(meter.home, 'predictions', 'march');
+    const name = 'green_tripdata_2023-02.sample.taxi-duration-v1.predictions';
+    for (const expected of [`${name}.parquet`, `${name} (2).parquet`]) {
+      await score.score(1);
+      await expect.poll(() => score.output.first().textContent(), { timeout: 60_000 }).toBe(join(folder, expected));
+    }
+    expect(readdirSync(folder).sort()).toEqual([`${name} (2).parquet`, `${name}.parquet`]);
+    await score.shotSizes('32-score-relative-folder');
+
+    const version = meter.version;
+    await version.open('taxi-duration', 1);
+    await version.exportTo('svc');
+    expect(await version.exportResult.textContent()).toContain(join(meter.home, 'exports', 'svc'));
+    expect(existsSync(join(meter.home, 'exports', 'svc', 'server.js'))).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ export class ScorePage extends Screen {
   readonly result = this.page.getByTestId('scoring-result');
   readonly rmse = this.page.getByTestId('scoring-rmse');
   readonly output = this.page.getByTestId('scoring-output');
+  readonly outputFolder = this.page.getByLabel('Output folder');
 
   async open(): Promise<void> {
     await this.goto('#/score');

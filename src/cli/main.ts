@@ -48,7 +48,8 @@ ${paramsHelp().map((line) => `        ${line}`).join('\n')}
   models list | show NAME      registered models; versions, aliases, alias history
   models alias NAME ALIAS VERSION | unalias NAME ALIAS | rollback NAME ALIAS
   models resolve URI           models:/NAME@ALIAS, models:/NAME/VERSION, models:/NAME/latest, runs:/RUN_ID/model
-  score --model URI --input F [--input F…] [--output DIR]   predictions parquet per input (default DIR: HOME/predictions)
+  score --model URI --input F [--input F…] [--output DIR]   predictions parquet per input, INPUT.MODEL-vN.predictions.parquet
+                               (default DIR: HOME/predictions); an existing file is never replaced: the new one is '… (2).parquet'
   drift --model URI --current F… [--reference F] [--method COLUMN=METHOD …] [--html OUT.html]
                                drift of a version's inputs and predictions against its training data (Evidently's tests)
   monitor --model URI --current F|FOLDER…   a timeline: one drift report per month

@@ -195,10 +195,10 @@ export const CONTRACT = {
   'models.setArchived': method(s.object({ name: modelName, version, archived: s.boolean() }), 'Archive or restore a version.').returns<ModelVersion>(),
   'models.deleteVersion': method(s.object({ name: modelName, version }), 'Delete a version (refused while an alias points at it).').returns<{ deleted: number }>(),
   'models.resolve': method(s.object({ uri: s.string() }), 'Resolve models:/NAME/V, models:/NAME@alias, models:/NAME/latest or runs:/ID/model.').returns<ResolvedModel>(),
-  'models.export': method(s.object({ uri: s.string(), outDir: s.string() }), 'Write a deployable service bundle (model, server.js, Dockerfile, README) into an empty folder.').returns<ExportResult>(),
+  'models.export': method(s.object({ uri: s.string(), outDir: s.string() }), 'Write a deployable service bundle (model, server.js, Dockerfile, README) into an empty folder: absolute, or relative to <home>/exports.').returns<ExportResult>(),
 
   'scoring.start': method(s.object({ modelUri: s.string(), inputs: s.array(s.string(), { max: 1000 }), outputDir: s.optional(s.string()) }),
-    'Batch-score parquet files with a model URI; one predictions parquet per input.').returns<{ jobId: JobId; outputs: string[] }>(),
+    'Batch-score parquet files with a model URI; one predictions parquet per input, never replacing a file. outputDir: absolute, or relative to <home>/predictions (the default).').returns<{ jobId: JobId; outputs: string[] }>(),
   'scoring.list': method(s.object({ name: s.optional(modelName), version: s.optional(version), jobId: s.optional(jobId), limit: s.optional(s.integer({ min: 1, max: 10_000 })) }),
     'Scoring records, newest first.').returns<ScoringRecord[]>(),
 

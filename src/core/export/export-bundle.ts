@@ -3,7 +3,7 @@
 // temp folder beside the target and renamed into place, so a failed export leaves nothing half-made.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MeterError, messageOf } from '../../shared/errors';
 import type { ExportResult } from '../../shared/contract';
 import type { CoreContext } from '../context';
@@ -11,12 +11,13 @@ import { parseModelFile } from '../engine/model-file';
 import { resolveModelUri } from '../registry/resolve';
 import { refuseMlflowModel } from '../mlflow/foreign-model';
 import { bundleReadme, dockerfile } from './bundle-docs';
+import { outputFolder } from '../output-folder';
 
 export function exportModel(ctx: CoreContext, uri: string, rawOut: string): ExportResult {
   if (rawOut.trim() === '') throw new MeterError('INVALID_ARGUMENT', 'Choose a folder to export into (--out DIR).');
   const resolved = resolveModelUri(ctx, uri);
   refuseMlflowModel(resolved.modelPath, resolved.uri, 'export');
-  const outDir = resolve(rawOut);
+  const outDir = outputFolder(rawOut, join(ctx.home, 'exports'));
   if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new MeterError('ALREADY_EXISTS', `${outDir} exists and is not empty; export into a new or empty folder.`);
   const bytes = readFileSync(resolved.modelPath);
   const model = parseModelFile(JSON.parse(bytes.toString('utf8')), resolved.uri);

@@ -20,6 +20,7 @@ import { inTransaction } from '../store/db';
 import { resolveModelUri } from '../registry/resolve';
 import { refuseMlflowModel } from '../mlflow/foreign-model';
 import { tempOutputPath } from './temp-names';
+import { outputFolder } from '../output-folder';
 import { freeOutputPath, placeWithoutReplacing, planOutputs } from './output-names';
 
 export const CHUNK_ROWS = 250_000;
@@ -79,7 +80,8 @@ export function startScoring(ctx: CoreContext, req: ScoringRequest): { jobId: Jo
     if (!existsSync(abs) || !statSync(abs).isFile()) throw new MeterError('NOT_FOUND', `${p} does not exist (or is not a file).`);
     return abs;
   });
-  const outDir = resolve(req.outputDir ?? join(ctx.home, 'predictions'));
+  const defaultDir = join(ctx.home, 'predictions');
+  const outDir = req.outputDir?.trim() ? outputFolder(req.outputDir, defaultDir) : defaultDir;
   try { mkdirSync(outDir, { recursive: true }); } catch (err) { throw new MeterError('FILE_UNREADABLE', `Cannot create the output folder ${outDir}: ${messageOf(err)}`); }
   const model: ScoringModelRef = { uri: resolved.uri, name: resolved.name, version: resolved.version, runId: resolved.runId };
   // The names planned now are free now; each is checked again as its input is recorded (see recordInput).

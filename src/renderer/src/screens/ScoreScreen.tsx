@@ -60,7 +60,9 @@ export function ScoreScreen() {
             filesLabel="Trip files" groupLabel="datasets to score" datasets={datasets} checked={choices.datasetIds} onToggle={choices.toggle} />
           <PairWarnings warnings={kindWarnings} />
           <label htmlFor="s-out">Output folder</label>
-          <input id="s-out" type="text" value={choices.outputDir} placeholder={info ? `${info.home}/predictions` : ''} onChange={(e) => choices.set({ outputDir: e.target.value })} />
+          <input id="s-out" type="text" aria-describedby="s-out-hint" value={choices.outputDir} placeholder={info ? `${info.home}/predictions` : ''} onChange={(e) => choices.set({ outputDir: e.target.value })} />
+          {/* The server's working folder means nothing to the user: a relative folder is under the default one. */}
+          <span /><p id="s-out-hint" className="muted hint">A relative folder goes under {info ? `${info.home}/predictions` : 'the predictions folder'}; each file&apos;s full path is shown once it is scored. Existing files are never replaced.</p>
           <span />
           <div className="row"><button className="btn primary" type="submit" disabled={job !== null || chosen.length === 0 || !choices.modelUri}>Score {chosen.length || ''} file{chosen.length === 1 ? '' : 's'}</button></div>
         </form>

@@ -1,0 +1,36 @@
+// `meter score` and `meter export` through the real binary, run from a folder of the user's (its cwd).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, SAMPLE, tempDir } from '../../test/helpers';
+
+const home = tempDir('meter-cli-score-');
+const cwd = tempDir('meter-cli-score-cwd-');
+afterAll(() => { rmSync(home, { recursive: true, force: true }); rmSync(cwd, { recursive: true, force: true }); });
+const meter = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', home, ...args], { cwd, encoding: 'utf8', env: { ...process.env, METER_HOME: '' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('meter score / export', () => {
+  beforeAll(() => {
+    const trained = meter('train', '--model', 'ridge', '--alpha', '0.5', '--json');
+    expect(trained.code, trained.err).toBe(0);
+    const { runId } = JSON.parse(trained.out) as { runId: string };
+    expect(meter('register', runId, '--name', 'taxi-duration').code).toBe(0);
+  }, 120_000);
+
+  it('relative --output and --out are taken from the shell\'s folder, as a shell user expects', () => {
+    const r = meter('score', '--model', 'models:/taxi-duration/1', '--input', SAMPLE.val, '--output', 'preds', '--json');
+    expect(r.code, r.err).toBe(0);
+    const [rec] = JSON.parse(r.out) as { file: { outputPath: string } }[];
+    expect(rec.file.outputPath).toBe(join(cwd, 'preds', 'green_tripdata_2023-02.sample.taxi-duration-v1.predictions.parquet'));
+    expect(pl.readParquet(rec.file.outputPath).height).toBe(4829);
+    const e = meter('export', 'models:/taxi-duration/1', '--out', 'svc');
+    expect(e.code, e.err).toBe(0);
+    expect(existsSync(join(cwd, 'svc', 'server.js'))).toBe(true);
+    expect(e.out).toContain(join(cwd, 'svc'));
+  }, 60_000);
+});
