@@ -22,7 +22,8 @@ import { createModelRow } from '../registry/registry-repo';
 import { checkModelName } from '../registry/names';
 import { codeOf, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
-import { IMPORTED_VERSION_TAG, modelFolderOf, versionsHere } from './version-map';
+import { modelFolderOf, versionsHere } from './version-map';
+import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG, NOTE_TAG, PARENT_TAG, PUSHED_RUN_TAG, tagValues } from './mlflow-tags';
 import { getRun, metricHistory } from '../store/runs-repo';
 
 export interface ImportRequest {
@@ -46,14 +47,7 @@ export interface ImportReport {
   aliases: { name: string; alias: string; version: number }[];
 }
 
-export const IMPORTED_RUN_TAG = 'mlflow.imported_run_id';
-/** what push.ts tags a run with: the Meter run it came from */
-const PUSHED_FROM_TAG = 'meter.run_id';
-const PARENT_TAG = 'mlflow.parentRunId';
 const STATUSES = new Set(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']);
-
-const kv = (list: unknown): Record<string, string> =>
-  Object.fromEntries(((list as { key: string; value?: string }[] | undefined) ?? []).map((t) => [t.key, t.value ?? '']));
 
 /** Every active experiment's name and every registered model's name on the server. */
 async function everything(remote: Remote): Promise<{ experiments: string[]; models: string[] }> {
@@ -94,7 +88,7 @@ async function remoteRuns(remote: Remote, req: ImportRequest): Promise<Json[]> {
   // A trial pulled without its parent (a search) takes it along, as a push does: else it would name a run that
   // is not here and hide from the runs table's top level. (Parents come last: linkParents runs on the whole batch.)
   for (let i = 0; i < unique.length; i++) {
-    const parent = kv(((unique[i].data ?? {}) as Json).tags)[PARENT_TAG];
+    const parent = tagValues(((unique[i].data ?? {}) as Json).tags)[PARENT_TAG];
     if (!parent || seen.has(parent)) continue;
     seen.add(parent);
     try {
@@ -172,7 +166,7 @@ function localRunOf(ctx: CoreContext, run: Json): string | undefined {
   const remoteId = (run.info as Json).run_id as string;
   const imported = importedRunOf(ctx, remoteId);
   if (imported) return imported;
-  const own = kv(((run.data ?? {}) as Json).tags)[PUSHED_FROM_TAG];
+  const own = tagValues(((run.data ?? {}) as Json).tags)[PUSHED_RUN_TAG];
   return own && runExists(ctx.db, own) ? own : undefined;
 }
 
@@ -184,7 +178,7 @@ function linkParents(ctx: CoreContext, found: Json[], runs: Map<string, string>)
   for (const run of found) {
     const remoteId = (run.info as Json).run_id as string;
     const child = runs.get(remoteId);
-    const remoteParent = kv(((run.data ?? {}) as Json).tags)[PARENT_TAG];
+    const remoteParent = tagValues(((run.data ?? {}) as Json).tags)[PARENT_TAG];
     const parent = remoteParent === undefined ? undefined : runs.get(remoteParent);
     // only runs an import made (this one or an earlier, interrupted one), never a run of this store's own
     if (child && parent && importedRunOf(ctx, remoteId) === child) setTag(ctx.db, asRunId(child), PARENT_TAG, parent);
@@ -225,8 +219,8 @@ async function importRunPlaced(ctx: CoreContext, source: MlflowSource, run: Json
     return { entry: { ...entry, ...(added.length ? { artifactsAdded: added.length } : {}), ...said }, added };
   }
   const data = (run.data ?? {}) as Json;
-  const tags: Record<string, string> = { ...kv(data.tags), [IMPORTED_RUN_TAG]: remoteId };
-  const params = kv(data.params);
+  const tags: Record<string, string> = { ...tagValues(data.tags), [IMPORTED_RUN_TAG]: remoteId };
+  const params = tagValues(data.params);
   const history: { key: string; value: number; step: number; timestampMs: number }[] = [];
   for (const m of (data.metrics as { key: string }[] | undefined) ?? []) {
     for (const p of await source.metricHistory(remoteId, m.key)) history.push({ key: m.key, ...p });
@@ -239,7 +233,7 @@ async function importRunPlaced(ctx: CoreContext, source: MlflowSource, run: Json
     logParams(ctx.db, id, params);
     if (history.length) logMetrics(ctx.db, id, history);
     // MLflow's run description is this tag (what push.ts writes from Meter's notes); it becomes the notes
-    if (tags['mlflow.note.content']) setNotes(ctx.db, id, tags['mlflow.note.content'].slice(0, 100_000));
+    if (tags[NOTE_TAG]) setNotes(ctx.db, id, tags[NOTE_TAG].slice(0, 100_000));
     ctx.db.prepare('UPDATE runs SET status = ?, start_ms = ?, end_ms = ?, owner = NULL WHERE run_id = ?')
       .run(status === 'RUNNING' ? 'KILLED' : status, Number(info.start_time ?? Date.now()), info.end_time !== undefined ? Number(info.end_time) : Date.now(), id);
     return id;
@@ -247,7 +241,7 @@ async function importRunPlaced(ctx: CoreContext, source: MlflowSource, run: Json
   const inputs = ((run.inputs as Json | undefined)?.dataset_inputs as Json[] | undefined) ?? [];
   if (inputs.length) {
     logInputs(ctx.db, runId, inputs.map((i) => ({
-      tags: kv(i.tags),
+      tags: tagValues(i.tags),
       dataset: { name: i.dataset.name, digest: i.dataset.digest, sourceType: i.dataset.source_type, source: i.dataset.source, schema: i.dataset.schema ?? null, profile: i.dataset.profile ?? null },
     })));
   }
@@ -256,7 +250,7 @@ async function importRunPlaced(ctx: CoreContext, source: MlflowSource, run: Json
 }
 
 /** Where in its run's artifacts a version's model is; null when its source is not a run's artifact folder. */
-const modelFolder = (v: Json): string | null => modelFolderOf(v.source);
+const modelFolder = (v: Json) => modelFolderOf(v.source);
 const notImportable = (v: Json) => `its source ${String(v.source)} is not an imported run's artifact folder`;
 /** A dry run's model: which versions importing would add (runs: the runs here or to be imported, by MLflow id;
  * files: by MLflow run id, the files importing would bring — a version needs its model's MLmodel file). */
@@ -297,7 +291,7 @@ export async function importModel(ctx: CoreContext, source: MlflowSource, name: 
     const path = modelFolder(v);
     if (!runId || !path) { report.versions.push({ name, remoteVersion, version: null, imported: false, reason: notImportable(v) }); continue; }
     try {
-      const made = createMlflowVersion(ctx, { name: local, source: `runs:/${runId}/${path}`, runId, description: (v.description as string | undefined) ?? '', tags: { ...kv(v.tags), [IMPORTED_VERSION_TAG]: remoteVersion } });
+      const made = createMlflowVersion(ctx, { name: local, source: `runs:/${runId}/${path}`, runId, description: (v.description as string | undefined) ?? '', tags: { ...tagValues(v.tags), [IMPORTED_VERSION_TAG]: remoteVersion } });
       done.set(remoteVersion, made.version);
       report.versions.push({ name, remoteVersion, version: made.version, imported: true });
     } catch (err) {

@@ -7,7 +7,8 @@ import { getModel } from '../registry/registry-repo';
 import { getPushMapping } from './push-map';
 import { codeOf, type Json, type Remote } from './remote';
 import type { TransferCounts } from './transfer';
-import { localModelFolder, PUSHED_VERSION_TAG, versionsThere } from './version-map';
+import { localModelFolder, versionsThere } from './version-map';
+import { PUSHED_VERSION_TAG } from './mlflow-tags';
 
 /** What a push says of its models (part of push.ts's PushReport). */
 export interface ModelsReport {

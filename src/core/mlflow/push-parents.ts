@@ -8,9 +8,7 @@
 import type { Run, RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { getRun, runExists } from '../store/runs-repo';
-import { IMPORTED_RUN_TAG } from './import';
-
-export const PARENT_TAG = 'mlflow.parentRunId';
+import { IMPORTED_RUN_TAG, PARENT_TAG } from './mlflow-tags';
 
 /** What the push does with one run's parent tag. */
 export type ParentPlan =

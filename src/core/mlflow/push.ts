@@ -8,6 +8,7 @@
 // its push (a search extended, a tag set) what the server lacks. A registered model's versions become versions of the same name
 // (source: the pushed run's model folder), tagged meter.version, with their descriptions, tags and aliases.
 // A search's trials go after their search run and name its run there as their parent (push-parents.ts).
+// Where each run goes there, and what it should have, is push-find.ts's.
 import { readFileSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -15,14 +16,15 @@ import { MeterError } from '../../shared/errors';
 import type { Run } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { getModel } from '../registry/registry-repo';
-import { dropPushMapping, getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
-import { IMPORTED_RUN_TAG } from './import';
+import { getPushMapping, startPushMapping, updatePushMapping, type PushMapping } from './push-map';
 import { pushModel, type ModelsReport } from './push-models';
 import { takePushLease, type PushLease } from './push-lease';
-import { changedSince, missingFiles, missingPairs, pendingPoints, type RunNow } from './push-verify';
+import { missingFiles, missingPairs, pendingPoints } from './push-verify';
+import { findRemote, remoteExperiment, remoteParentOf, step, wantedParent, wantedTags, type Session } from './push-find';
 import { callsOf, chunks, METRICS_PER_BATCH, PARAMS_PER_BATCH, planRun, runsToPush, type Plan } from './push-plan';
-import { PARENT_TAG, withParents, type NestedPush } from './push-parents';
-import { codeOf, isRefusal, remoteFor, type Json, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
+import { withParents } from './push-parents';
+import { PARENT_TAG } from './mlflow-tags';
+import { isRefusal, remoteFor, type Remote, type RemoteHooks, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 
 export interface PushRequest {
@@ -38,158 +40,6 @@ export interface PushReport extends ModelsReport {
   /** note: what the push did about the run's parent — taken along (this run is a trial's search), left out
    * (in Meter's trash), or the run held back (its search still running) */
   runs: { runId: string; remoteRunId: string; experiment: string; pushed: boolean; error?: string; note?: { kind: 'parent-added' | 'parent-dropped' | 'held'; text: string } }[];
-}
-
-/** One push: the server, the store's resume points for it, and the tally. */
-interface Session {
-  ctx: CoreContext; remote: Remote; target: string; dryRun: boolean; hooks: TransferHooks;
-  /** experiment name → its id there; null in a dry run for one the push would create (counted once) */
-  experiments: Map<string, string | null>; counts: TransferCounts; done: number; total: number;
-  nested: NestedPush;
-  /** Meter run → its run on the server, for the runs this push has placed there so far */
-  remoteRuns: Map<string, string>;
-}
-
-function step(s: Session, n = 1): void {
-  s.done += n;
-  s.hooks.progress?.('push runs', Math.min(s.done, s.total), s.total);
-}
-
-async function remoteExperiment(s: Session, name: string): Promise<string | null> {
-  const known = s.experiments.get(name);
-  if (known !== undefined) return known;
-  let id: string;
-  try {
-    const got = await s.remote.call('GET', 'experiments/get-by-name', { experiment_name: name });
-    id = got.experiment.experiment_id as string;
-    if (got.experiment.lifecycle_stage === 'deleted' && !s.dryRun) await s.remote.call('POST', 'experiments/restore', { experiment_id: id });
-  } catch (err) {
-    if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
-    s.counts.experiments++;
-    if (s.dryRun) { s.experiments.set(name, null); return null; }
-    id = (await s.remote.call('POST', 'experiments/create', { name })).experiment_id as string;
-  }
-  s.experiments.set(name, id);
-  return id;
-}
-
-/** Where a run goes on the server: its mapping, whether to ask the server what it has (verify), its tags there. */
-interface Found {
-  map: PushMapping; verify: boolean; tags: Record<string, string>;
-  /** the run was pulled from this server: it keeps the server's status and end unless something is sent */
-  pulled: boolean;
-  /** the server's params and tags, when only what it lacks goes (a pulled run, or one changed since its push) */
-  there?: { params: Json[]; tags: Json[] };
-  /** a finished push being brought up to date: its mapping stays as it was until the run is whole there again
-   * (a stop re-checks it next time), and for a run of this store's own its files rewritten after this time
-   * go again (a search's best.json may keep its size) */
-  recheck?: { rewrittenAfter: number | null };
-}
-
-/** What the server should have of a run now, to tell whether a finished push still stands. */
-function runNow(s: Session, run: Run, plan: Plan, pulled: boolean): RunNow {
-  return {
-    points: plan.points.length, files: plan.files, params: Object.fromEntries(plan.params.map((p) => [p.key, p.value])),
-    tags: wantedTags(s, run, pulled), own: pulled ? null : { status: run.status, endMs: run.endMs },
-  };
-}
-
-const tagsOf = (data: Json | undefined): Record<string, string> => Object.fromEntries(((data?.tags as Json[] | undefined) ?? []).map((t) => [String(t.key), String(t.value ?? '')]));
-
-/** The remote run this Meter run maps to, with where it stands; null when there is none yet. A mapping whose
- * run the server no longer has is dropped; a finished one whose run changed in Meter since is re-checked
- * against the server; a run an import made of one of this server's runs is that run; a run tagged meter.run_id
- * but not in the store (pushed from another home, or created just before a crash) is adopted and checked
- * point by point. */
-async function findRemote(s: Session, run: Run, plan: Plan, expId: string | null): Promise<Found | null> {
-  const map = getPushMapping(s.ctx.db, s.target, run.runId);
-  if (map) {
-    try {
-      const got = await s.remote.call('GET', 'runs/get', { run_id: map.remoteRunId });
-      // a run in another experiment (this one's was renamed since) is not where this push goes: a new run there
-      if (got.run.info.lifecycle_stage !== 'deleted') {
-        if (String(got.run.info.experiment_id) === expId) {
-          const data = got.run.data as Json | undefined;
-          const pulled = run.tags[IMPORTED_RUN_TAG] === map.remoteRunId;
-          const base = { tags: tagsOf(data), pulled };
-          if (!map.finished) return { map, verify: true, ...base, ...(pulled ? { there: pulledData(data) } : {}) };
-          if (!changedSince(runNow(s, run, plan, pulled), map, got.run as Json, (f) => statSync(f).mtimeMs)) return { map, verify: false, ...base };
-          // changed in Meter since: compared with the server from the start, only what it lacks goes
-          return {
-            map: { remoteRunId: map.remoteRunId, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false }, verify: true, ...base,
-            there: pulledData(data), recheck: { rewrittenAfter: pulled ? null : map.updatedMs ?? 0 },
-          };
-        }
-        return findElsewhere(s, run, plan, expId);
-      }
-    } catch (err) {
-      if (codeOf(err) !== 'RESOURCE_DOES_NOT_EXIST') throw err;
-    }
-    if (!s.dryRun) dropPushMapping(s.ctx.db, s.target, run.runId);
-  }
-  return findElsewhere(s, run, plan, expId);
-}
-
-const pulledData = (data: Json | undefined) => ({ params: (data?.params as Json[] | undefined) ?? [], tags: (data?.tags as Json[] | undefined) ?? [] });
-
-/** The tags a run has in Meter as the server should have them: its notes as MLflow's description; a run of this
- * store's own also names itself (meter.run_id) and its name and source; a pulled run goes without the tag naming
- * the server's run (that is the run itself). Without the parent's when it names a Meter run (Meter's id there:
- * the push sets it apart, as the parent's remote id, or leaves it out). */
-function wantedTags(s: Session, run: Run, pulled: boolean): Record<string, string> {
-  const tags: Record<string, string> = { ...run.tags, ...(run.notes ? { 'mlflow.note.content': run.notes } : {}) };
-  if (pulled) delete tags[IMPORTED_RUN_TAG];
-  else Object.assign(tags, { 'meter.run_id': run.runId, 'mlflow.runName': run.name, 'mlflow.source.type': 'LOCAL', 'mlflow.source.name': `meter (${run.source.type})` });
-  if (s.nested.parents.has(run.runId)) delete tags[PARENT_TAG];
-  return tags;
-}
-
-/** The parent's run on the server, placed by this push (parents go first); null when it has none yet. */
-const remoteParentOf = (s: Session, parentId: string): string | null => s.remoteRuns.get(parentId) || null;
-
-/** mlflow.parentRunId as the server must have it for this run: its parent's remote id (null in a dry run whose
- * parent is not there yet); undefined when the push leaves the tag as it is. */
-function wantedParent(s: Session, run: Run): string | null | undefined {
-  const plan = s.nested.parents.get(run.runId);
-  return plan?.kind === 'parent' ? remoteParentOf(s, plan.parentId) : undefined;
-}
-
-/** No mapping to use: the run an import made this one of, or one tagged meter.run_id (pushed from another home,
- * or created just before a crash), else none. */
-async function findElsewhere(s: Session, run: Run, plan: Plan, expId: string | null): Promise<Found | null> {
-  if (expId === null) return null;
-  const origin = await originOf(s, run, expId);
-  if (origin) {
-    // the run it was pulled from: checked against the server, so what was logged in Meter since (points, params,
-    // tags, files) goes there and nothing twice
-    const map = s.dryRun ? { remoteRunId: origin.runId, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false } : startPushMapping(s.ctx.db, s.target, run.runId, origin.runId);
-    return { map, verify: true, pulled: true, there: pulledData(origin.data), tags: tagsOf(origin.data) };
-  }
-  const found = await s.remote.call('POST', 'runs/search', { experiment_ids: [expId], filter: `tags.\`meter.run_id\` = '${run.runId}'`, max_results: 1 });
-  const existing = (found.runs as Json[] | undefined)?.[0];
-  if (!existing) return null;
-  const adopted = { remoteRunId: existing.info.run_id as string, paramsSent: false, metricsSent: 0, artifactsSent: 0, finished: false };
-  if (!s.dryRun) startPushMapping(s.ctx.db, s.target, run.runId, adopted.remoteRunId);
-  return { map: adopted, verify: true, pulled: false, tags: tagsOf(existing.data as Json | undefined) };
-}
-
-/**
- * The MLflow run an import made this run of (its mlflow.imported_run_id tag), when this server has it, active,
- * in the experiment it is pushed to: the same run, so pushing it back sends only what Meter added since. Run ids are UUIDs, so the
- * run being there is what proves it is the server (or a copy of the store) it came from — whatever URI it was
- * pulled through, and for a run read from that server's mlflow.db directly too.
- */
-async function originOf(s: Session, run: Run, expId: string): Promise<{ runId: string; data: Json } | null> {
-  const origin = run.tags[IMPORTED_RUN_TAG];
-  if (!origin || !/^[0-9a-f]{32}$/i.test(origin)) return null;
-  try {
-    const got = await s.remote.call('GET', 'runs/get', { run_id: origin });
-    const info = got.run.info as Json;
-    return info.lifecycle_stage !== 'deleted' && String(info.experiment_id) === expId ? { runId: origin, data: (got.run.data ?? {}) as Json } : null;
-  } catch (err) {
-    if (codeOf(err) === 'RESOURCE_DOES_NOT_EXIST' || codeOf(err) === 'INVALID_PARAMETER_VALUE') return null;
-    throw err;
-  }
 }
 
 async function pushRun(s: Session, run: Run, plan: Plan): Promise<PushReport['runs'][number]> {

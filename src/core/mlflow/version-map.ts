@@ -8,13 +8,7 @@
 import type { ModelVersion } from '../../shared/domain';
 import type { Db } from '../store/db';
 import type { Json } from './remote';
-
-/** On a Meter version an import made: the server's version number it was made of. */
-export const IMPORTED_VERSION_TAG = 'mlflow.imported_version';
-/** On a server's version a push made: the number of the Meter version it was made of. */
-export const PUSHED_VERSION_TAG = 'meter.version';
-
-const tagOf = (v: Json, key: string): string | undefined => ((v.tags as Json[] | undefined) ?? []).find((t) => t.key === key)?.value as string | undefined;
+import { IMPORTED_VERSION_TAG, PUSHED_VERSION_TAG, tagValues } from './mlflow-tags';
 /** Where in its run's artifacts a version's model is, from its source (a server's mlflow-artifacts:/…/artifacts/
  * FOLDER, or runs:/ID/FOLDER); null when the source is not a run's artifact folder. */
 export function modelFolderOf(source: unknown): string | null {
@@ -58,7 +52,7 @@ export function versionsHere(db: Db, local: string, remote: Json[], runs: Map<st
     const isIt = (m: { runId: string; folder: string } | undefined) => m !== undefined && m.runId === runHere && m.folder === folder;
     // one an import made of it, else the one this store pushed as it
     const imported = [...mine].find(([, m]) => m.imported === number && isIt(m));
-    const pushed = Number(tagOf(v, PUSHED_VERSION_TAG));
+    const pushed = Number(tagValues(v.tags)[PUSHED_VERSION_TAG]);
     const same = imported?.[0] ?? (isIt(mine.get(pushed)) ? pushed : undefined);
     if (same !== undefined) here.set(number, same);
   }
@@ -81,7 +75,7 @@ export function versionsThere(versions: ModelVersion[], remote: Json[], runOnSer
     const isIt = (r: Json) => r.run_id === run && modelFolderOf(r.source) === folder;
     // the server's version an import made it of, else the one a push made of it
     const same = (origin !== undefined ? sorted.find((r) => String(r.version) === origin && isIt(r)) : undefined)
-      ?? sorted.find((r) => tagOf(r, PUSHED_VERSION_TAG) === String(v.version) && isIt(r));
+      ?? sorted.find((r) => tagValues(r.tags)[PUSHED_VERSION_TAG] === String(v.version) && isIt(r));
     if (same) there.set(v.version, String(same.version));
   }
   return there;
