@@ -33,4 +33,16 @@ describe('meter score / export', () => {
     expect(existsSync(join(cwd, 'svc', 'server.js'))).toBe(true);
     expect(e.out).toContain(join(cwd, 'svc'));
   }, 60_000);
+
+  it('lists the inputs in the order given, in the table and in --json', () => {
+    const inputs = [SAMPLE.val, SAMPLE.train];
+    const r = meter('score', '--model', 'models:/taxi-duration/1', '--input', inputs[0], '--input', inputs[1], '--output', 'ordered', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { inputPath: string }[]).map((x) => x.inputPath)).toEqual(inputs);
+    const t = meter('score', '--model', 'models:/taxi-duration/1', '--input', inputs[1], '--input', inputs[0], '--output', 'ordered');
+    expect(t.code, t.err).toBe(0);
+    const rows = t.out.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
+    expect(rows.filter((x) => x.endsWith('.parquet'))).toEqual([inputs[1], inputs[0]]);
+  }, 60_000);
+
 });

@@ -200,7 +200,7 @@ export const CONTRACT = {
   'scoring.start': method(s.object({ modelUri: s.string(), inputs: s.array(s.string(), { max: 1000 }), outputDir: s.optional(s.string()) }),
     'Batch-score parquet files with a model URI; one predictions parquet per input, never replacing a file. outputDir: absolute, or relative to <home>/predictions (the default).').returns<{ jobId: JobId; outputs: string[] }>(),
   'scoring.list': method(s.object({ name: s.optional(modelName), version: s.optional(version), jobId: s.optional(jobId), limit: s.optional(s.integer({ min: 1, max: 10_000 })) }),
-    'Scoring records, newest first.').returns<ScoringRecord[]>(),
+    'Scoring records, newest first; one job\'s (jobId) in the order of its inputs.').returns<ScoringRecord[]>(),
 
   'tuning.start': method(tuningRequest, 'Start a hyper-parameter search: a parent run and one child run per trial.').returns<{ tuningId: RunId }>(),
   'tuning.get': method(s.object({ tuningId: runId }), "A search's trials, best trial and parameter importance.").returns<TuningStatus>(),

@@ -125,6 +125,9 @@ export function listScoring(ctx: CoreContext, q: { name?: string; version?: numb
   if (q.version !== undefined) { where.push('model_version = ?'); params.push(q.version); }
   if (q.jobId !== undefined) { where.push('job_id = ?'); params.push(q.jobId); }
   const limit = q.limit ?? 200;
-  return (ctx.db.prepare(`SELECT * FROM scoring_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_ms DESC, rowid DESC LIMIT ?`)
+  // One job's records come in the order of its inputs (they are recorded in that order: inputs are scored one
+  // after the other, and those the job never reached are recorded at its end, in order); others newest first.
+  const order = q.jobId !== undefined ? 'rowid ASC' : 'started_ms DESC, rowid DESC';
+  return (ctx.db.prepare(`SELECT * FROM scoring_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`)
     .all(...params, limit) as Row[]).map(toRecord);
 }
