@@ -45,4 +45,11 @@ describe('meter score / export', () => {
     expect(rows.filter((x) => x.endsWith('.parquet'))).toEqual([inputs[1], inputs[0]]);
   }, 60_000);
 
+  it('names every missing input in one message and scores nothing', () => {
+    const before = (JSON.parse(meter('api', 'scoring.list', '{}').out) as unknown[]).length;
+    const r = meter('score', '--model', 'models:/taxi-duration/1', '--input', 'nope-a.parquet', '--input', SAMPLE.val, '--input', 'nope-b.parquet');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`2 of the 3 input files do not exist (or are not files): ${join(cwd, 'nope-a.parquet')}, ${join(cwd, 'nope-b.parquet')}.`);
+    expect((JSON.parse(meter('api', 'scoring.list', '{}').out) as unknown[]).length).toBe(before);
+  });
 });

@@ -10,7 +10,7 @@
 // cleanup at the next start (core/jobs/recovery.ts) completes that rename and removes every other temp file.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { MeterError, messageOf } from '../../shared/errors';
 import type { JobId, ScoredFile, ScoringModelRef, ScoringRecord, ScoringStatus } from '../../shared/domain';
 import type { ApiArg } from '../../shared/contract';
@@ -75,11 +75,17 @@ export function startScoring(ctx: CoreContext, req: ScoringRequest): { jobId: Jo
   const resolved = resolveModelUri(ctx, req.modelUri);
   refuseMlflowModel(resolved.modelPath, resolved.uri, 'score');
   if (req.inputs.length === 0) throw new MeterError('INVALID_ARGUMENT', 'Choose at least one parquet file to score.');
-  const inputs = req.inputs.map((p) => {
-    const abs = resolve(p);
-    if (!existsSync(abs) || !statSync(abs).isFile()) throw new MeterError('NOT_FOUND', `${p} does not exist (or is not a file).`);
-    return abs;
-  });
+  // Every input is checked before anything starts, and all the bad ones are named at once (not one per try).
+  // A relative input would be taken from this process's working folder, which an app user cannot see: the
+  // CLI sends absolute paths (resolved against the shell's folder) and the app sends its datasets' paths.
+  const relative = req.inputs.filter((p) => !isAbsolute(p));
+  if (relative.length > 0) throw new MeterError('INVALID_ARGUMENT', `Give input files by absolute path: ${relative.join(', ')}.`);
+  const inputs = req.inputs.map((p) => resolve(p));
+  const missing = inputs.filter((p) => !existsSync(p) || !statSync(p).isFile());
+  if (missing.length > 0) {
+    throw new MeterError('NOT_FOUND', missing.length === 1 ? `${missing[0]} does not exist (or is not a file).`
+      : `${missing.length} of the ${inputs.length} input files do not exist (or are not files): ${missing.join(', ')}.`);
+  }
   const defaultDir = join(ctx.home, 'predictions');
   const outDir = req.outputDir?.trim() ? outputFolder(req.outputDir, defaultDir) : defaultDir;
   try { mkdirSync(outDir, { recursive: true }); } catch (err) { throw new MeterError('FILE_UNREADABLE', `Cannot create the output folder ${outDir}: ${messageOf(err)}`); }
