@@ -37,20 +37,31 @@ const identity = { name: meta.name, version: meta.version, run_id: meta.runId };
 /** Location ids as the training data spelled them: "161", or "nan" for a missing one. */
 const idLabel = (v) => (v === null || v === undefined ? 'nan' : String(v));
 
-function checkRide(ride, where) {
-  if (typeof ride !== 'object' || ride === null || Array.isArray(ride)) return `${where} must be an object with PULocationID, DOLocationID and trip_distance`;
+/** A zone id as a client may send it: 132, or "132" as the course's Flask service (and a CSV) spells it. */
+const DIGITS = /^\s*\d+\s*$/;
+const describe = (v) => (typeof v === 'string' ? `"${v}" (a string)` : JSON.stringify(v));
+
+/** Checks a ride and reads its zone ids as numbers: { ride } to score, or { problem } naming the field. A
+ * missing zone id is the unknown zone (the training data has them); a missing numeric feature is refused. */
+function readRide(ride, where) {
+  if (typeof ride !== 'object' || ride === null || Array.isArray(ride)) return { problem: `${where} must be an object with PULocationID, DOLocationID and trip_distance` };
+  const out = { ...ride };
   for (const f of ['PULocationID', 'DOLocationID']) {
-    const v = ride[f];
-    if (v !== null && v !== undefined && !(Number.isInteger(v) && v >= 0 && v < 1048575)) return `${where}.${f} must be a zone id (a whole number) or null`;
+    let v = ride[f];
+    if (typeof v === 'string' && DIGITS.test(v)) v = Number(v);
+    else if (typeof v === 'string') return { problem: `${where}.${f} must be a zone id (a whole number such as 132, or "132"); got ${describe(v)}` };
+    if (v !== null && v !== undefined && !(Number.isInteger(v) && v >= 0 && v < 1048575)) return { problem: `${where}.${f} must be a zone id (a whole number) or null; got ${describe(v)}` };
+    out[f] = v;
   }
   for (const n of numeric) {
     const v = ride[n.feature];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `${where}.${n.feature} must be a number`;
+    if (v === undefined || v === null) return { problem: `${where}.${n.feature} is missing (a number${n.feature === 'trip_distance' ? ' of miles' : ''})` };
+    if (typeof v !== 'number' || !Number.isFinite(v)) return { problem: `${where}.${n.feature} must be a number; got ${describe(v)}` };
     if (n.feature === 'trip_distance' && !(v >= 0 && v <= MAX_TRIP_MILES)) {
-      return `${where}.trip_distance must be from 0 to ${MAX_TRIP_MILES} (miles); got ${v}`;
+      return { problem: `${where}.trip_distance must be from 0 to ${MAX_TRIP_MILES} (miles); got ${v}` };
     }
   }
-  return null;
+  return { ride: out };
 }
 
 function predictTrees(ride) {
@@ -116,15 +127,17 @@ function handlePredict(req, res) {
     if (batch) {
       if (batch.length === 0) return send(res, 400, { error: `rides must hold 1 to ${MAX_RIDES} rides` });
       if (batch.length > MAX_RIDES) return send(res, 413, { error: `a request holds at most ${MAX_RIDES} rides; got ${batch.length}. Split the batch.`, limit: MAX_RIDES });
+      const rides = new Array(batch.length);
       for (let i = 0; i < batch.length; i++) {
-        const problem = checkRide(batch[i], `rides[${i}]`);
-        if (problem) return send(res, 400, { error: problem, field: problem.split(' ')[0] });
+        const r = readRide(batch[i], `rides[${i}]`);
+        if (r.problem) return send(res, 400, { error: r.problem, field: r.problem.split(' ')[0] });
+        rides[i] = r.ride;
       }
-      return predictBatch(batch, (durations) => { if (!res.destroyed) send(res, 200, { durations, model: identity }); });
+      return predictBatch(rides, (durations) => { if (!res.destroyed) send(res, 200, { durations, model: identity }); });
     }
-    const problem = checkRide(body, 'ride');
-    if (problem) return send(res, 400, { error: problem, field: problem.split(' ')[0] });
-    return send(res, 200, { duration: predictOne(body), model: identity });
+    const r = readRide(body, 'ride');
+    if (r.problem) return send(res, 400, { error: r.problem, field: r.problem.split(' ')[0] });
+    return send(res, 200, { duration: predictOne(r.ride), model: identity });
   });
 }
 

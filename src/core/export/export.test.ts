@@ -59,6 +59,11 @@ describe('model export', () => {
       const one = await (await fetch(`${base}/predict`, { method: 'POST', body: JSON.stringify(rides[i]) })).json() as { duration: number };
       expect(Math.abs(one.duration - expected[i])).toBeLessThan(1e-9);
     }
+    // Zone ids as strings ("132"), as the course's Flask service takes them: the same predictions.
+    const asStrings = rides.map((r) => ({ ...r, PULocationID: r.PULocationID === null ? null : String(r.PULocationID), DOLocationID: r.DOLocationID === null ? null : String(r.DOLocationID) }));
+    const strings = await fetch(`${base}/predict`, { method: 'POST', body: JSON.stringify(asStrings) });
+    expect(strings.status).toBe(200);
+    expect((await strings.json() as { durations: number[] }).durations).toEqual(batch.durations);
   });
 
   it('answers bad input with 400 naming the field, and oversized bodies with 413', async () => {
@@ -67,7 +72,13 @@ describe('model export', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: 'ride.PULocationID' });
     const badBatch = await post(JSON.stringify([{ PULocationID: 1, DOLocationID: 2, trip_distance: 1 }, { PULocationID: 1, DOLocationID: 2 }]));
-    expect(await badBatch.json()).toMatchObject({ error: 'rides[1].trip_distance must be a number' });
+    expect(await badBatch.json()).toMatchObject({ error: 'rides[1].trip_distance is missing (a number of miles)', field: 'rides[1].trip_distance' });
+    // A string that is no zone id, and a distance sent as a string, are refused naming the value.
+    expect(await (await post(JSON.stringify({ PULocationID: 'JFK', DOLocationID: '75', trip_distance: 2 }))).json())
+      .toEqual({ field: 'ride.PULocationID', error: 'ride.PULocationID must be a zone id (a whole number such as 132, or "132"); got "JFK" (a string)' });
+    expect(await (await post(JSON.stringify({ PULocationID: '1.5', DOLocationID: 75, trip_distance: 2 }))).json()).toMatchObject({ field: 'ride.PULocationID' });
+    expect(await (await post(JSON.stringify({ PULocationID: 132, DOLocationID: 75, trip_distance: '2.5' }))).json())
+      .toEqual({ field: 'ride.trip_distance', error: 'ride.trip_distance must be a number; got "2.5" (a string)' });
     expect((await post('{nope')).status).toBe(400);
     expect((await post('x'.repeat(2 << 20))).status).toBe(413);
     // trip_distance is a taxi ride's: ±1e308 used to come back as ±4.5e303 minutes.
