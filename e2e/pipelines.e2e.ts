@@ -3,6 +3,7 @@
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pl from 'nodejs-polars';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCore } from '../src/core/context';
 import { lastFireBetween, parseCron } from '../src/core/pipelines/cron';
@@ -117,6 +118,14 @@ describe('pipelines (Chromium)', () => {
   });
 });
 
+/** The sample's February trips moved by whole days to start on the 1st of `m` (its days 1–28 exist in every month). */
+function sampleAsMonth(m: string, to: string): void {
+  const [y, mo] = m.split('-').map(Number);
+  const deltaUs = (Date.UTC(y, mo - 1, 1) - Date.UTC(2023, 1, 1)) * 1000;
+  const shift = (c: string) => pl.col(c).cast(pl.Datetime('us')).cast(pl.Int64).add(deltaUs).cast(pl.Datetime('us')).alias(c);
+  pl.readParquet(SAMPLE_VAL).withColumns(shift('lpep_pickup_datetime'), shift('lpep_dropoff_datetime')).writeParquet(to);
+}
+
 describe('a pipeline schedule in meter ui (Chromium)', () => {
   // The last fire was 40 days ago, so at least one monthly fire (the 2nd, 06:00) was missed while Meter was
   // closed: meter ui catches it up once at start, running the month before that fire.
@@ -129,8 +138,8 @@ describe('a pipeline schedule in meter ui (Chromium)', () => {
       month = monthForFire(due);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      symlinkSync(SAMPLE_TRAIN, join(dir, `green_tripdata_${addMonths(month, -1)}.parquet`));
-      symlinkSync(SAMPLE_VAL, join(dir, `green_tripdata_${month}.parquet`));
+      // The load step checks a file's trips are its month's: the sample's February, moved to each month.
+      for (const m of [addMonths(month, -1), month]) sampleAsMonth(m, join(dir, `green_tripdata_${m}.parquet`));
       const spec: PipelineSpec = { name: 'green-scheduled', data: dir, kind: 'green', model: 'linear', experiment: 'monthly', offsets: { train: -1, val: 0 }, schedule: '0 6 2 * *' };
       savePipeline(ctx.db, spec, Date.now() - 40 * 86_400_000);
       await ctx.close();

@@ -23,6 +23,7 @@ import { getDataset } from '../store/datasets-repo';
 import { getRun } from '../store/runs-repo';
 import { startTraining } from '../training/start-training';
 import { cachedStep, setFlowFields, sha256Of } from './flow-repo';
+import { checkFileMonth, MAX_STRAY_SHARE } from './month-check';
 
 export interface StepContext {
   ctx: CoreContext;
@@ -80,8 +81,11 @@ async function load(sc: StepContext): Promise<StepResult> {
     if (d.kind !== sc.spec.kind) {
       throw new MeterError('SCHEMA_MISMATCH', `${d.fileName} holds ${d.kind} trips, but the pipeline's kind is ${sc.spec.kind}.`, { file: d.fileName });
     }
+    // The file is chosen by its name: its trips must be that month's (checked each time, as a name can change).
+    const { strays } = await checkFileMonth(f.path, f.month, f.role);
     out[f.role] = { datasetId: d.datasetId, fileName: d.fileName, sha256: d.sha256, rows: d.rows, month: f.month };
     sc.log(`${f.role}: ${d.fileName} (${d.rows} rows, sha256 ${d.sha256.slice(0, 12)}…)${known ? ', recorded before' : ', imported'}`);
+    if (strays) sc.log(`${f.role}: ${strays} pickups of ${d.fileName} are outside ${f.month} (at most ${MAX_STRAY_SHARE * 100}% may be): kept, as TLC months have a few`);
   }
   return { status: reused === files.length ? 'cached' : 'done', outputs: out, cacheKey: sha256Of({ step: 'load', files: files.map((f) => f.path), shas: ROLES.map((r) => out[r]?.sha256 ?? null) }) };
 }
