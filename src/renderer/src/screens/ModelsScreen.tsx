@@ -31,17 +31,21 @@ function ModelsList() {
     <>
       <h2>Models</h2>
       {models.length === 0 ? <p className="muted">No registered models yet. Open a finished run and choose “Register model…”.</p> : (
-        <table className="grid" aria-label="registered models">
+        // At 1024 px a model's alias badges pushed the Updated column out of the window (newcomer trial 3):
+        // badges and the description wrap in their cells; what still can't fit scrolls inside the wrapper.
+        <div className="table-wrap">
+        <table className="grid models-list" aria-label="registered models">
           <thead><tr><th>Name</th><th>Latest</th><th>Versions</th><th>Aliases</th><th>Updated</th></tr></thead>
           <tbody>{models.map((m) => (
             <tr key={m.name} tabIndex={0} onClick={() => navigate({ screen: 'models', model: m.name })} onKeyDown={(e) => { if (e.key === 'Enter') navigate({ screen: 'models', model: m.name }); }}>
-              <td><strong>{m.name}</strong><DriftFlag name={m.name} flagged={flagged} />{m.description && <div className="muted">{m.description}</div>}</td>
+              <td className="name-col"><strong>{m.name}</strong><DriftFlag name={m.name} flagged={flagged} />{m.description && <div className="muted">{m.description}</div>}</td>
               <td>{m.latestVersion ? `v${m.latestVersion}` : '—'}</td><td>{m.versionCount}</td>
-              <td>{Object.entries(m.aliases).map(([a, v]) => <span key={a} className="badge alias">@{a} → v{v}</span>)}</td>
+              <td className="aliases-col">{Object.entries(m.aliases).map(([a, v]) => <span key={a} className="badge alias">@{a} → v{v}</span>)}</td>
               <td>{fmtTime(m.updatedMs)}</td>
             </tr>
           ))}</tbody>
         </table>
+        </div>
       )}
     </>
   );
