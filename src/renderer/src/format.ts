@@ -15,8 +15,17 @@ export function fmtDuration(ms: number | null): string {
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-export const fmtTime = (ms: number): string =>
-  new Date(ms).toLocaleString('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+// One clock for every time on screen: 24-hour, local time (newcomer trial 3: a flow's log said "7:08:35 PM"
+// beside tables saying "19:08:35"). hourCycle h23, not hour12: false, which some engines turn into "24:05".
+const CLOCK = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
+const DATE_TIME = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...CLOCK });
+const TIME_ONLY = new Intl.DateTimeFormat('en-CA', CLOCK);
+
+/** A date and time: "2023-03-02, 18:05:09". */
+export const fmtTime = (ms: number): string => DATE_TIME.format(ms);
+
+/** A time of day only (log lines of one run): "18:05:09". */
+export const fmtClock = (ms: number): string => TIME_ONLY.format(ms);
 
 export function fmtBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 import { FEATURE_SETS, MODEL_KINDS, type FeatureSet, type ModelKind } from '../../../shared/domain';
 import type { FlowRun, FlowRunSummary, PipelineInfo, PipelineSpec, StepStatus } from '../../../shared/pipeline';
-import { fmtDuration, fmtTime } from '../format';
+import { fmtClock, fmtDuration, fmtTime } from '../format';
 import { useApp } from '../store/app-store';
 import { EChart } from '../components/EChart';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -231,7 +231,7 @@ function FlowView({ flowRunId }: { flowRunId: string }) {
         <ol className="mono" aria-label="step logs" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
           {flow.steps.flatMap((s) => s.logs.map((l, i) => (
             <li key={`${s.name}-${i}`} data-level={l.level} style={{ color: l.level === 'error' ? COLORS.failed : undefined }}>
-              {new Date(l.atMs).toLocaleTimeString()} [{s.name}] {l.message}
+              {fmtClock(l.atMs)} [{s.name}] {l.message}
             </li>
           )))}
         </ol>
