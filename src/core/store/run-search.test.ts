@@ -219,14 +219,16 @@ describe('run search', () => {
   });
 
   it.each([
-    ['metrics.rmse_vall < 6', /no run has a metric "rmse_vall"; did you mean metrics.rmse_val\?/],
-    ["params.model = 'ridge' and params.modle = 'x'", /At position 28: no run has a param "modle"; did you mean params.model\?/],
+    ['metrics.rmse_vall < 6', /no run has a metric "rmse_vall"; did you mean metrics.rmse_val\?$/],
+    ["params.model = 'ridge' and params.modle = 'x'", /At position 28: no run has a param "modle"; did you mean params.model\?$/],
     ["metrics.rmse_val = 'low'", /metrics.rmse_val is a number; compare it with a number, not 'low'/],
     ["metrics.rmse_val LIKE '5%'", /LIKE and ILIKE compare text/],
     ["attributes.status = 'DONE'", /attributes.status is one of RUNNING, FINISHED, FAILED, KILLED; got 'DONE'/],
     ["attributes.status = 'failed'", /did you mean 'FAILED'/],
     ["attributes.status = 'pruned'", /got 'pruned'; a trial the pruner stopped is a KILLED run tagged meter.trial_state: filter with tags.meter.trial_state = 'PRUNED'\./],
     ['attributes.colour = 1', /unknown attribute "colour"/],
+    ['attributes.stat = 1', /unknown attribute "stat"; did you mean attributes\.status\? \(Metrics/],
+    ['attributes.zzzzzzzz = 1', /unknown attribute "zzzzzzzz"; attributes are [a-z_, ]+\. \(Metrics/],
     ["attributes.start_time > 'yesterday'", /is a time/],
     ['attributes.run_name = 5', /is text; quote the value/],
     ["datasets.flavour = 'x'", /unknown dataset field "flavour"/],

@@ -36,7 +36,7 @@ export function resolveField(db: Db, ref: KeyRef): Field {
     const f = attributeField(ref.key);
     if (f) return f;
     const hint = closest(ref.key, Object.keys(ATTRIBUTES));
-    throw invalid(ref.start, `unknown attribute "${shown(ref.key)}"${hint ? `; did you mean attributes.${hint}?` : `; attributes are ${Object.keys(ATTRIBUTES).join(', ')}`}. (Metrics, params and tags need their prefix: metrics.${shown(ref.key)}.)`);
+    throw invalid(ref.start, `unknown attribute "${shown(ref.key)}"${hint ? `; did you mean attributes.${hint}?` : `; attributes are ${Object.keys(ATTRIBUTES).join(', ')}.`} (Metrics, params and tags need their prefix: metrics.${shown(ref.key)}.)`);
   }
   if (ref.entity === 'dataset') {
     const f = datasetField(ref.key);
@@ -48,7 +48,7 @@ export function resolveField(db: Db, ref: KeyRef): Field {
   if (keyId === undefined || !kept(db, `SELECT 1 FROM ${table} WHERE key_id = ? LIMIT 1`).get(keyId)) {
     const known = keysOf(db, table);
     const hint = closest(ref.key, known);
-    throw invalid(ref.start, `no run has a ${ENTITY_WORD[ref.entity]} "${shown(ref.key)}"${hint ? `; did you mean ${ref.entity}s.${hint}?` : known.length ? `; known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}` : ''}.`);
+    throw invalid(ref.start, `no run has a ${ENTITY_WORD[ref.entity]} "${shown(ref.key)}"${hint ? `; did you mean ${ref.entity}s.${hint}?` : `${known.length ? `; known: ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', …' : ''}` : ''}.`}`);
   }
   return keyedField(table, keyId, `${ref.entity}s.${shown(ref.key)}`);
 }

@@ -17,6 +17,12 @@ describe('userMessage', () => {
       .toBe('Could not save: "pipeline": "name" must be non-empty text; got "".');
   });
 
+  it('drops the full stop after a closing question mark, not one in code', () => {
+    expect(userMessage('Is it there?. Try again.')).toBe('Is it there? Try again.');
+    expect(userMessage('Stop it!.')).toBe('Stop it!');
+    expect(userMessage('read x?.y and go.')).toBe('read x?.y and go.');
+  });
+
   it('keeps what only looks like a method: a file name, an unknown method, a name mid-sentence', () => {
     expect(userMessage('data.parquet: not a parquet file.')).toBe('data.parquet: not a parquet file.');
     expect(userMessage('pipelines.fly: no such thing.')).toBe('pipelines.fly: no such thing.');

@@ -6,7 +6,13 @@ import { CONTRACT } from '../../../shared/contract';
 
 const METHOD_PREFIX = /(^|: )([a-z][A-Za-z]*\.[a-z][A-Za-z]*): /g;
 
-/** The message without the contract method names that lead it (or a part of it after "…: "). */
+// A question or exclamation closing a part that gets its own full stop ("did you mean rmse_val?." when a hint
+// ends a sentence): the full stop goes. Only before a space or the end, so "a?.b" in code is left alone.
+const DOUBLED = /([?!])\.(?=\s|$)/g;
+
+/** The message without the contract method names that lead it (or a part of it after "…: "), and no "?.". */
 export function userMessage(message: string): string {
-  return message.replace(METHOD_PREFIX, (whole, before: string, method: string) => (Object.hasOwn(CONTRACT, method) ? before : whole));
+  return message
+    .replace(METHOD_PREFIX, (whole, before: string, method: string) => (Object.hasOwn(CONTRACT, method) ? before : whole))
+    .replace(DOUBLED, '$1');
 }
