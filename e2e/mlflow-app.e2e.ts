@@ -145,6 +145,31 @@ describe.skipIf(missing !== null)('Push to and import from MLflow in the app (Ch
     await shotSizes(page, 'mlflow-push-model-done', [{ width: 1024, height: 700, colorScheme: 'dark' }]);
   });
 
+  it('pushes everything (every experiment and registered model) from the Runs toolbar; what is there already is skipped', async () => {
+    const page = meter.page;
+    const panel = new MlflowPanel(page, meter.url);
+    const { runId } = await meter.train({ experiment: 'taxi-all', runName: 'ridge-all', model: 'ridge', featureSet: 'basic', params: { alpha: 1 }, ...meter.onSample });
+    await meter.api('models.register', { runId, name: 'taxi-all' });
+    await meter.api('models.setAlias', { name: 'taxi-all', alias: 'staging', version: 1 });
+    await meter.runs.open();
+    await panel.openPush();
+    await panel.dialog.getByLabel(/Everything: every experiment/).check();
+    expect(await panel.dialog.getByLabel('taxi-all', { exact: false }).isDisabled()).toBe(true);
+    await panel.fillServer(proxy.uri);
+    await panel.basicAuth('ana', 'pw');
+    await shotSizes(page, 'mlflow-push-everything-dialog', [{ width: 1024, height: 700, colorScheme: 'dark' }]);
+    await panel.dialog.getByRole('button', { name: 'Push' }).click();
+    await panel.ended('succeeded');
+    // only the new run and the new model travel: the experiments, runs and model pushed above are there already
+    expect(await panel.count('runs').textContent()).toBe('1');
+    expect(await panel.count('models').textContent()).toBe('1');
+    const model = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/registered-models/get?name=taxi-all`)).json() as any).registered_model;
+    expect(model.aliases).toEqual([{ alias: 'staging', version: '1' }]);
+    const exp = (await (await fetch(`${mlflow.uri}/api/2.0/mlflow/experiments/get-by-name?experiment_name=taxi-all`)).json() as any).experiment;
+    const there = (await rest('runs/search', { experiment_ids: [exp.experiment_id], max_results: 10 })).runs as any[];
+    expect(there.map((r) => r.data.tags.find((t: any) => t.key === 'meter.run_id')?.value)).toEqual([runId]);
+  });
+
   it('imports an mlflow.db written by MLflow\'s client from the Data screen; its runs show in the table', async () => {
     const page = meter.page;
     const panel = new MlflowPanel(page, meter.url);

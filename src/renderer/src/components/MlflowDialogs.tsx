@@ -83,26 +83,32 @@ function PushDialog({ client, choice }: { client: AppClient; choice: PushChoice 
   const [auth, setAuth] = useAuth();
   const [dryRun, setDryRun] = useState(false);
   const [chosen, setChosen] = useState<string[]>(choice.experiments ?? experiments.filter((x) => choice.experimentIds?.includes(x.experimentId)).map((x) => x.name));
+  // a whole store moving to the team's server: every experiment AND every registered model (push --all)
+  const [everything, setEverything] = useState(false);
   const act = useAction();
   const pickExperiments = !choice.runIds?.length && !choice.models?.length;
   const submit = () => void act.run(async () => {
     remember('url', url);
     if (auth.mode === 'basic') remember('user', auth.user);
-    const what = pickExperiments ? { experiments: chosen } : { runIds: choice.runIds, models: choice.models };
+    const what = !pickExperiments ? { runIds: choice.runIds, models: choice.models } : everything ? { all: true } : { experiments: chosen };
     const { jobId } = await client.call('mlflow.startPush', { to: serverUrl(url), ...authArgs(auth), ...what, dryRun });
-    const label = `${dryRun ? 'Dry run: p' : 'P'}ushing ${pickExperiments ? `experiment${chosen.length > 1 ? 's' : ''} ${chosen.join(', ')}` : describe(choice)} to ${serverUrl(url)}`;
+    const sent = !pickExperiments ? describe(choice) : everything ? 'every experiment and registered model' : `experiment${chosen.length > 1 ? 's' : ''} ${chosen.join(', ')}`;
+    const label = `${dryRun ? 'Dry run: p' : 'P'}ushing ${sent} to ${serverUrl(url)}`;
     started(jobId, 'push', label);
   });
   return (
     <Dialog title="Push to MLflow" onClose={closeDialog}>
       <form style={{ display: 'flex', flexDirection: 'column', gap: 12 }} onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        {pickExperiments && (
+          <label><input type="checkbox" checked={everything} onChange={(e) => setEverything(e.target.checked)} /> Everything: every experiment and every registered model (its versions and aliases)</label>
+        )}
         {pickExperiments ? (
-          <fieldset style={{ border: '1px solid var(--border)', borderRadius: 6, padding: '8px 10px', maxHeight: 180, overflow: 'auto' }}>
+          <fieldset disabled={everything} style={{ border: '1px solid var(--border)', borderRadius: 6, padding: '8px 10px', maxHeight: 180, overflow: 'auto', opacity: everything ? 0.5 : 1 }}>
             <legend className="muted">Experiments (every finished run in them)</legend>
             {experiments.length === 0 && <p className="muted">No experiments yet.</p>}
             {experiments.map((x) => (
               <label key={x.experimentId} style={{ display: 'block' }}>
-                <input type="checkbox" checked={chosen.includes(x.name)} onChange={() => setChosen(chosen.includes(x.name) ? chosen.filter((n) => n !== x.name) : [...chosen, x.name])} /> {x.name} <span className="muted">({x.runCount})</span>
+                <input type="checkbox" checked={everything || chosen.includes(x.name)} onChange={() => setChosen(chosen.includes(x.name) ? chosen.filter((n) => n !== x.name) : [...chosen, x.name])} /> {x.name} <span className="muted">({x.runCount})</span>
               </label>
             ))}
           </fieldset>
@@ -116,7 +122,7 @@ function PushDialog({ client, choice }: { client: AppClient; choice: PushChoice 
         <ErrorNotice variant="block" error={act.error} onRetry={act.retry} foreign />
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="btn" onClick={closeDialog}>Close</button>
-          <button type="submit" className="btn primary" disabled={!url.trim() || (pickExperiments && chosen.length === 0)}>{dryRun ? 'Count' : 'Push'}</button>
+          <button type="submit" className="btn primary" disabled={!url.trim() || (pickExperiments && !everything && chosen.length === 0)}>{dryRun ? 'Count' : 'Push'}</button>
         </div>
       </form>
     </Dialog>
