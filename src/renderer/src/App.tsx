@@ -28,6 +28,9 @@ function skipToContent(): void {
   target?.focus();
 }
 
+/** The screens whose form shows the window's error (training, scoring, monitoring start there). */
+const OWN_ERROR_SCREENS: ReadonlySet<Screen> = new Set(['train', 'score', 'monitor']);
+
 function WindowError() {
   const { error, retry, dismissError } = useAppState('error', 'retry', 'dismissError');
   const ref = useReveal<HTMLDivElement>(error, { focus: false });
@@ -91,8 +94,9 @@ export function App() {
           </p>
         )}
         {/* The window's last failure, at the top of the page in the flow (newcomer trial 3: fixed in the
-            corner it covered buttons at 1024 px), brought into view when it comes. */}
-        {route.screen !== 'train' && <WindowError />}
+            corner it covered buttons at 1024 px), brought into view when it comes; not on the screens that
+            show it by their own form (it was there twice). */}
+        {!OWN_ERROR_SCREENS.has(route.screen) && <WindowError />}
         <MlflowTransfer />
         {route.screen === 'data' && <DataScreen />}
         {route.screen === 'train' && <TrainScreen />}
