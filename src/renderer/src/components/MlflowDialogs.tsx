@@ -2,7 +2,7 @@
 // with its artifacts folder or an mlruns folder), who we are to the server (a token, or a user and password,
 // as MLflow's own clients send them), and a dry run that only counts. The URL and user are remembered in this
 // browser; a token or password never is. Starting one hands the job to the MLflow jobs panel.
-import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { AppClient } from '../api/client';
 import { useApp } from '../store/app-store';
 import { useMlflowJobs, type PushChoice } from '../store/mlflow-jobs';
@@ -29,9 +29,22 @@ function Dialog({ title, onClose, children }: { title: string; onClose: () => vo
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
+  // Modal for the keyboard too: Tab goes round the dialog's own fields, and focus goes back to the button that
+  // opened it when it closes (newcomer trial 3).
+  // (taken while rendering: by the effects, the dialog's first field has the focus)
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  useEffect(() => () => { if (opener?.isConnected) opener.focus(); }, [opener]);
+  const trapTab = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Tab' || !first.current) return;
+    const items = [...first.current.querySelectorAll<HTMLElement>('button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]')];
+    if (items.length === 0) return;
+    const [head, tail] = [items[0], items[items.length - 1]];
+    if (e.shiftKey && document.activeElement === head) { e.preventDefault(); tail.focus(); }
+    else if (!e.shiftKey && document.activeElement === tail) { e.preventDefault(); head.focus(); }
+  };
   return (
     <div style={overlay} onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
-      <div ref={first} className="card" role="dialog" aria-modal="true" aria-label={title} style={box} data-testid="mlflow-dialog">
+      <div ref={first} className="card" role="dialog" aria-modal="true" aria-label={title} style={box} data-testid="mlflow-dialog" onKeyDown={trapTab}>
         <h3 style={{ fontSize: 16 }}>{title}</h3>
         {children}
       </div>
