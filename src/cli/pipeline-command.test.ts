@@ -52,9 +52,9 @@ describe.skipIf(!HAS_SHARED)(`meter pipeline on green 2023-01..03${HAS_SHARED ? 
     writePipeline('typo.json', { ...spec, modle: 'ridge' });
     const r = meter('pipeline', 'run', 'typo.json', '--month', '2023-03');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('meter: typo.json has no field "modle"; it takes name, data, kind, model, params, paramsFrom, features, experiment, offsets, retries, promote, schedule.');
+    expect(r.err.trim()).toBe('meter: pipeline file typo.json: unknown field "modle" (did you mean "model"?).');
     writePipeline('alpha.json', { ...spec, model: 'ridge', params: { alpha: 0 } });
-    expect(meter('pipeline', 'run', 'alpha.json', '--month', '2023-03').err).toMatch(/alpha \(L2 penalty\) must be a number > 0; got 0/);
+    expect(meter('pipeline', 'run', 'alpha.json', '--month', '2023-03').err.trim()).toBe('meter: pipeline file alpha.json: alpha (L2 penalty) must be a number > 0; got 0.');
   });
 
   it('prints the crontab line and systemd units for the file\'s schedule', () => {

@@ -2,15 +2,15 @@
 // one from a failed step, save it in the home (its schedule fires while Meter runs), and print the crontab /
 // systemd lines that run it from the OS. Only `save` changes a saved pipeline. Progress (each step
 // as it changes) goes to stderr; --json prints one object (backfill: a list) on stdout. Ctrl-C cancels.
-import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { MeterClient } from '../shared/contract';
-import { MeterError, messageOf } from '../shared/errors';
+import { MeterError } from '../shared/errors';
 import type { JobId } from '../shared/domain';
 import {
-  addMonths, pipelineDifferences, pipelineSpec, PIPELINE_STEPS, type FlowRun, type PipelineInfo, type PipelineSpec, type PipelineStep,
+  addMonths, month, pipelineDifferences, PIPELINE_STEPS, type FlowRun, type PipelineInfo, type PipelineSpec, type PipelineStep,
 } from '../shared/pipeline';
-import { numberFlag, one, parseArgs } from './args';
+import { numberFlag, one, parseArgs, type ParsedArgs } from './args';
+import { readPipelineFile } from './pipeline-file';
 import type { Io } from './io';
 
 const USAGE = `Usage: meter pipeline run FILE.json --month YYYY-MM|previous [--json]   once; saves nothing
@@ -21,25 +21,30 @@ const USAGE = `Usage: meter pipeline run FILE.json --month YYYY-MM|previous [--j
        meter pipeline save FILE.json [--replace]   save it in this home: its "schedule" fires while Meter runs
        meter pipeline schedule FILE.json     the crontab line and systemd timer for the file's "schedule"`;
 
-/** Reads a pipeline file: JSON, unknown keys refused by name, relative paths against the file's folder. */
-export function readPipelineFile(cwd: string, file: string): { spec: PipelineSpec; path: string } {
-  const path = resolve(cwd, file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new MeterError((err as NodeJS.ErrnoException).code ? 'FILE_UNREADABLE' : 'INVALID_ARGUMENT', `Cannot read the pipeline file ${basename(path)}: ${messageOf(err)}`);
-  }
-  const spec = pipelineSpec.parse(raw, basename(path));
-  return { spec: { ...spec, data: resolve(dirname(path), spec.data) }, path };
-}
-
 /** --month previous: the month before this one (what a schedule on the 2nd of a month runs). */
 function monthArg(value: string | undefined): string {
   if (!value) throw new MeterError('INVALID_ARGUMENT', `--month is required (YYYY-MM or "previous").\n${USAGE}`);
-  if (value !== 'previous') return value;
+  if (value !== 'previous') return monthFlag('month', value);
   const d = new Date();
   return addMonths(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`, -1);
+}
+
+// Flags are checked here, by their own names, before any call: the contract would name its method and field
+// instead ("pipelines.run: "month" must be …"), which is the API's wording, not the command line's.
+const monthFlag = (flag: string, value: string): string => month.parse(value, `--${flag}`);
+function limitFlag(p: ParsedArgs): number | undefined {
+  const n = numberFlag(p, 'limit');
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 10_000)) throw new MeterError('INVALID_ARGUMENT', `--limit must be a whole number from 1 to 10000; got ${n}.`);
+  return n;
+}
+function nameFlag(p: ParsedArgs): string | undefined {
+  const name = one(p, 'pipeline');
+  if (name !== undefined && (name === '' || name.length > 100)) throw new MeterError('INVALID_ARGUMENT', `--pipeline takes a pipeline's name (at most 100 characters); got "${name.slice(0, 40)}${name.length > 40 ? '…' : ''}".`);
+  return name;
+}
+function flowRunIdArg(id: string): string {
+  if (!/^[0-9a-f]{1,64}$/i.test(id)) throw new MeterError('NOT_FOUND', `No flow run with id "${id.slice(0, 40)}${id.length > 40 ? '…' : ''}"; "meter pipeline runs" lists them.`);
+  return id;
 }
 
 export const flowJson = (f: FlowRun) => ({
@@ -147,7 +152,7 @@ export async function pipelineCommand(client: MeterClient, args: string[], io: I
     const from = one(p, 'from');
     const to = one(p, 'to');
     if (!from || !to) throw new MeterError('INVALID_ARGUMENT', `backfill needs --from and --to.\n${USAGE}`);
-    const { jobId, months } = await client.call('pipelines.backfill', { pipeline: spec, from, to });
+    const { jobId, months } = await client.call('pipelines.backfill', { pipeline: spec, from: monthFlag('from', from), to: monthFlag('to', to) });
     for (const m of months) {
       if (!m.flowRunId) io.err.write(`${spec.name} ${m.month} skipped: ${m.reason}\n`);
       else if (m.reused) io.err.write(`${spec.name} ${m.month} done before: flow run ${m.flowRunId} reused\n`);
@@ -164,13 +169,14 @@ export async function pipelineCommand(client: MeterClient, args: string[], io: I
     return all.every((f) => f === null || f.status === 'done') ? 0 : 1;
   }
   if (sub === 'runs') {
-    const runs = await client.call('pipelines.runs', { pipeline: one(p, 'pipeline'), limit: numberFlag(p, 'limit') });
+    const runs = await client.call('pipelines.runs', { pipeline: nameFlag(p), limit: limitFlag(p) });
     if (json) io.out(JSON.stringify(runs));
     else for (const r of runs) io.out(`${r.flowRunId}  ${r.pipeline.padEnd(16)} ${r.month}  ${r.status.padEnd(9)} ${r.trigger.padEnd(8)} ${r.runId ?? '-'}${r.promoted ? '  promoted' : ''}`);
     return 0;
   }
   if (sub === 'show' || sub === 'rerun') {
     if (!target) throw new MeterError('INVALID_ARGUMENT', `Give the flow run id.\n${USAGE}`);
+    flowRunIdArg(target);
     if (sub === 'show') {
       const f = await client.call('pipelines.get', { flowRunId: target });
       if (json) { io.out(JSON.stringify(f)); return 0; }

@@ -76,6 +76,11 @@ const pipelineBase = s.object({
   schedule: s.optional(s.string({ max: 200 })),
 });
 type PipelineBase = s.Infer<typeof pipelineBase>;
+
+/** The pipeline's fields and its nested objects' (by path), for messages that name the field a typo meant. */
+export const PIPELINE_FIELDS: Readonly<Record<'' | 'offsets' | 'retries' | 'promote', readonly string[]>> = {
+  '': Object.keys(pipelineBase.shape), offsets: Object.keys(offsets.shape), retries: Object.keys(retries.shape), promote: Object.keys(promote.shape),
+};
 export type PipelineSpec = PipelineBase;
 
 /** The pipeline: its schema checks keys and types; its params are checked against the model's table. */
