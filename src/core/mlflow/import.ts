@@ -23,6 +23,7 @@ import { checkModelName } from '../registry/names';
 import { codeOf, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 import { modelFolderOf, versionsHere } from './version-map';
+import { nativeModelHere, registerNativeVersion } from './native-version';
 import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG, NOTE_TAG, PARENT_TAG, PUSHED_RUN_TAG, tagValues } from './mlflow-tags';
 import { getRun, metricHistory } from '../store/runs-repo';
 
@@ -271,7 +272,7 @@ async function planModel(ctx: CoreContext, source: MlflowSource, name: string, r
 /** Whether a version of the run's model folder could be made: its MLmodel is here, or would come. */
 function hasModelFile(ctx: CoreContext, runHere: string, folder: string, coming: Set<string> | undefined): boolean {
   const file = `${folder.replace(/\/+$/, '')}/MLmodel`;
-  return coming?.has(file) === true || (runHere !== '' && existsSync(join(ctx.artifactsDir(runHere), ...file.split('/'))));
+  return coming?.has(file) === true || (runHere !== '' && existsSync(join(ctx.artifactsDir(runHere), ...file.split('/')))) || nativeModelHere(ctx, runHere, folder);
 }
 
 export async function importModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {
@@ -291,11 +292,14 @@ export async function importModel(ctx: CoreContext, source: MlflowSource, name: 
     const path = modelFolder(v);
     if (!runId || !path) { report.versions.push({ name, remoteVersion, version: null, imported: false, reason: notImportable(v) }); continue; }
     try {
-      const made = createMlflowVersion(ctx, { name: local, source: `runs:/${runId}/${path}`, runId, description: (v.description as string | undefined) ?? '', tags: { ...tagValues(v.tags), [IMPORTED_VERSION_TAG]: remoteVersion } });
+      const r = { name: local, runId, description: (v.description as string | undefined) ?? '', tags: { ...tagValues(v.tags), [IMPORTED_VERSION_TAG]: remoteVersion } };
+      // made on the server of a run this store pushed, from its Meter model (no MLmodel): Meter's own version
+      const made = nativeModelHere(ctx, runId, path) ? registerNativeVersion(ctx, r) : createMlflowVersion(ctx, { ...r, source: `runs:/${runId}/${path}` });
       done.set(remoteVersion, made.version);
       report.versions.push({ name, remoteVersion, version: made.version, imported: true });
     } catch (err) {
-      if (!(err instanceof MeterError) || err.code !== 'INVALID_ARGUMENT') throw err;
+      // a version that can't be made is said and skipped (its run's model unreadable, not FINISHED, …); the rest go
+      if (!(err instanceof MeterError) || err.code === 'DB_BUSY') throw err;
       report.versions.push({ name, remoteVersion, version: null, imported: false, reason: err.message });
     }
   }

@@ -162,6 +162,31 @@ print("RESULT " + json.dumps({"rid": run.info.run_id}))`, `http://127.0.0.1:${do
     expect((await onServer('taxi')).versions).toEqual(['1', '2', '3']);
   }, 120_000);
 
+  it("a version a teammate made on the server of a run Meter pushed (Meter's model, no MLmodel) is pulled as Meter's own version, scoreable", async () => {
+    const runId = await train('team-exp', 'lasso-team');
+    expect((await push([], ['team-exp'])).counts).toMatchObject({ runs: 1, errors: 0 });
+    const exp = (await get('experiments/get-by-name', { experiment_name: 'team-exp' })).experiment.experiment_id;
+    const [there] = (await post('runs/search', { experiment_ids: [exp], filter: `tags.\`meter.run_id\` = '${runId}'` })).runs as any[];
+    // the teammate registers the model folder the push sent, in MLflow's UI or with its client
+    await post('registered-models/create', { name: 'taxi-team' });
+    await post('model-versions/create', { name: 'taxi-team', source: `${there.info.artifact_uri}/model`, run_id: there.info.run_id, description: 'from the team' });
+    await post('registered-models/alias', { name: 'taxi-team', alias: 'champion', version: '1' });
+    for (const round of [1, 2]) {
+      const { report, counts } = await pull(['taxi-team']);
+      expect(counts.versions).toBe(round === 1 ? 1 : 0);
+      expect(report.versions).toEqual([{ name: 'taxi-team', remoteVersion: '1', version: 1, imported: round === 1 }]);
+      expect(await inMeter('taxi-team')).toEqual({ versions: [[1, runId]], aliases: { champion: 1 } });
+    }
+    const v1 = await h.client.call('models.getVersion', { name: 'taxi-team', version: 1 });
+    expect(v1).toMatchObject({ runId, description: 'from the team' });
+    expect(v1.signature?.model).toBe('lasso');
+    expect((await h.client.call('models.resolve', { uri: 'models:/taxi-team@champion' })).version).toBe(1);
+    // and pushed back, it is that version there
+    const back = await push(['taxi-team']);
+    expect(back.counts.versions).toBe(0);
+    expect((await onServer('taxi-team')).versions).toEqual(['1']);
+  }, 180_000);
+
   it("import-mlflow of the server's own mlflow.db finds this store's versions (the CLI says v1), and adds none", async () => {
     const before = await inMeter('taxi');
     const { report, counts } = await importFromStoreCounted(h.ctx, { source: `sqlite:///${join(dir, 'mlflow.db')}`, artifactsDir: join(dir, 'artifacts') });
