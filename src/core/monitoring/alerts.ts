@@ -42,7 +42,7 @@ export function evaluateRules(rules: MonitoringRule[], report: DriftReportBody):
   for (const rule of rules) {
     const t = rule.threshold ?? 0;
     if (rule.metric === 'drift_share' && report.datasetDrift.share >= t) {
-      alerts.push({ rule, columns: report.datasetDrift.driftedColumns,
+      alerts.push({ rule, columns: report.datasetDrift.driftedColumns, value: report.datasetDrift.share,
         message: `Dataset drift share ${report.datasetDrift.share.toFixed(2)} ≥ ${t} (${report.datasetDrift.driftedColumns.join(', ') || 'no column'} drifted)` });
     }
     if ((rule.metric === 'rmse_change' || rule.metric === 'mae_change') && report.quality) {
@@ -50,12 +50,12 @@ export function evaluateRules(rules: MonitoringRule[], report: DriftReportBody):
       const drifted = report.columns.filter((c) => c.drifted).map((c) => c.column);
       if (change !== null && change > t) {
         const what = rule.metric === 'rmse_change' ? 'RMSE' : 'MAE';
-        alerts.push({ rule, columns: drifted, message: `${what} ${change >= 0 ? 'up' : 'down'} ${pct(Math.abs(change))} against validation (rule: up > ${pct(t)})${drifted.length ? `; drifted: ${drifted.join(', ')}` : ''}` });
+        alerts.push({ rule, columns: drifted, value: change, message: `${what} ${change >= 0 ? 'up' : 'down'} ${pct(Math.abs(change))} against validation (rule: up > ${pct(t)})${drifted.length ? `; drifted: ${drifted.join(', ')}` : ''}` });
       }
     }
     if (rule.metric === 'column_drift') {
       const c = report.columns.find((x) => x.column === rule.column);
-      if (c?.drifted) alerts.push({ rule, columns: [c.column], message: `${c.column} drifted (${c.method} ${c.statistic.toPrecision(4)}, threshold ${c.threshold})` });
+      if (c?.drifted) alerts.push({ rule, columns: [c.column], value: c.statistic, message: `${c.column} drifted (${c.method} ${c.statistic.toPrecision(4)}, threshold ${c.threshold})` });
     }
   }
   return alerts;

@@ -85,7 +85,9 @@ export const MONITORING_RULE_METRICS: readonly MonitoringRuleMetric[] = ['drift_
  */
 export interface MonitoringRule { metric: MonitoringRuleMetric; threshold?: number; column?: MonitoredColumn }
 
-export interface MonitoringAlert { rule: MonitoringRule; message: string; columns: string[] }
+/** `value`: what broke the rule — the drift share, the error's relative change (0.18 = 18% worse), or the
+ * column's statistic; absent in reports made before it was kept. */
+export interface MonitoringAlert { rule: MonitoringRule; message: string; columns: string[]; value?: number }
 
 /** What the worker computes for one current file set. */
 export interface DriftReportBody {

@@ -39,7 +39,8 @@ function Summary({ s }: { s: ColumnSummary }) {
   );
 }
 
-export function DriftReportView({ report: r }: { report: DriftReport }) {
+/** `title`: the report's name as users say it ("taxi-duration v1 @champion, 2023-03"); the URI stays below. */
+export function DriftReportView({ report: r, title }: { report: DriftReport; title: string }) {
   const client = useApp((s) => s.client);
   const exporting = useAction();
   const q = r.quality;
@@ -51,11 +52,12 @@ export function DriftReportView({ report: r }: { report: DriftReport }) {
   return (
     <article data-testid="drift-report">
       <div className="card">
+        <h2 data-testid="report-title" style={{ margin: '0 0 6px' }}>{title}</h2>
         <h3>Dataset drift: <span className={r.datasetDrift.drifted ? 'bad' : 'ok'} data-testid="dataset-drift">{r.datasetDrift.drifted ? 'detected' : 'not detected'}</span>
           {' '}<span className="badge">{r.month ?? '—'}</span></h3>
         <p>{r.datasetDrift.driftedColumns.length} of {r.datasetDrift.columnCount} feature columns drifted (share {num(r.datasetDrift.share)}, threshold {r.datasetDrift.threshold}).</p>
         <div className="kv">
-          <span>Model</span><span className="mono">{r.model.uri}{r.model.version ? ` (v${r.model.version})` : ''}</span>
+          <span>Model</span><span className="mono">{r.model.uri}</span>
           <span>Reference</span><span>{r.reference.fileName} · {fmtInt(r.reference.kept)} rows · {r.reference.source === 'training' ? "the version's training data" : 'chosen file'}</span>
           <span>Current</span><span>{r.current.map((c) => `${c.fileName} (${fmtInt(c.kept)} rows)`).join(', ')}</span>
           <span>Created</span><span>{fmtTime(r.createdMs)}</span>

@@ -8,13 +8,7 @@ import { saveBlob } from '../save-blob';
 import type { ScoringRecord } from '../../../shared/domain';
 import { fmtInt, fmtMetric } from '../format';
 import { EChart } from './EChart';
-
-const bars = (edges: number[], counts: number[], name: string) => ({
-  tooltip: {}, grid: { left: 56, right: 16, top: 20, bottom: 36 },
-  xAxis: { type: 'category', name, nameLocation: 'middle', nameGap: 24, data: counts.map((_, i) => `${edges[i]}`) },
-  yAxis: { type: 'value', name: 'trips' },
-  series: [{ type: 'bar', data: counts, barCategoryGap: '8%' }],
-});
+import { countHistogramOption as bars } from '../screens/score-charts';
 
 export function ScoringResult({ rec }: { rec: ScoringRecord }) {
   const f = rec.file;

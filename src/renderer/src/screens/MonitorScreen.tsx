@@ -1,49 +1,30 @@
 // Monitor: a model version (any URI) against one or more months. One report over the chosen files, or a
-// timeline (a report per month) drawn with its thresholds; click a month to open its report. Reports are
-// saved and listed here and on the version's page.
+// timeline (a report per month, and the months that failed with why) drawn with its thresholds; click a
+// month to open its report. Reports are saved and listed here (refreshed whenever a monitoring job ends)
+// and on the version's page.
 import { useCallback, useEffect, useState } from 'react';
-import type { DriftReport, DriftReportSummary, JobId, RegisteredModelSummary } from '../../../shared/domain';
+import type { DriftReport, DriftReportSummary, JobId } from '../../../shared/domain';
 import { useAppState } from '../store/app-store';
 import { useMonitor } from '../store/monitor-store';
 import { JobProgress } from '../components/JobProgress';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
-import { EChart } from '../components/EChart';
 import { DriftReportView } from '../components/DriftReportView';
-import { fmtMetric, fmtTime } from '../format';
-import { timelineOption } from './monitor-charts';
+import { RecentReports, Timeline } from '../components/MonitorTimeline';
+import { timelineEntries, type TimelineEntry } from './monitor-charts';
+import { reportTitle } from './monitor-labels';
 import { loadModelChoices, ModelAndFiles } from '../components/ModelAndFiles';
-
-const COLUMNS = ['PULocationID', 'DOLocationID', 'trip_distance', 'duration', 'prediction'];
-
-function Timeline({ rows, open }: { rows: DriftReportSummary[]; open: (reportId: string) => void }) {
-  const onClick = useCallback((i: number) => { if (rows[i]) open(rows[i].reportId); }, [rows, open]);
-  return (
-    <section className="card" aria-label="monitoring timeline" data-testid="timeline" style={{ marginTop: 12 }}>
-      <h3>Timeline <span className="muted">({rows.length} month{rows.length === 1 ? '' : 's'}; click a month to open its report)</span></h3>
-      <EChart option={timelineOption(rows)} label="drift timeline" onClick={onClick} />
-      <table className="grid" aria-label="timeline months">
-        <thead><tr><th>Month</th><th className="num">Drift share</th>{COLUMNS.map((c) => <th key={c} className="num">{c}</th>)}<th className="num">RMSE</th><th>Alerts</th></tr></thead>
-        <tbody>{rows.map((r) => (
-          <tr key={r.reportId} tabIndex={0} data-month={r.month ?? ''} onClick={() => open(r.reportId)} onKeyDown={(e) => { if (e.key === 'Enter') open(r.reportId); }} style={{ cursor: 'pointer' }}>
-            <td>{r.month ?? '—'}</td>
-            <td className={`num${r.datasetDrift.drifted ? ' bad' : ''}`}>{r.datasetDrift.share.toFixed(2)}</td>
-            {COLUMNS.map((c) => <td key={c} className={`num mono${r.columns[c]?.drifted ? ' bad' : ''}`}>{r.columns[c] ? Number(r.columns[c].statistic.toPrecision(3)) : '—'}</td>)}
-            <td className="num mono">{r.rmse === null ? '—' : fmtMetric(r.rmse)}</td>
-            <td>{r.alerts.length ? <span className="badge bad" title={r.alerts.map((a) => a.message).join('\n')}>⚠ {r.alerts.length}</span> : ''}</td>
-          </tr>
-        ))}</tbody>
-      </table>
-    </section>
-  );
-}
 
 export function MonitorScreen() {
   const { client, datasets, job, error, retry, lastOutcome, route, navigate } = useAppState('client', 'datasets', 'job', 'error', 'retry', 'lastOutcome', 'route', 'navigate');
   const choices = useMonitor();
   const [uris, setUris] = useState<string[]>([]);
   const [recent, setRecent] = useState<DriftReportSummary[]>([]);
-  const [timeline, setTimeline] = useState<DriftReportSummary[]>([]);
+  /** each registered model's alias → version: reports are named "taxi-duration v1 @champion" */
+  const [aliases, setAliases] = useState<Record<string, Record<string, number>>>({});
+  /** bumped when any monitoring job ends (this window's, another's, the CLI's): the recent list is read again */
+  const [ended, setEnded] = useState(0);
+  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [report, setReport] = useState<DriftReport | null>(null);
   const loading = useAction();
   const run = loading.run;
@@ -55,9 +36,15 @@ export function MonitorScreen() {
     if (!client) return;
     void run(async () => {
       setUris(await loadModelChoices(client, useMonitor.getState(), false));
-      setRecent(await client.call('monitoring.list', { limit: 20 }));
+      setAliases(Object.fromEntries((await client.call('models.list', {})).map((m) => [m.name, m.aliases])));
     });
   }, [client, run, lastOutcome]);
+  // Any monitoring job that ends may have added reports, not only the one this window started.
+  useEffect(() => client?.on('job.finished', (o) => { if (o.kind === 'drift') setEnded((n) => n + 1); }), [client]);
+  useEffect(() => {
+    if (!client) return;
+    void run(async () => setRecent(await client.call('monitoring.list', { limit: 20 })));
+  }, [client, run, ended, lastOutcome]);
   // A finished job opens its result: the timeline, or the one report.
   useEffect(() => {
     if (!client || lastOutcome?.kind !== 'drift' || lastOutcome.state !== 'succeeded') return;
@@ -70,7 +57,7 @@ export function MonitorScreen() {
   useEffect(() => {
     if (!client) return;
     void run(async () => {
-      setTimeline(jobId ? await client.call('monitoring.list', { jobId: jobId as JobId }) : []);
+      setTimeline(jobId ? timelineEntries(await client.call('monitoring.list', { jobId: jobId as JobId }), await client.call('monitoring.failures', { jobId: jobId as JobId })) : []);
       setReport(reportId ? await client.call('monitoring.get', { reportId }) : null);
     });
   }, [client, jobId, reportId, run]);
@@ -101,23 +88,9 @@ export function MonitorScreen() {
       <ErrorNotice variant="block" error={error} onRetry={retry ?? undefined} />
       <JobProgress />
       <ErrorNotice variant="block" error={loading.error} onRetry={loading.retry} />
-      {timeline.length > 0 && <Timeline rows={timeline} open={open} />}
-      {report && <div style={{ marginTop: 12 }}><DriftReportView report={report} /></div>}
-      {!report && timeline.length === 0 && (
-        <section className="card" aria-label="recent reports" style={{ marginTop: 12 }}>
-          <h3>Recent reports</h3>
-          {recent.length === 0 ? <p className="muted">No drift report yet.</p> : (
-            <table className="grid"><thead><tr><th>Created</th><th>Model</th><th>Month</th><th className="num">Drift share</th><th className="num">RMSE</th><th>Alerts</th></tr></thead>
-              <tbody>{recent.map((r) => (
-                <tr key={r.reportId} tabIndex={0} style={{ cursor: 'pointer' }} onClick={() => open(r.reportId)} onKeyDown={(e) => { if (e.key === 'Enter') open(r.reportId); }}>
-                  <td>{fmtTime(r.createdMs)}</td><td className="mono">{r.model.uri}</td><td>{r.month ?? '—'}</td>
-                  <td className={`num${r.datasetDrift.drifted ? ' bad' : ''}`}>{r.datasetDrift.share.toFixed(2)}</td><td className="num mono">{r.rmse === null ? '—' : fmtMetric(r.rmse)}</td>
-                  <td>{r.alerts.length ? <span className="badge bad">⚠ {r.alerts.length}</span> : ''}</td>
-                </tr>
-              ))}</tbody></table>
-          )}
-        </section>
-      )}
+      {timeline.length > 0 && <Timeline entries={timeline} open={open} />}
+      {report && <div style={{ marginTop: 12 }}><DriftReportView report={report} title={reportTitle(report.model, report.month, report.model.name ? aliases[report.model.name] : undefined)} /></div>}
+      {!report && timeline.length === 0 && <RecentReports rows={recent} aliases={aliases} open={open} />}
     </>
   );
 }
