@@ -8,7 +8,7 @@ const versions = (archived: number[] = []) => [1, 2, 3].map((version) => ({ vers
 
 describe('rollbackBlocked', () => {
   it('blocks an alias set once (the first version, nothing before it) with the reason', () => {
-    expect(rollbackBlocked({ history: [at('champion', 'set', null, 1)], versions: versions() }, 'champion', 1)).toBe('@champion has held no earlier version: nothing to roll back to');
+    expect(rollbackBlocked({ history: [at('champion', 'set', null, 1)], versions: versions() }, 'champion', 1)).toBe('No earlier version to roll back to');
   });
 
   it('allows it after a move, per alias, and blocks again once rolled back to the first holder', () => {
@@ -20,6 +20,6 @@ describe('rollbackBlocked', () => {
 
   it('says to restore an archived earlier version first', () => {
     const history = [at('champion', 'move', 1, 2), at('champion', 'set', null, 1)];
-    expect(rollbackBlocked({ history, versions: versions([1]) }, 'champion', 2)).toBe('@champion would go back to v1, which is archived: restore it first');
+    expect(rollbackBlocked({ history, versions: versions([1]) }, 'champion', 2)).toBe('Its earlier version, v1, is archived: restore it first');
   });
 });

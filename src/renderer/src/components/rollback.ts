@@ -3,10 +3,10 @@
 // refuses the rollback with (previousHolder), so the two never disagree.
 import { previousHolder, type RegisteredModel } from '../../../shared/domain';
 
-/** Why @alias (held by `holder`) can't be rolled back now, or null when it can. */
+/** Why @alias (held by `holder`) can't be rolled back now, or null when it can; shown by its button, which names the alias. */
 export function rollbackBlocked(model: Pick<RegisteredModel, 'history' | 'versions'>, alias: string, holder: number): string | null {
   const previous = previousHolder(model.history.filter((e) => e.alias === alias), holder);
-  if (previous === null) return `@${alias} has held no earlier version: nothing to roll back to`;
-  if (model.versions.find((v) => v.version === previous)?.status === 'ARCHIVED') return `@${alias} would go back to v${previous}, which is archived: restore it first`;
+  if (previous === null) return 'No earlier version to roll back to';
+  if (model.versions.find((v) => v.version === previous)?.status === 'ARCHIVED') return `Its earlier version, v${previous}, is archived: restore it first`;
   return null;
 }
