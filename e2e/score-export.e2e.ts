@@ -27,7 +27,7 @@ describe('score and export (Chromium)', () => {
     const tick = score.dataset(/green_tripdata_2023-02\.sample\.parquet/);
     await tick.waitFor();
     // (listed before the drop: wait for the drop's import to tick it)
-    await expect.poll(() => tick.isChecked()).toBe(true);
+    await expect.poll(() => tick.isChecked(), { timeout: 15_000 }).toBe(true);
     await score.score(1);
     await score.result.waitFor({ timeout: 60_000 });
     expect(Number(await score.rmse.textContent())).toBeCloseTo(rmseVal, 4);
@@ -74,5 +74,26 @@ describe('score and export (Chromium)', () => {
     await version.exportTo('svc');
     expect(await version.exportResult.textContent()).toContain(join(meter.home, 'exports', 'svc'));
     expect(existsSync(join(meter.home, 'exports', 'svc', 'server.js'))).toBe(true);
+  });
+
+  it('scoring yellow trips with the green model goes ahead, with the warning on the file\'s result', async () => {
+    const yellow = join(meter.home, 'yellow_tripdata_2023-02.parquet');
+    // the sample's green February under yellow's column names: a yellow file as Meter reads it
+    pl.readParquet(SAMPLE_VAL).rename({ lpep_pickup_datetime: 'tpep_pickup_datetime', lpep_dropoff_datetime: 'tpep_dropoff_datetime' }).writeParquet(yellow);
+    const score = meter.score;
+    await score.open();
+    await score.outputFolder.fill('');
+    const feb = score.dataset(/green_tripdata_2023-02\.sample\.parquet/);
+    if (await feb.isChecked()) await feb.uncheck();
+    await score.drop([{ path: yellow, name: 'yellow_tripdata_2023-02.parquet' }]);
+    const tick = score.dataset(/yellow_tripdata_2023-02\.parquet/);
+    await tick.waitFor();
+    await expect.poll(() => tick.isChecked(), { timeout: 15_000 }).toBe(true);
+    await score.score(1);
+    const warning = score.page.getByTestId('scoring-warnings');
+    await warning.waitFor({ timeout: 60_000 });
+    expect(await warning.textContent()).toBe('yellow_tripdata_2023-02.parquet holds yellow trips but models:/taxi-duration@champion was trained on green trips (2023-01); its predictions may be much worse than its validation RMSE says.');
+    expect(existsSync((await score.output.textContent())!)).toBe(true);
+    await score.shotSizes('33-score-kind-warning');
   });
 });

@@ -1,10 +1,10 @@
 // `meter score` and `meter export` through the real binary, run from a folder of the user's (its cwd).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SAMPLE, tempDir } from '../../test/helpers';
+import { HAS_SHARED, ROOT, SAMPLE, shared, tempDir } from '../../test/helpers';
 
 const home = tempDir('meter-cli-score-');
 const cwd = tempDir('meter-cli-score-cwd-');
@@ -13,6 +13,14 @@ const meter = (...args: string[]) => {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/meter.js'), '--home', home, ...args], { cwd, encoding: 'utf8', env: { ...process.env, METER_HOME: '' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
+
+/** Real yellow trips when ../shared has them; else the sample's green trips under yellow's column names. */
+function yellowFile(dir: string): string {
+  if (HAS_SHARED && existsSync(shared('yellow_tripdata_2023-01_head100k.parquet'))) return shared('yellow_tripdata_2023-01_head100k.parquet');
+  const out = join(dir, 'yellow_tripdata_2023-02.parquet');
+  pl.readParquet(SAMPLE.val).rename({ lpep_pickup_datetime: 'tpep_pickup_datetime', lpep_dropoff_datetime: 'tpep_dropoff_datetime' }).writeParquet(out);
+  return out;
+}
 
 describe('meter score / export', () => {
   beforeAll(() => {
@@ -43,6 +51,20 @@ describe('meter score / export', () => {
     expect(t.code, t.err).toBe(0);
     const rows = t.out.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
     expect(rows.filter((x) => x.endsWith('.parquet'))).toEqual([inputs[1], inputs[0]]);
+  }, 60_000);
+
+  it('scoring yellow trips with a model trained on green goes ahead and says so (stderr, and the record)', () => {
+    const yellow = yellowFile(cwd);
+    const r = meter('score', '--model', 'models:/taxi-duration/1', '--input', yellow, '--input', SAMPLE.val, '--output', 'kinds', '--json');
+    expect(r.code, r.err).toBe(0);
+    const recs = JSON.parse(r.out) as { status: string; file: { kind: string; warnings?: string[]; scored: number } }[];
+    expect(recs.map((x) => [x.status, x.file.kind])).toEqual([['FINISHED', 'yellow'], ['FINISHED', 'green']]);
+    expect(recs[0].file.scored).toBeGreaterThan(0);
+    const warning = `${basename(yellow)} holds yellow trips but models:/taxi-duration/1 was trained on green trips (2023-01); its predictions may be much worse than its validation RMSE says.`;
+    expect(recs[0].file.warnings).toEqual([warning]);
+    expect(recs[1].file.warnings).toBeUndefined();
+    expect(r.err).toContain(`warning: ${warning}`);
+    expect(r.err.match(/^warning:/gm)).toHaveLength(1);
   }, 60_000);
 
   it('names every missing input in one message and scores nothing', () => {

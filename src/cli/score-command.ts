@@ -19,6 +19,9 @@ export async function scoreCommand(client: MeterClient, args: string[], io: Io):
     throw new MeterError(outcome.error?.code ?? 'INTERNAL', outcome.state === 'cancelled' ? 'Scoring was cancelled; the files scored before that are kept.' : `Scoring failed: ${outcome.error?.message}`);
   }
   const records = await client.call('scoring.list', { jobId: started.jobId });
+  // Scoring another kind of trips than the model learned goes ahead (it may be meant) but is said, on stderr
+  // so --json output stays one JSON document (the warnings are in it too, per file).
+  for (const r of records) for (const w of r.file?.warnings ?? []) io.err.write(`warning: ${w}\n`);
   if (p.switches.has('json')) { io.out(JSON.stringify(records)); return records.some((r) => r.status !== 'FINISHED') ? 1 : 0; }
   io.out(table(['input', 'status', 'rows', 'scored', 'rmse', 'mae', 'output'], records.map((r) => [
     r.inputPath, r.status, String(r.file?.rows ?? ''), String(r.file?.scored ?? ''), fmt(r.file?.metrics?.rmse), fmt(r.file?.metrics?.mae), r.file?.outputPath ?? r.error ?? '',

@@ -143,5 +143,5 @@ export function scoreToTemp(predictor: Predictor, model: ScoringModelRef, input:
     rmSync(temp, { force: true });
     throw new MeterError('FILE_UNREADABLE', `Cannot write ${output}: ${messageOf(err)}`);
   }
-  return { inputPath: input, fileName, sha256, month, rows: total, scored: pred.length, labelled, outputPath: output, metrics: stats.metrics(), charts: stats.charts(), millis: Date.now() - started };
+  return { inputPath: input, fileName, sha256, month, rows: total, scored: pred.length, labelled, kind: family.kind, outputPath: output, metrics: stats.metrics(), charts: stats.charts(), millis: Date.now() - started };
 }

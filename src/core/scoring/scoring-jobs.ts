@@ -21,6 +21,7 @@ import { resolveModelUri } from '../registry/resolve';
 import { refuseMlflowModel } from '../mlflow/foreign-model';
 import { tempOutputPath } from './temp-names';
 import { outputFolder } from '../output-folder';
+import { kindWarning, trainedOn, type TrainedOn } from './kind-warning';
 import { freeOutputPath, placeWithoutReplacing, planOutputs } from './output-names';
 
 export const CHUNK_ROWS = 250_000;
@@ -41,7 +42,7 @@ function record(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, status: 
  * first, so the cleanup at start still pairs it with its record. Placing never replaces a file: a name taken
  * after the commit moves the output to the next free one and the record with it. If placing fails the record
  * is turned into a FAILED one naming why, so no record points at a file that is not there. */
-function recordInput(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, p: ScoreJobPartial, started: number): (() => void) | undefined {
+function recordInput(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, p: ScoreJobPartial, started: number, trained: TrainedOn | null): (() => void) | undefined {
   if (!('file' in p)) {
     record(ctx, jobId, model, 'FAILED', p.error.message, p.inputPath, null, started);
     return undefined;
@@ -50,7 +51,8 @@ function recordInput(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, p: 
   const claim = (output: string): ScoredFile => {
     const next = tempOutputPath(output, process.pid, started);
     if (next !== temp) { renameSync(temp, next); temp = next; }
-    return { ...p.file, outputPath: output };
+    const warning = p.file.kind ? kindWarning(trained, p.file.fileName, p.file.kind) : null;
+    return { ...p.file, outputPath: output, ...(warning ? { warnings: [warning] } : {}) };
   };
   let file = claim(freeOutputPath(ctx.db, p.file.outputPath));
   const scoringId = record(ctx, jobId, model, 'FINISHED', null, p.inputPath, file, started);
@@ -92,13 +94,14 @@ export function startScoring(ctx: CoreContext, req: ScoringRequest): { jobId: Jo
   const model: ScoringModelRef = { uri: resolved.uri, name: resolved.name, version: resolved.version, runId: resolved.runId };
   // The names planned now are free now; each is checked again as its input is recorded (see recordInput).
   const outputs = planOutputs(ctx.db, inputs, outDir, model);
+  const trained = trainedOn(ctx, resolved);
   const started = Date.now();
   const spec = inputs.map((path, i) => ({ path, outputPath: outputs[i], tempPath: tempOutputPath(outputs[i], process.pid, started) }));
   const recorded = new Set<string>();
   const jobId: JobId = ctx.jobs.start('score', { modelPath: resolved.modelPath, model, inputs: spec, chunkRows: CHUNK_ROWS }, {
     runId: null,
     onPartial: (p) => {
-      const after = recordInput(ctx, jobId, model, p, started);
+      const after = recordInput(ctx, jobId, model, p, started, trained);
       recorded.add(p.inputPath);
       return after;
     },

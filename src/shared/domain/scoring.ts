@@ -1,5 +1,6 @@
 // Batch scoring: a model over one or more trip files, a predictions parquet per file, and what the labels
 // say about the predictions when the file has them.
+import type { TlcKind } from './data';
 
 export interface Histogram {
   /** bin edges, length counts.length + 1; the last bin also holds everything above it */
@@ -30,6 +31,10 @@ export interface ScoredFile {
   /** rows scored and written (labelled files: the 1–60 minute trips, as in training) */
   scored: number;
   labelled: boolean;
+  /** the file's kind of trips (records made before it was kept lack it) */
+  kind?: TlcKind;
+  /** what the user should know about this file's predictions: trips of another kind than the model's training */
+  warnings?: string[];
   outputPath: string;
   metrics: { rmse: number; mae: number; meanPrediction: number } | null;
   charts: ScoringCharts;

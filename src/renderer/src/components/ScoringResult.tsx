@@ -22,7 +22,8 @@ export function ScoringResult({ rec }: { rec: ScoringRecord }) {
   const hours = f.charts.byHour;
   return (
     <article className="card" data-testid="scoring-result" style={{ marginTop: 14 }}>
-      <h3>{f.fileName} <span className="badge">{f.month ?? '—'}</span></h3>
+      <h3>{f.fileName} <span className="badge">{f.month ?? '—'}</span>{f.kind && <span className="badge">{f.kind}</span>}</h3>
+      {f.warnings && f.warnings.length > 0 && <div className="warnings" role="status" data-testid="scoring-warnings">{f.warnings.map((w) => <p key={w} style={{ margin: 0 }}>{w}</p>)}</div>}
       <div className="kv">
         <span>Rows</span><span>{fmtInt(f.scored)} scored of {fmtInt(f.rows)}{f.labelled ? ' (trips of 1–60 minutes, as in training)' : ' (no labels in the file)'}</span>
         {f.metrics && <><span>RMSE</span><span className="mono" data-testid="scoring-rmse">{fmtMetric(f.metrics.rmse)}</span><span>MAE</span><span className="mono">{fmtMetric(f.metrics.mae)}</span></>}
