@@ -2,7 +2,7 @@
 // as the jobs write it) is removed or completed at the next openCore, and nothing a committed row points at,
 // or a live process is still writing, is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSample, SAMPLE, tempDir } from '../helpers';
@@ -89,6 +89,21 @@ describe('cleanup at start', () => {
     const c = await reopen();
     expect(c.recovered).toMatchObject({ tempOutputs: 2, completedOutputs: 1 });
     expect(readdirSync(predictions).sort()).toEqual([live, notOurs, output].map((f) => f.slice(predictions.length + 1)).sort());
+  });
+
+  it('never replaces a file that took a committed output\'s name: the file stays, the record says why', async () => {
+    const [rec] = await createLocalClient(ctx).call('scoring.list', {});
+    const output = rec.file!.outputPath;
+    const committed = tempOutputPath(output, DEAD_PID, rec.startedMs);
+    copyFileSync(output, committed);
+    writeFileSync(output, 'a file of the user\'s, put there after the kill');
+
+    const c = await reopen();
+    expect(c.recovered).toMatchObject({ tempOutputs: 1, completedOutputs: 0 });
+    expect(readFileSync(output, 'utf8')).toBe('a file of the user\'s, put there after the kill');
+    expect(existsSync(committed)).toBe(false);
+    const after = (await createLocalClient(c).call('scoring.list', {})).find((r) => r.scoringId === rec.scoringId)!;
+    expect(after).toMatchObject({ status: 'FAILED', file: null, error: `${output} was taken by another file before this output could be put there; scoring it again makes a new one.` });
   });
 
   it('removes a registry version folder no row records, and keeps recorded versions', async () => {
