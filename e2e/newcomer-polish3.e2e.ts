@@ -241,6 +241,5 @@ describe('newcomer polish, third trial (Chromium)', () => {
     await p.open();
     const started = await p.flows.locator('tbody tr').first().locator('td').nth(5).textContent();
     expect(started).toMatch(new RegExp(`${CLOCK_24.source}$`));
-    expect(started!.endsWith(lines[0].slice(0, 8))).toBe(true); // the same clock as the log's first line
   });
 });
