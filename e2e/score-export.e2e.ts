@@ -74,6 +74,10 @@ describe('score and export (Chromium)', () => {
     await version.exportTo('svc');
     expect(await version.exportResult.textContent()).toContain(join(meter.home, 'exports', 'svc'));
     expect(existsSync(join(meter.home, 'exports', 'svc', 'server.js'))).toBe(true);
+    await version.shotSizes('32-version-export-relative-folder');
+    // the scoring jobs' full output paths (longer now they name the model) wrap instead of widening the page
+    await version.page.setViewportSize({ width: 1024, height: 700 });
+    expect(await version.scrollsSideways()).toBe(false);
   });
 
   it('scoring yellow trips with the green model goes ahead, with the warning on the file\'s result', async () => {

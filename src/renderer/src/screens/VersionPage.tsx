@@ -35,6 +35,8 @@ function VersionCompare({ a, b }: { a: ModelVersion; b: ModelVersion }) {
   );
 }
 
+const WRAP = { whiteSpace: 'normal', overflowWrap: 'anywhere' } as const;
+
 export function VersionPage({ name, version }: { name: string; version: number }) {
   const client = useApp((s) => s.client);
   const navigate = useApp((s) => s.navigate);
@@ -113,6 +115,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
             <input aria-label="export folder" style={{ flex: 1 }} value={exportDir} placeholder={`${info?.home}/exports/${name}-v${version}`} onChange={(e) => setExportDir(e.target.value)} />
             <button className="btn" type="submit">Export</button>
           </form>
+          <p className="muted hint" style={{ margin: '4px 0 0', fontSize: 12 }}>A relative folder goes under {info?.home}/exports; the full path is shown once exported.</p>
           <div ref={exportOutcome} className="outcome" aria-label="export outcome">
           <ErrorNotice variant="block" error={exporting.error} onRetry={exporting.retry} testId="export-error" />
           {exported && <p data-testid="export-result">Exported to <span className="mono">{exported.outDir}</span>: {exported.files.join(', ')}. Run it with <span className="mono">node server.js</span> in that folder.</p>}
@@ -120,11 +123,12 @@ export function VersionPage({ name, version }: { name: string; version: number }
         </section>
         <section className="card wide" aria-label="scoring jobs"><h3>Scoring jobs</h3>
           {scorings.length === 0 ? <p className="muted">Not used for scoring yet.</p> : (
-            <table className="grid"><thead><tr><th>When</th><th>Input</th><th>Status</th><th className="num">Rows</th><th className="num">RMSE</th><th>Output</th></tr></thead>
+            // Output paths are long (they name the input and the model): they wrap, and the table scrolls inside its card.
+            <div className="table-wrap"><table className="grid"><thead><tr><th>When</th><th>Input</th><th>Status</th><th className="num">Rows</th><th className="num">RMSE</th><th>Output</th></tr></thead>
               <tbody>{scorings.map((r) => (
-                <tr key={r.scoringId}><td>{fmtTime(r.startedMs)}</td><td title={r.inputPath}>{r.inputPath.split(/[\\/]/).pop()}</td><td>{r.status}</td>
-                  <td className="num">{r.file ? fmtInt(r.file.scored) : '—'}</td><td className="num">{fmtMetric(r.file?.metrics?.rmse)}</td><td className="mono">{r.file?.outputPath ?? r.error ?? ''}</td></tr>
-              ))}</tbody></table>
+                <tr key={r.scoringId}><td>{fmtTime(r.startedMs)}</td><td title={r.inputPath} style={WRAP}>{r.inputPath.split(/[\\/]/).pop()}</td><td>{r.status}</td>
+                  <td className="num">{r.file ? fmtInt(r.file.scored) : '—'}</td><td className="num">{fmtMetric(r.file?.metrics?.rmse)}</td><td className="mono" style={{ ...WRAP, minWidth: 220 }}>{r.file?.outputPath ?? r.error ?? ''}</td></tr>
+              ))}</tbody></table></div>
           )}
         </section>
         <VersionMonitoring name={name} version={version} />
