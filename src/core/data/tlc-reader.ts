@@ -158,7 +158,12 @@ function badId(col: string): pl.Expr {
  * they are the "nan" category.
  */
 export function checkLocationIds(fileName: string, df: pl.DataFrame, family: TlcColumns): void {
-  for (const col of [family.pu, family.do]) {
+  // Both columns' bad ids counted in one pass; the range is read only for a column to refuse (a year of rides
+  // is checked slice by slice: this runs on every million rows).
+  const cols = [family.pu, family.do];
+  const counts = df.select(...cols.map((col, k) => badId(col).sum().cast(pl.Float64).alias(`bad${k}`)));
+  if (cols.every((_, k) => num(counts, `bad${k}`) === 0)) return;
+  for (const col of cols) {
     const x = pl.col(col).cast(pl.Float64);
     const stats = df.select(
       badId(col).sum().cast(pl.Float64).alias('bad'),
