@@ -34,7 +34,7 @@ describe("a boosting round's end", () => {
     const fused = [new Float64Array(width), new Float64Array(width)];
     const out = new Float64Array(2);
     for (const [k, from, to] of [[0, 0, half], [1, half, n]]) {
-      roundShard(b, g, leafOf, new Int32Array(0), data.codes, { from, to, valFrom: 0, valTo: 0, byLeaf: true, snapshot: false, rootHist: true, tagged: false, countsAt: -1, swap: false }, out, fused[k], offset);
+      roundShard(b, g, leafOf, new Int32Array(0), data.codes, { from, to, valFrom: 0, valTo: 0, byLeaf: true, snapshot: false, rootHist: true, tagged: false, countsAt: -1, swap: false, resetRows: false }, out, fused[k], offset, new Int32Array(0));
     }
     // The residuals moved: they are now y minus the tree's predictions.
     expect(g[0]).toBe(y[0] - (mean + compiled.value[leafOf[0]]));
@@ -46,6 +46,29 @@ describe("a boosting round's end", () => {
     let H = 0;
     for (let c = 0; c < offset[1]; c += 2) H += fused[0][c + 1] + fused[1][c + 1];
     expect(H).toBe(n);
+  });
+
+  it('with the counts precomputed, also puts the row ids back in order for the next partitioned tree: the same histogram and residuals', () => {
+    const base = () => ({ y, pred: new Float64Array(n).fill(mean), best: new Float64Array(n), valY: new Float64Array(0), valCodes: new Uint16Array(0),
+      valPred: new Float64Array(0), valBest: new Float64Array(0), node: compiled.node, value: compiled.value, tagValue: new Float64Array(0), rootCounts: new Float64Array(2 * width) });
+    const [plain, fused] = [base(), base()];
+    const half = n >> 1;
+    for (const b of [plain, fused]) for (const [at, from, to] of [[0, 0, half], [width, half, n]]) {
+      for (let f = 0; f < data.codes.length; f++) for (let i = from; i < to; i++) b.rootCounts[at + offset[f] + 2 * data.codes[f][i] + 1] += 1;
+    }
+    // a tree's partitions leave the rows in any order
+    const rows = Int32Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    const [g1, g2] = [new Float64Array(n), new Float64Array(n)];
+    for (const [k, from, to] of [[0, 0, half], [1, half, n]]) {
+      const step = { from, to, valFrom: 0, valTo: 0, byLeaf: true, snapshot: false, rootHist: true, tagged: false, countsAt: k * width, swap: false };
+      const [h1, h2] = [new Float64Array(width), new Float64Array(width)];
+      roundShard(plain, g1, leafOf, new Int32Array(0), data.codes, { ...step, resetRows: false }, new Float64Array(2), h1, offset, new Int32Array(0));
+      roundShard(fused, g2, leafOf, new Int32Array(0), data.codes, { ...step, resetRows: true }, new Float64Array(2), h2, offset, rows);
+      expect(h2).toEqual(h1);
+    }
+    expect(g2).toEqual(g1);
+    expect(fused.pred).toEqual(plain.pred);
+    expect(rows).toEqual(Int32Array.from({ length: n }, (_, i) => i));
   });
 
   it('counts rows in a histogram exactly as it sums weights of 1', () => {

@@ -47,6 +47,11 @@ export interface RoundStep {
   tagged: boolean;
   /** where this shard's counts start in rootCounts; −1: count the rows */
   countsAt: number;
+  /**
+   * The next tree is partitioned from all the rows in order: put this shard's row ids back in place (rows[i] = i
+   * over [from, to)) in this pass over its rows, instead of a pass of the grower's own on one thread.
+   */
+  resetRows: boolean;
 }
 
 /** The leaf (node index) of row i, walking the tree over per-feature codes. */
@@ -66,14 +71,16 @@ function leafByColumns(N: Int32Array, codes: Uint16Array[], i: number): number {
  * bins start), summed in row order as histRange sums the root's rows: the same histogram.
  */
 export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, vleafOf: Int32Array, codes: Uint16Array[], s: RoundStep, out: Float64Array,
-  hist: Float64Array, offset: Int32Array): void {
+  hist: Float64Array, offset: Int32Array, rows: Int32Array): void {
   const y = b.y;
   const V = s.tagged ? b.tagValue : b.value;
   // Predictions are read from one buffer and written to `pred`: the same one, or after the best round so far
   // the other one, which keeps the best round's without a copy.
   const prev = s.swap ? b.best : b.pred;
   const pred = s.snapshot ? (s.swap ? b.pred : b.best) : prev;
-  if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, prev, pred, V, g, leafOf, s.tagged, hist, b.rootCounts, s.countsAt, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
+  if (s.rootHist && s.byLeaf && codes.length === 3 && s.countsAt >= 0 && s.resetRows) {
+    out[0] = residualsAndSums3(y, prev, pred, V, g, leafOf, s.tagged, hist, b.rootCounts, s.countsAt, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to, rows);
+  } else if (s.rootHist && s.byLeaf && codes.length === 3) out[0] = residualsAndRoot3(y, prev, pred, V, g, leafOf, s.tagged, hist, b.rootCounts, s.countsAt, codes[0], codes[1], codes[2], offset[1], offset[2], s.from, s.to);
   else {
     let se = 0;
     for (let i = s.from; i < s.to; i++) {
@@ -94,6 +101,7 @@ export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, 
         for (let i = s.from; i < s.to; i++) { const k = o + (c[i] << 1); hist[k] += g[i]; hist[k + 1] += 1; }
       }
     }
+    if (s.resetRows) for (let i = s.from; i < s.to; i++) rows[i] = i;
   }
   const vf = s.swap ? b.valBest : b.valPred;
   const vp = s.snapshot ? (s.swap ? b.valPred : b.valBest) : vf;
@@ -106,7 +114,7 @@ export function roundShard(b: BoostArrays, g: Float64Array, leafOf: Int32Array, 
 /** The basic feature set's round end: predictions, residuals and their root histogram in one pass over the rows. */
 function residualsAndRoot3(y: Float64Array, prev: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, tagged: boolean, hist: Float64Array,
   counts: Float64Array, countsAt: number, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
-  if (countsAt >= 0) return residualsAndSums3(y, prev, pred, V, g, leafOf, tagged, hist, counts, countsAt, c0, c1, c2, o1, o2, from, to);
+  if (countsAt >= 0) return residualsAndSums3(y, prev, pred, V, g, leafOf, tagged, hist, counts, countsAt, c0, c1, c2, o1, o2, from, to, null);
   hist.fill(0);
   let se = 0;
   for (let i = from; i < to; i++) {
@@ -123,10 +131,14 @@ function residualsAndRoot3(y: Float64Array, prev: Float64Array, pred: Float64Arr
   return se;
 }
 
-/** residualsAndRoot3 with the counts precomputed: the H slots copied, only G summed per row (the same sums). */
+/**
+ * residualsAndRoot3 with the counts precomputed: the H slots copied, only G summed per row (the same sums).
+ * `rows`: also put each row id back in place (RoundStep.resetRows), in this same pass.
+ */
 function residualsAndSums3(y: Float64Array, prev: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, tagged: boolean, hist: Float64Array,
-  counts: Float64Array, countsAt: number, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number): number {
+  counts: Float64Array, countsAt: number, c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number, rows: Int32Array | null): number {
   for (let k = 0; k < hist.length; k++) hist[k] = counts[countsAt + k];
+  if (rows) return residualsSumsAndRows3(y, prev, pred, V, g, leafOf, hist, c0, c1, c2, o1, o2, from, to, rows);
   let se = 0;
   for (let i = from; i < to; i++) {
     const q = prev[i] + V[leafOf[i]];
@@ -135,6 +147,24 @@ function residualsAndSums3(y: Float64Array, prev: Float64Array, pred: Float64Arr
     const r = y[i] - q;
     g[i] = r;
     se += r * r;
+    hist[c0[i] << 1] += r;
+    hist[o1 + (c1[i] << 1)] += r;
+    hist[o2 + (c2[i] << 1)] += r;
+  }
+  return se;
+}
+
+/** residualsAndSums3's loop for partitioned trees (no tags), putting each row id back in place as it goes. */
+function residualsSumsAndRows3(y: Float64Array, prev: Float64Array, pred: Float64Array, V: Float64Array, g: Float64Array, leafOf: Int32Array, hist: Float64Array,
+  c0: Uint16Array, c1: Uint16Array, c2: Uint16Array, o1: number, o2: number, from: number, to: number, rows: Int32Array): number {
+  let se = 0;
+  for (let i = from; i < to; i++) {
+    const q = prev[i] + V[leafOf[i]];
+    pred[i] = q;
+    const r = y[i] - q;
+    g[i] = r;
+    se += r * r;
+    rows[i] = i;
     hist[c0[i] << 1] += r;
     hist[o1 + (c1[i] << 1)] += r;
     hist[o2 + (c2[i] << 1)] += r;

@@ -121,6 +121,8 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
     for (let i = 0; i < n; i++) counts[(i < halfN ? 0 : W.width) + W.offset[f] + 2 * c[i] + 1] += 1;
   }
   let nextRoot: Float64Array | null = null;
+  /** the previous round's end put the rows back in order (RoundStep.resetRows) */
+  let resetByRound = false;
   const noRoot = new Float64Array(0);
   try {
     for (let round = 1; round <= p.nRounds; round++) {
@@ -133,8 +135,9 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
           g[i] = used ? y[i] - (swap ? b.best : b.pred)[i] : 0;
           if (used) rows[m++] = i;
         }
-      } else if (round === 1 || !tagged || W.compacted) {
-        // Tagged trees leave the rows in place unless a full arena made them compact a node.
+      } else if (round === 1 || (!tagged && !resetByRound) || W.compacted) {
+        // Tagged trees leave the rows in place unless a full arena made them compact a node; partitioned ones
+        // got them back in place from the previous round's end.
         W.compacted = false;
         for (let i = 0; i < n; i++) rows[i] = i;
         // Validation rows never enter a histogram: partitioning may leave them in any order, tagged trees may not.
@@ -154,9 +157,12 @@ export function boost(raw: RawFeatures, y: Float64Array, val: { raw: RawFeatures
       // Every row in the sample: the grower recorded each row's leaf, so no tree walk is needed.
       const byLeaf = m === n;
       const rootHist = fuseRoot && round < p.nRounds;
+      // The next round's tree is partitioned from every row in order: the round's end puts the rows back.
+      const resetRows = !tagged && rootHist;
       if (rootHist) nextRoot = W.take();
-      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist, tagged, countsAt: 0, swap },
-        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist, tagged, countsAt: W.width, swap }, nextRoot ?? noRoot);
+      const { se, seVal } = team.round({ from: 0, to: halfN, valFrom: 0, valTo: halfV, byLeaf, snapshot, rootHist, tagged, countsAt: 0, swap, resetRows },
+        { from: halfN, to: n, valFrom: halfV, valTo: nc, byLeaf, snapshot, rootHist, tagged, countsAt: W.width, swap, resetRows }, nextRoot ?? noRoot);
+      resetByRound = resetRows;
       if (snapshot) swap = !swap;
       snapshot = false;
       history.push({ key: 'round_rmse_train', step: round, value: Math.sqrt(se / n), timestampMs: Date.now() });

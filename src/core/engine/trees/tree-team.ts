@@ -80,7 +80,7 @@ function writeSplit(ctl: Int32Array, s: SplitStep): void {
 }
 const readSplit = (c: Int32Array): SplitStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], start: c[A + 3], end: c[A + 4], leaves: c[A + 5] === 1, left: c[A + 6], right: c[A + 7], build: c[A + 8] as 0 | 1 | 2, lopsided: c[A + 9] as 0 | 1 | 2, vstart: c[A + 10], vend: c[A + 11] });
 function writeRound(ctl: Int32Array, s: RoundStep): void {
-  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0; ctl[A + 7] = s.tagged ? 1 : 0; ctl[A + 8] = s.countsAt; ctl[A + 9] = s.swap ? 1 : 0;
+  ctl[A] = s.from; ctl[A + 1] = s.to; ctl[A + 2] = s.valFrom; ctl[A + 3] = s.valTo; ctl[A + 4] = s.byLeaf ? 1 : 0; ctl[A + 5] = s.snapshot ? 1 : 0; ctl[A + 6] = s.rootHist ? 1 : 0; ctl[A + 7] = s.tagged ? 1 : 0; ctl[A + 8] = s.countsAt; ctl[A + 9] = s.swap ? 1 : 0; ctl[A + 10] = s.resetRows ? 1 : 0;
 }
 function writeTag(ctl: Int32Array, s: TagStep): void {
   ctl[A] = s.f; ctl[A + 1] = s.lo; ctl[A + 2] = s.span; ctl[A + 3] = s.category ? 1 : 0; ctl[A + 4] = s.start; ctl[A + 5] = s.end;
@@ -90,7 +90,7 @@ function writeTag(ctl: Int32Array, s: TagStep): void {
 const readTag = (c: Int32Array): TagStep => ({ f: c[A], lo: c[A + 1], span: c[A + 2], category: c[A + 3] === 1, start: c[A + 4], end: c[A + 5],
   vstart: c[A + 6], vend: c[A + 7], tag: c[A + 8], newTag: c[A + 9], lightLeft: c[A + 10] === 1, leaves: c[A + 11] === 1,
   arena: c[A + 12], arenaEnd: c[A + 13], varena: c[A + 14], varenaEnd: c[A + 15], build: c[A + 16] as 0 | 1 | 2 });
-const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1, tagged: c[A + 7] === 1, countsAt: c[A + 8], swap: c[A + 9] === 1 });
+const readRound = (c: Int32Array): RoundStep => ({ from: c[A], to: c[A + 1], valFrom: c[A + 2], valTo: c[A + 3], byLeaf: c[A + 4] === 1, snapshot: c[A + 5] === 1, rootHist: c[A + 6] === 1, tagged: c[A + 7] === 1, countsAt: c[A + 8], swap: c[A + 9] === 1, resetRows: c[A + 10] === 1 });
 
 /** The helper thread's loop (src/worker/tree-builder.ts runs it): shard 1's part of each step it claims in time. */
 export function serveTeam(inp: TeamInput): void {
@@ -124,7 +124,7 @@ export function serveTeam(inp: TeamInput): void {
     if (op === OP_HIST) histRangeTagged(inp, ctl[A], ctl[A + 1], hist, ctl[A + 2]);
     else if (op === OP_TAG) { splitTaggedShard(inp, readTag(ctl), 1, scratch, hist, tagOut); for (let k = 0; k < 10; k++) ctl[RESULT + k] = tagOut[k]; }
     else if (op === OP_SPLIT) { splitShard(inp, readSplit(ctl), scratch, hist, counts); ctl[RESULT] = counts[0]; ctl[RESULT + 1] = counts[1]; }
-    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two, hist, inp.offset); res[0] = two[0]; res[1] = two[1]; }
+    else if (op === OP_ROUND) { roundShard(inp.boost!, inp.g, inp.leafOf, inp.vleafOf, inp.codes, readRound(ctl), two, hist, inp.offset, inp.rows); res[0] = two[0]; res[1] = two[1]; }
     Atomics.store(ctl, DONE, seen);
     Atomics.notify(ctl, DONE);
   }
@@ -271,10 +271,10 @@ export class TreeTeam {
     const d = this.arrays;
     const par = this.helper !== null;
     if (par) { writeRound(this.helper!.ctl, b); this.post(OP_ROUND); }
-    roundShard(bo, d.g, d.leafOf, d.vleafOf, d.codes, a, this.two, root, d.offset);
+    roundShard(bo, d.g, d.leafOf, d.vleafOf, d.codes, a, this.two, root, d.offset, d.rows);
     const se0 = this.two[0], sv0 = this.two[1];
     if (par && this.helperDid()) return { se: se0 + this.helper!.res[0], seVal: sv0 + this.helper!.res[1] };
-    roundShard(bo, d.g, d.leafOf, d.vleafOf, d.codes, b, this.two, this.hist1, d.offset);
+    roundShard(bo, d.g, d.leafOf, d.vleafOf, d.codes, b, this.two, this.hist1, d.offset, d.rows);
     return { se: se0 + this.two[0], seVal: sv0 + this.two[1] };
   }
 
