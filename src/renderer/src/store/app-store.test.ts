@@ -69,6 +69,24 @@ describe('app store', () => {
     expect(useApp.getState().tunings).toEqual([]);
   });
 
+  it('does not attach a job whose job.finished came before a jobs.list answered while it still ran', async () => {
+    // Browser mode: calls over HTTP, events over a WebSocket, so the event can overtake the older answer.
+    const running: JobInfo = { jobId: JOB, kind: 'drift', runId: null, parentJobId: null, state: 'running', phase: 'month', done: 99, total: 100, startedMs: 1 };
+    let answer: (jobs: JobInfo[]) => void = () => undefined;
+    const t = await connected();
+    t.handle('jobs.list', () => new Promise<JobInfo[]>((resolve) => { answer = resolve; }));
+    const attaching = useApp.getState().attachJobs();
+    await settle();
+    t.emit('job.finished', outcome({ kind: 'drift', runId: null }));
+    answer([running]);
+    await attaching;
+    expect(useApp.getState().job).toBeNull();
+    // a job this window has not seen end is still found again
+    t.handle('jobs.list', () => [{ ...running, jobId: asJobId('job-2') }]);
+    await useApp.getState().attachJobs();
+    expect(useApp.getState().job?.jobId).toBe('job-2');
+  });
+
   it('rejects with the MeterError core sent, code and details kept', async () => {
     const t = await connected({ 'runs.get': () => { throw new MeterError('NOT_FOUND', 'No run with id nope.', { runId: 'nope' }); } });
     const err = await useApp.getState().client!.call('runs.get', { runId: asRunId('nope') }).catch((e: unknown) => e);

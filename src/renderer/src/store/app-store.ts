@@ -59,6 +59,10 @@ export const useApp = create<AppState>((set, get) => {
     return c;
   };
   let refreshes = 0; // how many refreshes were started: the newest one's answer wins
+  // Jobs whose job.finished this window has seen. Calls go over HTTP and events over a WebSocket (browser mode),
+  // so a jobs.list answered while a job still ran can arrive after that job's job.finished: attaching it then
+  // showed its progress and Cancel for ever, and the screen never opened what it made (its timeline).
+  const finished = new Set<JobId>();
   return {
     client: null,
     route: parseHash(window.location.hash),
@@ -79,6 +83,7 @@ export const useApp = create<AppState>((set, get) => {
         if (up) void get().refresh().then(() => get().attachJobs()).catch(() => undefined);
       });
       c.on('job.finished', (o) => {
+        finished.add(o.jobId);
         const job = get().job;
         void get().refresh();
         if (o.runId && get().tunings.includes(o.runId)) set({ tunings: get().tunings.filter((t) => t !== o.runId) });
@@ -94,7 +99,7 @@ export const useApp = create<AppState>((set, get) => {
 
     async attachJobs() {
       const jobs = await client().call('jobs.list', {});
-      const running = jobs.filter((j) => j.state === 'running');
+      const running = jobs.filter((j) => j.state === 'running' && !finished.has(j.jobId));
       const tunings = running.filter((j) => j.kind === 'tune' && j.runId).map((j) => j.runId as RunId);
       const current = get().job;
       const mine = running.find((j) => j.jobId === current?.jobId);
