@@ -1,7 +1,7 @@
 // Pipelines: run the monthly retrain flow from a form, the saved pipelines with their schedules, every flow
 // run, and one flow run's steps as a timeline (a Gantt of echarts bars coloured by state) with attempts,
 // outputs and log lines; rerun from the failed step, cancel. Updates live from pipeline.updated events.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
 import { FEATURE_SETS, MODEL_KINDS, type FeatureSet, type ModelKind } from '../../../shared/domain';
 import type { FlowRun, FlowRunSummary, PipelineInfo, PipelineSpec, StepStatus } from '../../../shared/pipeline';
@@ -15,6 +15,7 @@ import { useLoaded } from '../components/useLoaded';
 import { useEscapeToCancel } from '../components/useEscape';
 import { useReveal } from '../components/useReveal';
 import { userMessage } from '../components/error-text';
+import { PipelineClash, saveClashOf, type SaveClash } from '../components/PipelineClash';
 
 const COLORS: Record<StepStatus, string> = {
   pending: '#9aa0a6', running: '#3b82f6', done: '#16a34a', failed: '#dc2626', skipped: '#a3a3a3', cached: '#0d9488',
@@ -24,27 +25,32 @@ const STATUS_CLASS: Record<string, string> = { done: 'FINISHED', cached: 'FINISH
 
 export function PipelinesScreen() {
   const route = useApp((s) => s.route);
+  // bumped by each Save: the schedules below are read again (a save sends no event; they showed the old ones)
+  const [saves, setSaves] = useState(0);
   return (
     <>
       <h2>Pipelines</h2>
-      {route.query.flow ? <FlowView flowRunId={route.query.flow} /> : <><PipelineForm /><FlowList /></>}
+      {route.query.flow ? <FlowView flowRunId={route.query.flow} /> : <><PipelineForm onSaved={() => setSaves((n) => n + 1)} /><FlowList saves={saves} /></>}
     </>
   );
 }
 
-function PipelineForm() {
+function PipelineForm({ onSaved }: { onSaved: () => void }) {
   const client = useApp((s) => s.client);
   const navigate = useApp((s) => s.navigate);
   const [f, setF] = useState({
     name: 'green-monthly', data: '', kind: 'green', model: 'linear', params: '{}', paramsFrom: '', features: 'basic', experiment: 'monthly',
     registeredModel: 'taxi-duration', offTrain: '-2', offVal: '-1', offTest: '0', month: '', from: '', to: '', schedule: '', retries: '2', delay: '5',
   });
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  // Save refused: the name is saved with another spec. An edit makes its list of differences stale, so it goes.
+  const [clash, setClash] = useState<SaveClash | null>(null);
+  const saveButton = useRef<HTMLButtonElement>(null);
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => { setClash(null); setF({ ...f, [k]: e.target.value }); };
   const action = useAction();
   const { retry, error } = action;
   const [note, setNote] = useState<string | null>(null);
   // Each action starts with a clean slate: a "Saved …" from before must not stand beside a later failure.
-  const run = (fn: () => Promise<unknown>) => { setNote(null); action.clear(); return action.run(fn); };
+  const run = (fn: () => Promise<unknown>) => { setNote(null); setClash(null); action.clear(); return action.run(fn); };
   const outcome = useReveal<HTMLDivElement>(error ?? note);
   const spec = (): PipelineSpec => {
     let params: unknown;
@@ -63,10 +69,20 @@ function PipelineForm() {
     const { flowRunId } = await client.call('pipelines.run', { pipeline: spec(), month: f.month, trigger: 'ui' });
     navigate({ screen: 'pipelines', query: { flow: flowRunId } });
   });
-  const save = () => void run(async () => {
+  const save = (replace: boolean) => void run(async () => {
     if (!client) return;
-    const saved = await client.call('pipelines.save', { pipeline: spec() });
-    setNote(`Saved ${saved.name}${saved.nextFireMs ? `; next scheduled run ${fmtTime(saved.nextFireMs)}` : ''}`);
+    let saved;
+    try {
+      saved = await client.call('pipelines.save', { pipeline: spec(), replace });
+    } catch (err) {
+      // The same name saved with another spec: ask (Replace / Keep) with the differences, not a bare error.
+      const refused = replace ? null : saveClashOf(err);
+      if (!refused) throw err;
+      setClash(refused);
+      return;
+    }
+    onSaved();
+    setNote(`Saved ${saved.name}${replace ? ' (it replaced the saved pipeline of that name)' : ''}${saved.nextFireMs ? `; next scheduled run ${fmtTime(saved.nextFireMs)}` : ''}`);
   });
   const backfill = () => void run(async () => {
     if (!client) return;
@@ -96,9 +112,12 @@ function PipelineForm() {
       <label htmlFor="p-month">Month</label><input id="p-month" value={f.month} onChange={set('month')} placeholder="2023-03: train on M-2, validate on M-1, test on M" />
       <span />
       <div className="row">
-        <button className="btn primary" type="submit">Run pipeline</button>
-        <button className="btn" type="button" onClick={save}>Save</button>
+        <button className="btn primary" type="submit" aria-describedby="p-run-hint">Run pipeline</button>
+        <button ref={saveButton} className="btn" type="button" onClick={() => save(false)}>Save</button>
       </div>
+      <span />
+      {/* Run used to save the form as the pipeline; now only Save does (a one-off run must not replace a saved one). */}
+      <p className="hint muted" id="p-run-hint">Run pipeline runs it once for the month. Save keeps the pipeline and its schedule.</p>
       <span>Backfill</span>
       <div className="row">
         <input aria-label="backfill from" value={f.from} onChange={set('from')} placeholder="2023-01" style={{ width: 90 }} />
@@ -109,13 +128,14 @@ function PipelineForm() {
       <span />
       <div ref={outcome} className="outcome" aria-label="pipeline outcome">
         {note && <p className="muted" data-testid="pipeline-note">{note}</p>}
+        {clash && <PipelineClash clash={clash} onReplace={() => save(true)} onKeep={() => setClash(null)} returnFocus={() => saveButton.current} />}
         <ErrorNotice error={error} onRetry={retry} />
       </div>
     </form>
   );
 }
 
-function FlowList() {
+function FlowList({ saves }: { saves: number }) {
   const client = useApp((s) => s.client);
   const navigate = useApp((s) => s.navigate);
   const [flows, setFlows] = useState<FlowRunSummary[] | null>(null);
@@ -126,8 +146,8 @@ function FlowList() {
     setFlows(await client.call('pipelines.runs', { limit: 500 }));
     setPipelines(await client.call('pipelines.list', {}));
   }), [client, run]);
+  useEffect(() => { void load(); }, [load, saves]);
   useEffect(() => {
-    void load();
     if (!client) return;
     const offs = [client.on('pipeline.updated', () => void load()), client.on('job.finished', () => void load())];
     return () => offs.forEach((off) => off());
