@@ -71,17 +71,9 @@ function ensureFiles(dir: string): string[] {
   return files;
 }
 
-/**
- * The bench is timed under `chrt -f` (SCHED_FIFO: other work can't take the cores mid-step). V8's compiler
- * threads then inherit FIFO at the same priority and wait behind gbt's two busy threads, so its kernels run
- * unoptimized for seconds (12 files: the first round took 8.5–9 s, 3.3–3.5 s with these flags or without chrt,
- * 4 runs each). Compiling on the thread that needs the code gives the child what normal scheduling gives it.
- */
-const CHILD_V8_FLAGS = ['--no-concurrent-recompilation', '--no-concurrent-osr'];
-
 function runStep(step: Step, files: string[]): StepResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...CHILD_V8_FLAGS, self, '--child', step, ...files], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [self, '--child', step, ...files], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${step} on ${files.length} files failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as StepResult;
 }
