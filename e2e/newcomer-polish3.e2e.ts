@@ -190,7 +190,7 @@ describe('newcomer polish, third trial (Chromium)', () => {
     expect(await inView(toast)).toBe(true);
     const overlaps = await toast.evaluate((t) => {
       const a = t.getBoundingClientRect();
-      return [...document.querySelectorAll('button, input, select, textarea, a')].filter((c) => !t.contains(c)).some((c) => {
+      return Array.from(document.querySelectorAll('button, input, select, textarea, a')).filter((c) => !t.contains(c)).some((c) => {
         const b = c.getBoundingClientRect();
         return b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
       });
