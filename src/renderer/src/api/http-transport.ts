@@ -40,6 +40,8 @@ export function createHttpTransport(location: Location): Transport {
     connectionListeners.forEach((fn) => fn(next));
   };
   let retryMs = 250;
+  /** whether the event socket has been open yet: its first open is news to the app too (see openSocket) */
+  let opened = false;
   const download = async (target: string, what: string): Promise<Blob> => {
     const res = await fetch(target, { headers });
     if (res.ok) return res.blob();
@@ -49,7 +51,15 @@ export function createHttpTransport(location: Location): Transport {
 
   const openSocket = (): void => {
     const ws = new WebSocket(`ws://${location.host}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
-    ws.onopen = () => { retryMs = 250; setUp(true); };
+    ws.onopen = () => {
+      retryMs = 250;
+      // The first open is reported as a reconnect is: the page read its jobs over HTTP before events flowed, so
+      // a job that ended in between sent its job.finished to nobody and would show as running for good.
+      if (opened) { setUp(true); return; }
+      opened = true;
+      up = true;
+      connectionListeners.forEach((fn) => fn(true));
+    };
     ws.onmessage = (e: MessageEvent<string>) => {
       const message = JSON.parse(e.data) as EventMessage;
       listeners.forEach((fn) => fn(message));
