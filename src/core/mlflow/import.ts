@@ -4,9 +4,9 @@
 // mlflow-artifacts routes) — tagged mlflow.imported_run_id, so importing again adds nothing. A registered
 // model's versions whose runs were imported become Meter versions of the same name, made from the imported
 // model folder as any MLflow client's version is (src/core/mlflow/registry.ts), with their aliases; a version
-// this store pushed there (or an import made here already) is that version, not a new one (version-map.ts).
-// Importing again brings what an earlier import lacked: the files of runs it made (artifact-fill.ts), then
-// the versions that could not be made without them.
+// this store pushed there (or an import made here already) is that version, not a new one (version-map.ts); one
+// made there of a run this store pushed is Meter's own version of it (native-version.ts). Importing again brings
+// what an earlier import lacked: the files of runs it made (artifact-fill.ts), then the versions needing them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MeterError } from '../../shared/errors';
@@ -14,7 +14,7 @@ import { asRunId, type RunId } from '../../shared/domain';
 import type { CoreContext } from '../context';
 import { inTransaction } from '../store/db';
 import { ensureExperiment } from '../store/experiments-repo';
-import { createRun, logMetrics, logParams, runExists, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
+import { createRun, getRun, logMetrics, logParams, metricHistory, runExists, runIdsTagged, setNotes, setTag } from '../store/runs-repo';
 import { placeFiles, type SourceFile } from './artifact-fill';
 import { logInputs } from './runs';
 import { createMlflowVersion, setMlflowAlias } from './registry';
@@ -25,7 +25,6 @@ import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer
 import { modelFolderOf, versionsHere } from './version-map';
 import { nativeModelHere, registerNativeVersion } from './native-version';
 import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG, NOTE_TAG, PARENT_TAG, PUSHED_RUN_TAG, tagValues } from './mlflow-tags';
-import { getRun, metricHistory } from '../store/runs-repo';
 
 export interface ImportRequest {
   trackingUri: string; token?: string; user?: string; password?: string;
