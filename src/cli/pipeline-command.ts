@@ -108,8 +108,9 @@ async function saveCommand(client: MeterClient, spec: PipelineSpec, file: string
     info = await client.call('pipelines.save', { pipeline: spec, replace });
   } catch (err) {
     if (!(err instanceof MeterError) || err.code !== 'ALREADY_EXISTS') throw err;
+    const differences = Array.isArray(err.details?.differences) ? err.details.differences : before?.differences ?? [];
     throw new MeterError('ALREADY_EXISTS', `${file}: a pipeline named "${spec.name}" is already saved in this Meter home with a different spec `
-      + `(${err.details?.differences ?? before?.differences.join('; ')}). Give --replace to replace it, or another "name" in ${file}.`, err.details);
+      + `(${differences.join('; ')}). Give --replace to replace it, or another "name" in ${file}.`, err.details);
   }
   const verb = !before ? 'saved' : before.differences.length ? 'replaced' : 'already saved (unchanged)';
   io.out(`${verb} pipeline ${info.name}${info.schedule ? `; schedule ${info.schedule}, fires while Meter runs (the app, meter ui), next ${new Date(info.nextFireMs!).toISOString()}` : ' (no schedule)'}`);

@@ -19,7 +19,8 @@ export type ErrorCode =
 export interface MeterErrorData {
   code: ErrorCode;
   message: string;
-  details?: Record<string, string | number | boolean | null>;
+  /** Plain JSON facts a caller can act on; a list stays a list (e.g. a refused pipeline's differences). */
+  details?: Record<string, string | number | boolean | null | string[]>;
   retryable?: boolean;
 }
 

@@ -53,7 +53,7 @@ export function savePipeline(db: Db, spec: PipelineSpec, now = Date.now(), opts:
     if (differences.length === 0) return { saved: false };
     if (!opts.replace) {
       throw new MeterError('ALREADY_EXISTS', `A pipeline named "${spec.name}" is already saved with a different spec: ${differences.join('; ')}. `
-        + 'Save it with replace to replace the saved one, or give this one another name.', { pipeline: spec.name, differences: differences.join('; ') });
+        + 'Save it with replace to replace the saved one, or give this one another name.', { pipeline: spec.name, differences });
     }
     // A new or changed schedule starts from now: nothing before it was "missed".
     const changed = old.schedule !== schedule;

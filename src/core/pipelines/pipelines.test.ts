@@ -236,8 +236,13 @@ describe.skipIf(!HAS_SHARED)(`pipelines on green 2023-01..03${skipReason}`, () =
     expect(p.schedule).toBe('0 6 2 * *');
     expect(new Date(p.nextFireMs!).getDate()).toBe(2);
     // Another spec under the same name: refused naming the difference, unless replace.
-    await expect(h.client.call('pipelines.save', { pipeline: { ...base, model: 'ridge', schedule: '0 6 2 * *' } }))
-      .rejects.toMatchObject({ code: 'ALREADY_EXISTS', message: expect.stringContaining('already saved with a different spec: model: "linear" → "ridge". Save it with replace') });
+    // The differences also travel as a list (the Pipelines screen shows one a line), not a string to split.
+    await expect(h.client.call('pipelines.save', { pipeline: { ...base, model: 'ridge', schedule: '0 6 2 * *', params: { alpha: 0.5 } } }))
+      .rejects.toMatchObject({
+        code: 'ALREADY_EXISTS',
+        message: expect.stringContaining('already saved with a different spec: model: "linear" → "ridge"; params.alpha: '),
+        details: { pipeline: 'green-monthly', differences: ['model: "linear" → "ridge"', expect.stringMatching(/^params\.alpha: .* → 0\.5$/)] },
+      });
     expect((await h.client.call('pipelines.list', {})).find((x) => x.name === 'green-monthly')).toEqual(p);
     const replaced = await h.client.call('pipelines.save', { pipeline: { ...base, model: 'ridge', schedule: '0 6 2 * *' }, replace: true });
     expect(replaced.spec.model).toBe('ridge');

@@ -15,10 +15,8 @@ export function saveClashOf(err: unknown): SaveClash | null {
   const e = toMeterError(err);
   const name = e.details?.pipeline;
   const differences = e.details?.differences;
-  if (e.code !== 'ALREADY_EXISTS' || typeof name !== 'string' || typeof differences !== 'string') return null;
-  // The core joins "path: old → new" entries with "; " (flow-repo.ts savePipeline); split only where the next
-  // entry's path starts, so a value that holds "; " (a folder name) stays whole.
-  return { name, differences: differences.split(/; (?=[A-Za-z][\w.]*: )/) };
+  if (e.code !== 'ALREADY_EXISTS' || typeof name !== 'string' || !Array.isArray(differences)) return null;
+  return { name, differences };
 }
 
 export function PipelineClash({ clash, onReplace, onKeep, returnFocus }: {
