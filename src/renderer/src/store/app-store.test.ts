@@ -81,10 +81,36 @@ describe('app store', () => {
     answer([running]);
     await attaching;
     expect(useApp.getState().job).toBeNull();
+    // and what it made still opens (the Monitor screen opens a drift job's timeline from lastOutcome)
+    expect(useApp.getState().lastOutcome).toMatchObject({ jobId: JOB, kind: 'drift', state: 'succeeded' });
     // a job this window has not seen end is still found again
     t.handle('jobs.list', () => [{ ...running, jobId: asJobId('job-2') }]);
     await useApp.getState().attachJobs();
     expect(useApp.getState().job?.jobId).toBe('job-2');
+  });
+
+  it('shows how its job ended when that job.finished went to nobody (no socket open): core hands over the unread outcome', async () => {
+    // (job ids are new per test: the store remembers the job.finished events it saw, as a window does)
+    const unseen = asJobId('job-unseen');
+    const t = await connected({ 'jobs.startTraining': () => ({ jobId: unseen, runId: RUN }) });
+    await useApp.getState().train(TRAIN, 'linear on jan');
+    expect(useApp.getState().job?.jobId).toBe(unseen);
+    const done: JobInfo = { jobId: unseen, kind: 'train', runId: RUN, parentJobId: null, state: 'succeeded', phase: 'done', done: 10, total: 10, startedMs: 1 };
+    t.handle('jobs.list', () => [done]);
+    t.handle('jobs.wait', () => outcome({ jobId: unseen }));
+    await useApp.getState().attachJobs();
+    expect(t.argsOf('jobs.wait')).toEqual([{ jobId: unseen }]);
+    expect(useApp.getState()).toMatchObject({ job: null, lastOutcome: { jobId: unseen, state: 'succeeded' }, route: { screen: 'runs', runId: RUN } });
+  });
+
+  it('clears a job core no longer knows (its outcome read elsewhere) without inventing one', async () => {
+    const t = await connected({ 'jobs.startTraining': () => ({ jobId: asJobId('job-forgotten'), runId: RUN }) });
+    await useApp.getState().train(TRAIN, 'linear on jan');
+    expect(useApp.getState().job?.jobId).toBe('job-forgotten');
+    t.handle('jobs.list', () => []);
+    await useApp.getState().attachJobs();
+    expect(t.methods()).not.toContain('jobs.wait');
+    expect(useApp.getState()).toMatchObject({ job: null, lastOutcome: null });
   });
 
   it('rejects with the MeterError core sent, code and details kept', async () => {

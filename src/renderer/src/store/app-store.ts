@@ -62,7 +62,14 @@ export const useApp = create<AppState>((set, get) => {
   // Jobs whose job.finished this window has seen. Calls go over HTTP and events over a WebSocket (browser mode),
   // so a jobs.list answered while a job still ran can arrive after that job's job.finished: attaching it then
   // showed its progress and Cancel for ever, and the screen never opened what it made (its timeline).
-  const finished = new Set<JobId>();
+  // Their outcomes are kept (the newest 100) so that a job whose end was seen that way still opens what it made.
+  const finished = new Map<JobId, JobOutcome>();
+  const isWindowJob = (j: JobInfo) => (j.kind === 'train' || j.kind === 'score' || j.kind === 'drift') && j.parentJobId === null;
+  /** The window's job ended: show how, and open its run (a timeline or predictions open from lastOutcome). */
+  const ended = (o: JobOutcome) => {
+    set({ job: null, lastOutcome: o });
+    if (o.runId) get().navigate({ screen: 'runs', runId: o.runId });
+  };
   return {
     client: null,
     route: parseHash(window.location.hash),
@@ -83,13 +90,12 @@ export const useApp = create<AppState>((set, get) => {
         if (up) void get().refresh().then(() => get().attachJobs()).catch(() => undefined);
       });
       c.on('job.finished', (o) => {
-        finished.add(o.jobId);
+        finished.set(o.jobId, o);
+        if (finished.size > 100) finished.delete(finished.keys().next().value!);
         const job = get().job;
         void get().refresh();
         if (o.runId && get().tunings.includes(o.runId)) set({ tunings: get().tunings.filter((t) => t !== o.runId) });
-        if (!job || job.jobId !== o.jobId) return;
-        set({ job: null, lastOutcome: o });
-        if (o.runId) get().navigate({ screen: 'runs', runId: o.runId });
+        if (job && job.jobId === o.jobId) ended(o);
       });
       const info = await c.call('app.info', {});
       set({ info });
@@ -104,10 +110,19 @@ export const useApp = create<AppState>((set, get) => {
       const current = get().job;
       const mine = running.find((j) => j.jobId === current?.jobId);
       // The window's one job: training, scoring or monitoring (a pipeline's own child jobs show on its flow run).
-      const top = running.find((j) => (j.kind === 'train' || j.kind === 'score' || j.kind === 'drift') && j.parentJobId === null);
-      if (current && !mine) set({ job: null }); // it ended while we weren't listening
-      if (!mine && top) set({ job: { jobId: top.jobId, runId: top.runId, label: labelOf(top), progress: progressOf(top), cancelling: false } });
+      const top = running.find(isWindowJob);
       set({ tunings });
+      if (!mine && top) { set({ job: { jobId: top.jobId, runId: top.runId, label: labelOf(top), progress: progressOf(top), cancelling: false } }); return; }
+      if (mine) return;
+      // No job runs for this window now. Show how the one it followed ended: one that ended while no socket was
+      // open (its job.finished went to nobody; core keeps an unread outcome, and jobs.wait hands it over), or
+      // one listed as running whose job.finished overtook this answer (after a reload: the job the page showed).
+      const overtaken = jobs.find((j) => j.state === 'running' && isWindowJob(j) && finished.has(j.jobId));
+      const seen = finished.get(current?.jobId ?? overtaken?.jobId ?? ('' as JobId));
+      const unread = current && jobs.some((j) => j.jobId === current.jobId && j.state !== 'running');
+      const outcome = seen ?? (unread ? await client().call('jobs.wait', { jobId: current.jobId }).catch(() => null) : null);
+      if (current && get().job?.jobId === current.jobId) set({ job: null });
+      if (outcome && get().job === null) ended(outcome);
     },
 
     navigate(to) {

@@ -65,6 +65,35 @@ describe('MLflow jobs store', () => {
     expect(useMlflowJobs.getState().jobs[0].error?.message).toMatch(/ended while the page was not connected/);
   });
 
+  it('finishes a push whose job.finished overtook the jobs.list answered while it still ran (HTTP vs WebSocket)', async () => {
+    const RACED = asJobId('push-raced');
+    let answer: (jobs: JobInfo[]) => void = () => undefined;
+    const { transport, client: c } = client({ 'jobs.list': () => new Promise<JobInfo[]>((resolve) => { answer = resolve; }) });
+    const attaching = useMlflowJobs.getState().attach(c);
+    await settle();
+    transport.emit('job.finished', { jobId: RACED, kind: 'mlflow-push', runId: null, state: 'succeeded', error: null, metrics: null });
+    answer([info({ jobId: RACED })]);
+    await attaching;
+    await settle();
+    expect(useMlflowJobs.getState().jobs).toHaveLength(1);
+    expect(useMlflowJobs.getState().jobs[0]).toMatchObject({ jobId: RACED, state: 'succeeded', result: RESULT });
+  });
+
+  it('a job that ended while no socket was open shows its real outcome, which core kept unread', async () => {
+    const UNSEEN = asJobId('push-unseen');
+    let state: JobInfo['state'] = 'running';
+    const { transport, client: c } = client({
+      'jobs.list': () => [info({ jobId: UNSEEN, state })],
+      'jobs.wait': () => ({ jobId: UNSEEN, kind: 'mlflow-push', runId: null, state: 'succeeded', error: null, metrics: null }),
+    });
+    await useMlflowJobs.getState().attach(c);
+    state = 'succeeded';
+    await useMlflowJobs.getState().attach(c);
+    await settle();
+    expect(transport.argsOf('jobs.wait')).toEqual([{ jobId: UNSEEN }]);
+    expect(useMlflowJobs.getState().jobs[0]).toMatchObject({ jobId: UNSEEN, state: 'succeeded', error: null, result: RESULT });
+  });
+
   it('a job started here replaces the dialog and is listed first', () => {
     useMlflowJobs.getState().openPush({ models: ['taxi'] });
     expect(useMlflowJobs.getState().dialog).toEqual({ direction: 'push', choice: { models: ['taxi'] } });

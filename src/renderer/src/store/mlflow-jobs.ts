@@ -72,16 +72,30 @@ export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
         // After a reconnect (browser mode's server restarted), jobs may have ended while we weren't listening.
         client.onConnection((up) => { if (up) void get().attach(client); });
       }
-      const running = (await client.call('jobs.list', {})).filter((j) => j.state === 'running' && directionOf(j.kind));
+      const listed = (await client.call('jobs.list', {})).filter((j) => directionOf(j.kind));
+      const running = listed.filter((j) => j.state === 'running');
       const known = new Set(get().jobs.map((j) => j.jobId));
       const found = running.filter((j) => !known.has(j.jobId)).map((j): MlflowJob => ({
         jobId: j.jobId, direction: directionOf(j.kind)!, label: `${directionOf(j.kind) === 'push' ? 'Pushing to' : 'Importing from'} MLflow (started before this page loaded)`,
         progress: { jobId: j.jobId, kind: j.kind, runId: null, phase: j.phase, done: j.done, total: j.total }, cancelling: false, state: 'running', result: null, error: null,
       }));
       const live = new Set(running.map((j) => j.jobId));
-      // one shown as running that core no longer runs ended unseen: say so rather than spin forever
-      const stale = get().jobs.map((j) => (j.state === 'running' && !live.has(j.jobId) ? { ...j, state: 'failed' as const, error: toMeterError(new Error('This job ended while the page was not connected; run it again to see its counts (nothing is sent twice).')) } : j));
-      set({ jobs: [...found, ...stale] });
+      const ended = new Set(listed.filter((j) => j.state !== 'running').map((j) => j.jobId));
+      const stale = get().jobs.filter((j) => j.state === 'running' && !live.has(j.jobId));
+      set({ jobs: [...found, ...get().jobs] });
+      // Calls go over HTTP and events over a WebSocket (browser mode): a job this answer calls running may have
+      // sent its job.finished already, and that event found no row to finish. Finish it now, or it spins for good.
+      for (const j of found) {
+        const early = endedEarly.get(j.jobId);
+        if (early) { endedEarly.delete(j.jobId); finish(early.client, early.outcome); }
+      }
+      // One shown as running that core no longer runs ended unseen: core keeps its outcome until read (jobs.wait);
+      // when even that is gone, say so rather than spin forever.
+      for (const j of stale) {
+        const outcome = ended.has(j.jobId) ? await client.call('jobs.wait', { jobId: j.jobId }).catch(() => null) : null;
+        if (outcome) finish(client, outcome);
+        else patch(j.jobId, { state: 'failed', error: toMeterError(new Error('This job ended while the page was not connected; run it again to see its counts (nothing is sent twice).')) });
+      }
     },
 
     started(jobId, direction, label) {
