@@ -23,7 +23,7 @@ import { checkModelName } from '../registry/names';
 import { codeOf, remoteFor, type Json, type Remote, type RetryPolicy } from './remote';
 import { emptyCounts, type TransferCounts, type TransferHooks } from './transfer';
 import { modelFolderOf, versionsHere } from './version-map';
-import { nativeModelHere, registerNativeVersion } from './native-version';
+import { nativeModelComing, nativeModelHere, registerNativeVersion } from './native-version';
 import { IMPORTED_RUN_TAG, IMPORTED_VERSION_TAG, NOTE_TAG, PARENT_TAG, PUSHED_RUN_TAG, tagValues } from './mlflow-tags';
 
 export interface ImportRequest {
@@ -268,10 +268,11 @@ async function planModel(ctx: CoreContext, source: MlflowSource, name: string, r
   }
 }
 
-/** Whether a version of the run's model folder could be made: its MLmodel is here, or would come. */
+/** Whether a version of the run's model folder could be made: its MLmodel (or Meter's own model) is here, or would come. */
 function hasModelFile(ctx: CoreContext, runHere: string, folder: string, coming: Set<string> | undefined): boolean {
   const file = `${folder.replace(/\/+$/, '')}/MLmodel`;
-  return coming?.has(file) === true || (runHere !== '' && existsSync(join(ctx.artifactsDir(runHere), ...file.split('/')))) || nativeModelHere(ctx, runHere, folder);
+  return coming?.has(file) === true || (runHere !== '' && existsSync(join(ctx.artifactsDir(runHere), ...file.split('/'))))
+    || nativeModelHere(ctx, runHere, folder) || nativeModelComing(folder, coming);
 }
 
 export async function importModel(ctx: CoreContext, source: MlflowSource, name: string, runs: Map<string, string>, report: ImportReport): Promise<void> {

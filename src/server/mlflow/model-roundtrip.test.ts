@@ -187,6 +187,27 @@ print("RESULT " + json.dumps({"rid": run.info.run_id}))`, `http://127.0.0.1:${do
     expect((await onServer('taxi-team')).versions).toEqual(['1']);
   }, 180_000);
 
+  it("another Meter home's pushed run with a version on its Meter model: the dry run plans what the pull then does", async () => {
+    // a teammate's Meter (another home) trains, pushes, and registers the model folder its push sent
+    const mate = openHarness();
+    try {
+      const mateData = await importSample(mate.client);
+      const started = await mate.client.call('jobs.startTraining', { experiment: 'mate-exp', runName: 'lasso-mate', model: 'lasso', featureSet: 'basic', params: { alpha: 0.1 }, ...mateData });
+      await mate.client.call('jobs.wait', { jobId: started.jobId });
+      expect((await pushCounted(mate.ctx, { trackingUri: mlflow.uri, experiments: ['mate-exp'], runIds: [], models: [] })).counts).toMatchObject({ runs: 1, errors: 0 });
+    } finally { await mate.dispose(); }
+    const exp = (await get('experiments/get-by-name', { experiment_name: 'mate-exp' })).experiment.experiment_id;
+    const [there] = (await post('runs/search', { experiment_ids: [exp] })).runs as any[];
+    await post('registered-models/create', { name: 'taxi-mate' });
+    await post('model-versions/create', { name: 'taxi-mate', source: `${there.info.artifact_uri}/model`, run_id: there.info.run_id });
+    // this store has neither the run nor its files yet: the dry run must count what the run's import brings
+    const dry = await importFromServerCounted(h.ctx, { trackingUri: mlflow.uri, experiments: ['mate-exp'], runIds: [], models: ['taxi-mate'], dryRun: true });
+    expect(dry.report.versions).toEqual([{ name: 'taxi-mate', remoteVersion: '1', version: null, imported: false, reason: 'dry run' }]);
+    const real = await pull(['taxi-mate'], ['mate-exp']);
+    expect(real.report.versions).toEqual([{ name: 'taxi-mate', remoteVersion: '1', version: 1, imported: true }]);
+    expect((await h.client.call('models.getVersion', { name: 'taxi-mate', version: 1 })).signature?.model).toBe('lasso');
+  }, 180_000);
+
   it("import-mlflow of the server's own mlflow.db finds this store's versions (the CLI says v1), and adds none", async () => {
     const before = await inMeter('taxi');
     const { report, counts } = await importFromStoreCounted(h.ctx, { source: `sqlite:///${join(dir, 'mlflow.db')}`, artifactsDir: join(dir, 'artifacts') });
