@@ -2,7 +2,7 @@
 // as the jobs write it) is removed or completed at the next openCore, and nothing a committed row points at,
 // or a live process is still writing, is touched.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importSample, SAMPLE, tempDir } from '../helpers';
@@ -10,7 +10,7 @@ import { openCore, type CoreContext } from '../../src/core/context';
 import { createLocalClient } from '../../src/core/api/local-client';
 import { asExperimentId, MODEL_ARTIFACT, type RunId } from '../../src/shared/domain';
 import { createRun, endRun } from '../../src/core/store/runs-repo';
-import { tempOutputPath } from '../../src/core/scoring/temp-names';
+import { claimedTempPath, tempOutputPath } from '../../src/core/scoring/temp-names';
 
 const DEAD_PID = 2 ** 22 + 12345; // above Linux's pid_max: no such process
 
@@ -89,6 +89,50 @@ describe('cleanup at start', () => {
     const c = await reopen();
     expect(c.recovered).toMatchObject({ tempOutputs: 2, completedOutputs: 1 });
     expect(readdirSync(predictions).sort()).toEqual([live, notOurs, output].map((f) => f.slice(predictions.length + 1)).sort());
+  });
+
+  it('a kill between linking a committed output in place and removing its temp: the output is done, the record kept', async () => {
+    const [rec] = await createLocalClient(ctx).call('scoring.list', {});
+    const output = rec.file!.outputPath;
+    const bytes = readFileSync(output);
+    const committed = tempOutputPath(output, DEAD_PID, rec.startedMs);
+    linkSync(output, committed); // the state placeWithoutReplacing's link leaves before its rm
+
+    const c = await reopen();
+    expect(c.recovered).toMatchObject({ tempOutputs: 0, completedOutputs: 1 });
+    expect(existsSync(committed)).toBe(false);
+    expect(readFileSync(output).equals(bytes)).toBe(true);
+    expect((await createLocalClient(c).call('scoring.list', {})).find((r) => r.scoringId === rec.scoringId)).toMatchObject({ status: 'FINISHED', file: { outputPath: output } });
+  });
+
+  it('a committed output whose temp file was renamed to the name it claimed (…-c<n>) is completed too', async () => {
+    const [rec] = await createLocalClient(ctx).call('scoring.list', {});
+    const output = rec.file!.outputPath;
+    const bytes = readFileSync(output);
+    const claimed = claimedTempPath(output, DEAD_PID, rec.startedMs);
+    expect(claimed).not.toBe(tempOutputPath(output, DEAD_PID, rec.startedMs)); // never a name a worker writes to
+    copyFileSync(output, claimed);
+    rmSync(output);
+
+    const c = await reopen();
+    expect(c.recovered).toMatchObject({ tempOutputs: 0, completedOutputs: 1 });
+    expect(existsSync(claimed)).toBe(false);
+    expect(readFileSync(output).equals(bytes)).toBe(true);
+  });
+
+  it('a kill part way through the copy a file system without hard links gets: the copy is finished, not failed', async () => {
+    const [rec] = await createLocalClient(ctx).call('scoring.list', {});
+    const output = rec.file!.outputPath;
+    const bytes = readFileSync(output);
+    const committed = tempOutputPath(output, DEAD_PID, rec.startedMs);
+    copyFileSync(output, committed);
+    writeFileSync(output, bytes.subarray(0, Math.floor(bytes.length / 2))); // the exclusive copy, cut short
+
+    const c = await reopen();
+    expect(c.recovered).toMatchObject({ tempOutputs: 0, completedOutputs: 1 });
+    expect(existsSync(committed)).toBe(false);
+    expect(readFileSync(output).equals(bytes)).toBe(true);
+    expect((await createLocalClient(c).call('scoring.list', {})).find((r) => r.scoringId === rec.scoringId)).toMatchObject({ status: 'FINISHED' });
   });
 
   it('never replaces a file that took a committed output\'s name: the file stays, the record says why', async () => {

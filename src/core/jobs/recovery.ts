@@ -2,7 +2,7 @@
 // store, put right by the next Meter to open the home. It runs after failOrphanedRuns, so a dead process's
 // runs are already FAILED. It touches only names Meter itself writes, never a file a committed row points at,
 // and never a file a live process may still be writing:
-// - `<output>.partial-<pid>-<ms>` predictions temp files (in <home>/predictions and every folder a scoring
+// - `<output>.partial-<pid>-<ms>[-c<n>]` predictions temp files (in <home>/predictions and every folder a scoring
 //   record names) whose pid is not running. One whose FINISHED record was committed (same output, same job
 //   start ms) but not yet renamed is moved into place instead, as the job would have done next.
 // - `artifacts/<runId>/model/` of a run that is not RUNNING and has no model artifact row: a model file (or its
@@ -14,7 +14,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MODEL_ARTIFACT } from '../../shared/domain';
 import { inTransaction, type Db } from '../store/db';
-import { tempOutputPid } from '../scoring/temp-names';
+import { tempOutputOf, tempOutputPid } from '../scoring/temp-names';
 import { placeWithoutReplacing } from '../scoring/output-names';
 
 export interface RecoveryReport {
@@ -53,8 +53,8 @@ function findTempOutputs(db: Db, home: string): TempOutput[] {
     for (const name of list(dir)) {
       const pid = tempOutputPid(name);
       if (pid === null || pidAlive(pid)) continue;
-      const m = /^(.*)\.partial-\d+-(\d+)$/.exec(name)!;
-      out.push({ path: join(dir, name), output: join(dir, m[1]), ms: Number(m[2]) });
+      const t = tempOutputOf(name)!;
+      out.push({ path: join(dir, name), output: join(dir, t.output), ms: t.ms });
     }
   }
   return out;

@@ -4,7 +4,7 @@
 // moved it away) gets the next free ` (2)`, ` (3)`… suffix. Files are put in place by hard link, which fails
 // when the name exists, instead of rename, which would silently replace it: a file that appeared between
 // choosing the name and placing the output is kept, and the output takes the next name.
-import { copyFileSync, constants, existsSync, linkSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, constants, existsSync, linkSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ScoringModelRef } from '../../shared/domain';
 import type { Db } from '../store/db';
@@ -54,21 +54,59 @@ export function planOutputs(db: Db, inputs: string[], outDir: string, model: Pic
 }
 
 /** Puts `temp` at `target` unless `target` exists; true when placed (temp is then gone), false when the name
- * was taken (temp is untouched). File systems without hard links get an exclusive copy instead. */
+ * was taken (temp is untouched). File systems without hard links get an exclusive copy instead. Placing again
+ * after a crash mid-placement finishes it: a target that is temp's own link, or a copy of it cut short. */
 export function placeWithoutReplacing(temp: string, target: string): boolean {
   try {
     linkSync(temp, target);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
+    if (code === 'EEXIST') return placedBefore(temp, target);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw err;
     try {
       copyFileSync(temp, target, constants.COPYFILE_EXCL);
     } catch (copyErr) {
-      if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') return placedBefore(temp, target);
       throw copyErr;
     }
   }
   rmSync(temp, { force: true });
   return true;
+}
+
+/**
+ * Whether `target` is this very output, left by a placement a crash cut short: linked but temp not yet removed
+ * (the same inode), or an exclusive copy that stopped part way (its bytes, some, a prefix of temp's; only the
+ * copy fallback can leave one). Then placing is finished and true is returned; any other file there is the user's.
+ */
+function placedBefore(temp: string, target: string): boolean {
+  const t = statSync(temp);
+  const there = statSync(target, { throwIfNoEntry: false });
+  if (!there?.isFile()) return false;
+  if (there.dev === t.dev && there.ino === t.ino) {
+    rmSync(temp, { force: true });
+    return true;
+  }
+  // (an empty file proves nothing: it could be anyone's, and is kept)
+  if (there.size === 0 || there.size >= t.size || !isPrefixOf(target, temp, there.size)) return false;
+  copyFileSync(temp, target); // ours, cut short: completed in place
+  rmSync(temp, { force: true });
+  return true;
+}
+
+/** Whether the first `size` bytes of `a` and `b` are equal (read in 1 MiB blocks). */
+function isPrefixOf(a: string, b: string, size: number): boolean {
+  const [fa, fb] = [openSync(a, 'r'), openSync(b, 'r')];
+  try {
+    const [ba, bb] = [Buffer.alloc(1 << 20), Buffer.alloc(1 << 20)];
+    for (let at = 0; at < size;) {
+      const n = readSync(fa, ba, 0, Math.min(ba.length, size - at), at);
+      if (n === 0 || readSync(fb, bb, 0, n, at) !== n || !ba.subarray(0, n).equals(bb.subarray(0, n))) return false;
+      at += n;
+    }
+    return true;
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
 }

@@ -19,7 +19,7 @@ import type { CoreContext } from '../context';
 import { inTransaction } from '../store/db';
 import { resolveModelUri } from '../registry/resolve';
 import { refuseMlflowModel } from '../mlflow/foreign-model';
-import { tempOutputPath } from './temp-names';
+import { claimedTempPath, tempOutputPath } from './temp-names';
 import { outputFolder } from '../output-folder';
 import { kindWarning, trainedOn, type TrainedOn } from './kind-warning';
 import { freeOutputPath, placeWithoutReplacing, planOutputs } from './output-names';
@@ -49,8 +49,11 @@ function recordInput(ctx: CoreContext, jobId: JobId, model: ScoringModelRef, p: 
   }
   let temp = p.tempPath;
   const claim = (output: string): ScoredFile => {
-    const next = tempOutputPath(output, process.pid, started);
-    if (next !== temp) { renameSync(temp, next); temp = next; }
+    if (output !== p.file.outputPath || temp !== p.tempPath) {
+      const next = claimedTempPath(output, process.pid, started);
+      renameSync(temp, next);
+      temp = next;
+    }
     const warning = p.file.kind ? kindWarning(trained, p.file.fileName, p.file.kind) : null;
     return { ...p.file, outputPath: output, ...(warning ? { warnings: [warning] } : {}) };
   };

@@ -4,7 +4,21 @@
 /** `<output>.partial-<pid>-<ms>`: the writing process and when its job started. */
 export const tempOutputPath = (output: string, pid: number, ms: number): string => `${output}.partial-${pid}-${ms}`;
 
-const TEMP_OUTPUT = /^.+\.parquet\.partial-(\d+)-(\d+)$/;
+let claims = 0;
+/**
+ * `<output>.partial-<pid>-<ms>-c<n>`: a finished output's temp file renamed to the name it claimed after its
+ * planned one was taken. Never a name a worker writes to: a job's inputs are planned as X and X (2), and the
+ * first, finding X taken, claims X (2) while the worker may be writing the second to X (2)'s planned temp file.
+ */
+export const claimedTempPath = (output: string, pid: number, ms: number): string => `${tempOutputPath(output, pid, ms)}-c${++claims}`;
+
+const TEMP_OUTPUT = /^.+\.parquet\.partial-(\d+)-(\d+)(?:-c\d+)?$/;
+
+/** The output a temp file is for and its job's start (ms), or null for any other name. */
+export function tempOutputOf(fileName: string): { output: string; ms: number } | null {
+  const m = /^(.+\.parquet)\.partial-\d+-(\d+)(?:-c\d+)?$/.exec(fileName);
+  return m ? { output: m[1], ms: Number(m[2]) } : null;
+}
 
 /** The writer's pid when `fileName` is a predictions temp file, else null. */
 export function tempOutputPid(fileName: string): number | null {
