@@ -25,6 +25,9 @@ export function useLoaded<T>(
     const subscribe = latest.current.reloadOn;
     if (!client || !subscribe) return;
     const offs = subscribe(client, () => void load());
+    // Events sent while the socket was down (a server restart, the page's first connect) reached nobody: a page
+    // that follows events reads again once they flow, or it shows a finished flow or search as running.
+    offs.push(client.onConnection((up) => { if (up) void load(); }));
     return () => offs.forEach((off) => off());
   }, [client, load]);
   return { client, value, load, retry, error };
