@@ -41,10 +41,37 @@ const idLabel = (v) => (v === null || v === undefined ? 'nan' : String(v));
 const DIGITS = /^\s*\d+\s*$/;
 const describe = (v) => (typeof v === 'string' ? `"${v}" (a string)` : JSON.stringify(v));
 
+const FIELDS = ['PULocationID', 'DOLocationID', ...numeric.map((n) => n.feature)];
+const squash = (name) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** Edit distance, capped: only "close enough to be a typo" matters. */
+function distance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length];
+}
+/** The field a key was probably meant to be ("DOLocation", "pulocationid", "trip_distnace"), when that field
+ * is absent. Other extra keys are ignored, so a whole TLC record can be sent as it is. */
+function misspelt(ride) {
+  for (const key of Object.keys(ride)) {
+    if (FIELDS.includes(key)) continue;
+    const k = squash(key);
+    const meant = FIELDS.find((f) => !(f in ride) && k.length >= 4 && (squash(f) === k || squash(f).startsWith(k) || k.startsWith(squash(f)) || distance(k, squash(f)) <= 2));
+    if (meant) return { key, meant };
+  }
+  return null;
+}
+
 /** Checks a ride and reads its zone ids as numbers: { ride } to score, or { problem } naming the field. A
- * missing zone id is the unknown zone (the training data has them); a missing numeric feature is refused. */
+ * missing zone id is the unknown zone (the training data has them); a missing numeric feature is refused, and
+ * so is a key that looks like a misspelt field (left out, the field would silently be the unknown zone). */
 function readRide(ride, where) {
   if (typeof ride !== 'object' || ride === null || Array.isArray(ride)) return { problem: `${where} must be an object with PULocationID, DOLocationID and trip_distance` };
+  const typo = misspelt(ride);
+  if (typo) return { problem: `${where}.${typo.key} is not a field this model reads: did you mean ${typo.meant}? (the fields are ${FIELDS.join(', ')})` };
   const out = { ...ride };
   for (const f of ['PULocationID', 'DOLocationID']) {
     let v = ride[f];

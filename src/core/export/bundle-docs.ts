@@ -41,8 +41,9 @@ It listens on \`HOST\`:\`PORT\` (default 127.0.0.1:8080) and logs one line per r
 
 A single ride returns \`{"duration": minutes, "model": {...}}\`; a list (or \`{"rides": [...]}\`, up to 1,000)
 returns \`{"durations": [...], "model": {...}}\`. Location ids are TLC zone ids, as numbers or digit strings (\`132\` or
-\`"132"\`; null or left out for unknown); trip_distance is a number, 0 to 1000 miles. Invalid or missing input
-gets 400 naming the field; more than 1,000 rides or a body over
+\`"132"\`; null or left out for unknown); trip_distance is a number, 0 to 1000 miles. Other keys are ignored, so a whole TLC record can be sent as
+it is, but a key that looks like a misspelt field (\`DOLocation\`, \`pulocationid\`) gets 400 asking which was meant,
+rather than the zone silently being unknown. Invalid or missing input gets 400 naming the field; more than 1,000 rides or a body over
 1 MiB gets 413. Batches are scored in slices, so single rides are answered while big batches run.
 
 ## Docker

@@ -68,6 +68,7 @@ describe('model export', () => {
 
   it('answers bad input with 400 naming the field, and oversized bodies with 413', async () => {
     const post = (body: string) => fetch(`${base}/predict`, { method: 'POST', body });
+    const ride0 = { PULocationID: 1, DOLocationID: 2, trip_distance: 1 };
     const bad = await post(JSON.stringify({ PULocationID: 'x', DOLocationID: 75, trip_distance: 2 }));
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: 'ride.PULocationID' });
@@ -79,6 +80,14 @@ describe('model export', () => {
     expect(await (await post(JSON.stringify({ PULocationID: '1.5', DOLocationID: 75, trip_distance: 2 }))).json()).toMatchObject({ field: 'ride.PULocationID' });
     expect(await (await post(JSON.stringify({ PULocationID: 132, DOLocationID: 75, trip_distance: '2.5' }))).json())
       .toEqual({ field: 'ride.trip_distance', error: 'ride.trip_distance must be a number; got "2.5" (a string)' });
+    // A misspelt field is refused asking which was meant (left out, the zone would silently be unknown);
+    // other extra keys, such as the rest of a TLC record, are ignored.
+    expect(await (await post(JSON.stringify({ PULocationID: 43, DOLocation: 151, trip_distance: 1.01 }))).json())
+      .toEqual({ field: 'ride.DOLocation', error: 'ride.DOLocation is not a field this model reads: did you mean DOLocationID? (the fields are PULocationID, DOLocationID, trip_distance)' });
+    expect(await (await post(JSON.stringify([ride0, { pulocationid: 43, DOLocationID: 151, trip_distance: 1 }]))).json()).toMatchObject({ field: 'rides[1].pulocationid' });
+    expect(await (await post(JSON.stringify({ PULocationID: 43, DOLocationID: 151, trip_distnace: 1 }))).json()).toMatchObject({ field: 'ride.trip_distnace' });
+    const record = { VendorID: 2, lpep_pickup_datetime: '2023-01-01 00:26:10', PULocationID: 166, DOLocationID: 143, passenger_count: 1, trip_distance: 2.58, fare_amount: 14.9, extra: 1, total_amount: 24.18 };
+    expect((await post(JSON.stringify(record))).status).toBe(200);
     expect((await post('{nope')).status).toBe(400);
     expect((await post('x'.repeat(2 << 20))).status).toBe(413);
     // trip_distance is a taxi ride's: ±1e308 used to come back as ±4.5e303 minutes.
