@@ -1,6 +1,5 @@
 // One function per command: parse flags, make contract calls, print. No domain logic lives here.
 import { execFileSync } from 'node:child_process';
-import { basename } from 'node:path';
 import type { MeterClient } from '../shared/contract';
 import { MeterError } from '../shared/errors';
 import { asRunId, type Run } from '../shared/domain';
@@ -9,6 +8,7 @@ import { fmt, followJob, formatMs, table } from './print';
 import { runLifecycleCommand, withState } from './runs-commands';
 import { isPrunedTrial } from '../shared/run-state';
 import { filesForFlag, spreadFileFlags } from './file-args';
+import { trainingWarnings } from '../shared/dataset-warnings';
 
 import type { Io } from './io';
 
@@ -20,24 +20,6 @@ function gitCommit(cwd: string): string | null {
   } catch {
     return null;
   }
-}
-
-export async function importCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
-  const p = parseArgs(args, { switches: ['json'], values: [] });
-  if (p.positionals.length === 0) throw new MeterError('INVALID_ARGUMENT', 'meter import needs at least one parquet file.');
-  const results = [];
-  for (const file of p.positionals) results.push(await client.call('data.import', { path: file }));
-  if (p.switches.has('json')) { io.out(JSON.stringify(results.length === 1 ? results[0] : results)); return 0; }
-  for (const [k, d] of results.entries()) {
-    // Bytes already recorded are that dataset, wherever they were imported from: say so and name it.
-    if (d.alreadyImported) { io.out(`${basename(p.positionals[k])}: already imported as ${d.fileName} (dataset ${d.datasetId}, ${d.path}); same sha256, nothing added`); continue; }
-    const r = d.report;
-    io.out(`${d.fileName}: ${r.kind} trips, ${r.rows} rows, ${r.columns.length} columns, month ${r.pickupMonth ?? '?'} (pickups ${r.pickupMin ?? '?'} to ${r.pickupMax ?? '?'})`);
-    io.out(`  duration 1–60 min: kept ${r.filter.kept}, dropped ${r.filter.dropped} (${r.filter.tooShort} shorter, ${r.filter.tooLong} longer, ${r.filter.missingTime} without times${r.filter.badDistance ? `, ${r.filter.badDistance} with an unusable trip_distance` : ''}); mean kept ${r.filter.meanKeptMinutes.toFixed(2)} min`);
-    io.out(`  dataset ${d.datasetId}  sha256 ${d.sha256}`);
-    io.out(table(['column', 'type', 'nulls'], r.columns.map((c) => [c.name, c.dtype, String(c.nullCount)])).replace(/^/gm, '  '));
-  }
-  return 0;
 }
 
 export async function trainCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
@@ -64,6 +46,10 @@ export async function trainCommand(client: MeterClient, args: string[], io: Io):
   const val = ids.slice(roles.train.length, roles.train.length + roles.val.length);
   const test = roles.test.length ? ids.slice(roles.train.length + roles.val.length) : null;
   const idOrList = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
+  // The Train screen's warnings (another kind, a validation month before the train month, …), on stderr so
+  // --json stays one object; training goes on, as on the screen.
+  const slice = (from: number, n: number) => datasets.slice(from, from + n);
+  for (const w of trainingWarnings(slice(0, roles.train.length), slice(roles.train.length, roles.val.length), slice(roles.train.length + roles.val.length, roles.test.length))) io.err.write(`warning: ${w}\n`);
   if (all.length > 2 && !p.switches.has('json')) io.out(`${roles.train.length} train file${roles.train.length === 1 ? '' : 's'}, ${roles.val.length} validation${roles.test.length ? `, ${roles.test.length} test` : ''}`);
   const started = await client.call('jobs.startTraining', {
     experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), model: model as 'linear', featureSet: featureSet as 'basic', params,
