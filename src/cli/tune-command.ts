@@ -11,6 +11,7 @@ import { fmt } from './print';
 import type { Io } from './io';
 import { defaultSpace } from '../shared/tuning/default-spaces';
 import { filesForFlag, spreadFileFlags } from './file-args';
+import { setWarnings } from '../shared/dataset-warnings';
 
 export async function tuneCommand(client: MeterClient, args: string[], io: Io): Promise<number> {
   // --train/--val take several files or globs each, as meter train's do
@@ -43,7 +44,10 @@ async function startSearch(client: MeterClient, p: ReturnType<typeof parseArgs>,
   const trainFiles = filesForFlag('train', trainPats, io.cwd);
   const valFiles = filesForFlag('val', valPats, io.cwd);
   // All files checked before any is recorded (a bad file or a role mixing kinds records nothing).
-  const ids = (await client.call('data.importMany', { paths: [...trainFiles, ...valFiles], roles: [...trainFiles.map(() => 'train' as const), ...valFiles.map(() => 'val' as const)] })).map((d) => d.datasetId);
+  const datasets = await client.call('data.importMany', { paths: [...trainFiles, ...valFiles], roles: [...trainFiles.map(() => 'train' as const), ...valFiles.map(() => 'val' as const)] });
+  // The Tune screen's warnings, on stderr; the search still starts.
+  for (const w of setWarnings(datasets.slice(0, trainFiles.length), datasets.slice(trainFiles.length))) io.err.write(`warning: ${w}\n`);
+  const ids = datasets.map((d) => d.datasetId);
   const idOrList = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
   const { tuningId } = await client.call('tuning.start', {
     experiment: one(p, 'experiment') ?? 'Default', runName: one(p, 'name'), train: idOrList(ids.slice(0, trainFiles.length)), val: idOrList(ids.slice(trainFiles.length)), space,

@@ -2,14 +2,12 @@
 // recipe is one month to train and the next month of the same kind to validate; anything else gets a
 // warning the user sees before clicking Train. The last choice is remembered per screen (localStorage).
 import type { Dataset } from '../../shared/domain';
+import { monthIndex } from '../../shared/dataset-warnings';
+
+// The warnings live in shared so `meter train` and `meter tune` print the same ones.
+export { pairWarnings, setWarnings } from '../../shared/dataset-warnings';
 
 export interface DatasetPair { train: string; val: string }
-
-/** 'YYYY-MM' → months since year 0, or null */
-function monthIndex(month: string | null): number | null {
-  const m = month ? /^(\d{4})-(\d{2})$/.exec(month) : null;
-  return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null;
-}
 
 /**
  * The default pair: the latest two consecutive months of one kind (train = the earlier), newest import of
@@ -32,24 +30,6 @@ export function defaultPair(datasets: readonly Dataset[]): DatasetPair | null {
     if (val) return { train: train.datasetId, val: val.datasetId };
   }
   return { train: byMonth[0].datasetId, val: byMonth[Math.min(1, byMonth.length - 1)].datasetId };
-}
-
-const label = (d: Dataset): string => `${d.kind} ${d.pickupMonth ?? '(no month)'}`;
-
-/** What is odd about validating `val` against a model trained on `train`: kinds, months, the same file. */
-export function pairWarnings(train: Dataset | undefined, val: Dataset | undefined, role = 'validation'): string[] {
-  if (!train || !val) return [];
-  if (train.datasetId === val.datasetId) return [`Train and ${role} are the same file, so the ${role} RMSE says nothing about new months.`];
-  const out: string[] = [];
-  if (train.kind !== val.kind) out.push(`Train is ${train.kind} but ${role} is ${val.kind}: trips of another kind score much worse (choose ${train.kind} for both, or expect a poor ${role} RMSE).`);
-  const tm = monthIndex(train.pickupMonth);
-  const vm = monthIndex(val.pickupMonth);
-  if (tm !== null && vm !== null) {
-    if (vm < tm) out.push(`The ${role} month (${label(val)}) comes before the train month (${label(train)}): the model is tested on the past.`);
-    else if (vm === tm) out.push(`Train and ${role} are the same month (${train.pickupMonth}); the course validates on the next month.`);
-    else if (vm > tm + 1) out.push(`The ${role} month ${val.pickupMonth} is not the month after the train month ${train.pickupMonth}.`);
-  }
-  return out;
 }
 
 const KEY = (screen: string): string => `meter.datasets.${screen}`;
@@ -104,23 +84,6 @@ export function initialSets(screen: string, datasets: readonly Dataset[]): Datas
   if (recalled) return recalled;
   const pair = defaultPair(datasets);
   return pair ? { train: [pair.train], val: [pair.val] } : null;
-}
-
-/** What is odd about several train and validation datasets: a role mixing kinds, a file in both, then the pair rules
- *  between the latest train month and the earliest validation month. */
-export function setWarnings(train: readonly Dataset[], val: readonly Dataset[], role = 'validation'): string[] {
-  const out: string[] = [];
-  for (const [name, ds] of [['Train', train], [role[0].toUpperCase() + role.slice(1), val]] as const) {
-    const kinds = [...new Set(ds.map((d) => d.kind))];
-    if (kinds.length > 1) out.push(`${name} files mix kinds (${kinds.join(', ')}); Meter refuses that: choose files of one kind.`);
-  }
-  const both = train.filter((d) => val.some((v) => v.datasetId === d.datasetId));
-  if (both.length > 0 && (train.length > 1 || val.length > 1)) out.push(`${both.map((d) => d.fileName).join(', ')} is in both train and ${role}, so the ${role} RMSE is partly measured on training trips.`);
-  const byMonth = (ds: readonly Dataset[]) => [...ds].sort((a, b) => (a.pickupMonth ?? '').localeCompare(b.pickupMonth ?? ''));
-  const latestTrain = byMonth(train).pop();
-  const firstVal = byMonth(val)[0];
-  if (both.length === 0 || (train.length === 1 && val.length === 1)) out.push(...pairWarnings(latestTrain, firstVal, role));
-  return out;
 }
 
 /** `ids` in month order (then by file name): a role's files as a run reads and lists them. */
