@@ -88,7 +88,9 @@ export function mlflowRunsOf(db: Db, rows: RunDbRow[]): MlflowRun[] {
   return rows.map((r) => {
     let experimentId = experiments.get(r.experiment_id);
     if (experimentId === undefined) { experimentId = mlflowIdOf(db, r.experiment_id); experiments.set(r.experiment_id, experimentId); }
-    const runTags = tags.get(r.run_key) ?? {};
+    // MLflow keeps mlflow.runName equal to the run's name, and clients read it (search_runs' tags.mlflow.runName
+    // column): runs trained in Meter have no tag row, and one renamed in Meter would have a stale one.
+    const runTags: Record<string, string> = { ...(tags.get(r.run_key) ?? {}), 'mlflow.runName': r.name };
     return {
       runId: asRunId(r.run_id), experimentId, runName: r.name, userId: runTags['mlflow.user'] ?? '', status: r.status, startTime: r.start_ms, endTime: r.end_ms,
       artifactUri: runArtifactUri(experimentId, r.run_id), deleted: r.deleted_ms !== null, metrics: metrics.get(r.run_key) ?? [],

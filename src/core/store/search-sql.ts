@@ -9,6 +9,7 @@ import { ATTRIBUTES, DATASET_FIELDS, attributeField, closest, datasetField, keye
 export interface SqlPart { sql: string; params: unknown[] }
 
 const TABLES = { metric: 'latest_metrics', param: 'run_params', tag: 'run_tags' } as const;
+const RUN_NAME_TAG = 'mlflow.runName';
 const ENTITY_WORD = { metric: 'metric', param: 'param', tag: 'tag' } as const;
 const registered = new WeakSet<Db>();
 
@@ -43,6 +44,9 @@ export function resolveField(db: Db, ref: KeyRef): Field {
     if (f) return f;
     throw invalid(ref.start, `unknown dataset field "${shown(ref.key)}"; datasets have ${Object.keys(DATASET_FIELDS).join(', ')}.`);
   }
+  // A run's name is its mlflow.runName tag, as MLflow keeps the two in step: runs trained in Meter have no such
+  // tag row, and one renamed in Meter would have a stale one, so the tag reads the name.
+  if (ref.entity === 'tag' && ref.key === RUN_NAME_TAG) return { ...ATTRIBUTES.run_name, label: `tags.${RUN_NAME_TAG}` };
   const table = TABLES[ref.entity];
   const keyId = kept(db, 'SELECT key_id FROM key_names WHERE key = ?', 'pluck').get(ref.key) as number | undefined;
   if (keyId === undefined || !kept(db, `SELECT 1 FROM ${table} WHERE key_id = ? LIMIT 1`).get(keyId)) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../core/context';
-import { openHarness, type Harness } from '../../../test/helpers';
+import { importSample, openHarness, type Harness } from '../../../test/helpers';
 import { mlflowClientMissing, runPython } from '../../../test/mlflow-client';
 import { startBrowserServer, type BrowserServer } from '../browser-server';
 
@@ -118,6 +118,24 @@ print("RESULT " + json.dumps({"ids": ids, "status": run.info.status, "params": r
     expect(run).toMatchObject({ name: 'a0.1', experimentName: 'runs-exp', status: 'FINISHED', source: { type: 'API' }, historyKeys: ['loss'] });
     expect((await h.client.call('runs.get', { runId: r.ids[1] })).status).toBe('FAILED');
   });
+
+  it("a run trained in Meter has MLflow's tags.mlflow.runName (its name, after a rename too), and a filter on it finds it", async () => {
+    const data = await importSample(h.client);
+    const started = await h.client.call('jobs.startTraining', { experiment: 'meter-trained', runName: 'ridge-meter', model: 'ridge', featureSet: 'basic', params: { alpha: 1 }, ...data });
+    await h.client.call('jobs.wait', { jobId: started.jobId });
+    const read = async () => py(`
+exp = mlflow.get_experiment_by_name("meter-trained").experiment_id
+df = mlflow.search_runs(experiment_ids=[exp], filter_string="params.model = 'ridge'")
+by_tag = [x.info.run_id for x in c.search_runs([exp], "tags.mlflow.runName = 'ridge-renamed'")]
+ordered = [x.data.tags["mlflow.runName"] for x in c.search_runs([exp], order_by=["tags.mlflow.runName ASC"])]
+print("RESULT " + json.dumps({"names": list(df["tags.mlflow.runName"]), "byTag": by_tag, "ordered": ordered}))
+`);
+    expect(await read()).toEqual({ names: ['ridge-meter'], byTag: [], ordered: ['ridge-meter'] });
+    await h.client.call('runs.rename', { runId: started.runId, name: 'ridge-renamed' });
+    expect(await read()).toEqual({ names: ['ridge-renamed'], byTag: [started.runId], ordered: ['ridge-renamed'] });
+    // Meter's own filter language reads the tag the same way
+    expect((await h.client.call('runs.search', { filter: "tags.mlflow.runName = 'ridge-renamed'" })).runs.map((x) => x.runId)).toEqual([started.runId]);
+  }, 120_000);
 
   it('artifacts: log_artifact(s) upload through mlflow-artifacts, list and download; Meter records them on the run', async () => {
     const r = await py(`
