@@ -263,7 +263,7 @@ async function planModel(ctx: CoreContext, source: MlflowSource, name: string, r
     if (have !== undefined) report.versions.push({ name, remoteVersion, version: have, imported: false });
     else if (!runs.has(v.run_id as string) || !modelFolder(v)) report.versions.push({ name, remoteVersion, version: null, imported: false, reason: notImportable(v) });
     else if (!hasModelFile(ctx, runs.get(v.run_id as string)!, modelFolder(v)!, files.get(v.run_id as string))) {
-      report.versions.push({ name, remoteVersion, version: null, imported: false, reason: `its model folder ${modelFolder(v)} would hold no MLmodel file: its run's artifacts were not found` });
+      report.versions.push({ name, remoteVersion, version: null, imported: false, reason: `its model folder "${modelFolder(v)}" would hold no MLmodel file: its run's artifacts were not found` });
     } else report.versions.push({ name, remoteVersion, version: null, imported: false, reason: 'dry run' });
   }
 }
