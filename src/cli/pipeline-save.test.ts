@@ -59,7 +59,12 @@ describe('meter pipeline save / run: a one-off run saves nothing; a different sp
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/^saved pipeline green-sample; schedule 0 6 2 \* \*, fires while Meter runs \(the app, meter ui\), next \d{4}-/);
     const [row] = await saved();
-    expect(row).toMatchObject({ name: 'green-sample', schedule: '0 6 2 * *' });
+    // A save is not a fire: the Schedules table's "Last fired" stays empty (—) until the schedule fires.
+    expect(row).toMatchObject({ name: 'green-sample', schedule: '0 6 2 * *', last_fire_ms: null });
+    expect(row.schedule_from_ms).toBe(row.updated_ms);
+    const [listed] = JSON.parse(meter('api', 'pipelines.list', '{}').out) as { lastFireMs: number | null; nextFireMs: number }[];
+    expect(listed.lastFireMs).toBeNull();
+    expect(listed.nextFireMs).toBeGreaterThan(row.updated_ms);
     expect(JSON.parse(row.spec_json)).toMatchObject({ model: 'linear', data: join(work, 'data') });
     const again = meter('pipeline', 'save', 'green.json');
     expect(again.out).toMatch(/^already saved \(unchanged\) pipeline green-sample/);
@@ -93,8 +98,9 @@ describe('meter pipeline save / run: a one-off run saves nothing; a different sp
     const [row] = await saved();
     expect(JSON.parse(row.spec_json)).toMatchObject({ model: 'ridge', params: { alpha: 0.5 }, schedule: '0 7 3 * *' });
     expect(row.created_ms).toBe(before[0].created_ms);
-    // A changed schedule starts from now: nothing before it counts as missed.
-    expect(row.last_fire_ms).toBeGreaterThan(before[0].last_fire_ms!);
+    // A changed schedule starts from now: nothing before it counts as missed. Still no fire was made.
+    expect(row.schedule_from_ms).toBeGreaterThan(before[0].schedule_from_ms!);
+    expect(row.last_fire_ms).toBeNull();
     // Same spec as saved: the OS lines print, with a note that Meter fires it too while it runs.
     const same = meter('pipeline', 'schedule', 'other.json');
     expect(same.code, same.err).toBe(0);

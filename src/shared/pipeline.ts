@@ -143,6 +143,7 @@ export interface PipelineInfo {
   schedule: string | null;
   /** the next time the schedule fires while Meter runs (epoch ms), null without a schedule */
   nextFireMs: number | null;
+  /** the last time the schedule really fired (epoch ms); null until it has: saving a schedule is not a fire */
   lastFireMs: number | null;
   updatedMs: number;
 }

@@ -99,9 +99,9 @@ class FakeClock implements Clock {
 }
 
 describe('pipeline scheduler (fake clock)', () => {
-  const setup = (start: number, lastFireMs: number | null) => {
+  const setup = (start: number, lastFireMs: number | null, scheduleFromMs: number | null = null) => {
     const clock = new FakeClock(start);
-    const p: ScheduledPipeline = { name: 'green-monthly', schedule: '0 6 2 * *', lastFireMs, createdMs: at(2022, 12, 1) };
+    const p: ScheduledPipeline = { name: 'green-monthly', schedule: '0 6 2 * *', lastFireMs, scheduleFromMs, createdMs: at(2022, 12, 1) };
     const fired: string[] = [];
     const s = new PipelineScheduler({
       clock, pipelines: () => [p],
@@ -135,6 +135,24 @@ describe('pipeline scheduler (fake clock)', () => {
     const again = new PipelineScheduler({ clock, pipelines: () => [p], fire: (n, f, m) => fired.push(`${n} ${fmt(f)} → ${m}`) });
     again.start();
     again.stop();
+    expect(fired).toEqual(['green-monthly 2023-05-02 06:00 Tue → 2023-04']);
+  });
+
+  it('a pipeline saved and never fired counts from its save: the missed fires are caught up once', () => {
+    const { s, fired, p } = setup(at(2023, 4, 10, 9), null, at(2023, 1, 1));
+    s.start();
+    s.stop();
+    expect(fired).toEqual(['green-monthly 2023-04-02 06:00 Sun → 2023-03']);
+    expect(p.lastFireMs).toBe(at(2023, 4, 2, 6));
+  });
+
+  it('a schedule saved (or changed) after its last fire counts from the save, not from that fire', () => {
+    // Last fired Feb 2; the schedule was saved again on Apr 5: the Mar 2 and Apr 2 fires came before it.
+    const { clock, s, fired } = setup(at(2023, 4, 10, 9), at(2023, 2, 2, 6), at(2023, 4, 5));
+    s.start();
+    expect(fired).toEqual([]);
+    clock.advanceTo(at(2023, 5, 2, 6));
+    s.stop();
     expect(fired).toEqual(['green-monthly 2023-05-02 06:00 Tue → 2023-04']);
   });
 

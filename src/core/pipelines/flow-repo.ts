@@ -19,7 +19,11 @@ interface StepRow {
   flow_run_id: string; step: PipelineStep; position: number; status: StepStatus; attempts: number; cache_key: string | null;
   outputs_json: string | null; error: string | null; started_ms: number | null; ended_ms: number | null;
 }
-export interface PipelineRow { name: string; spec_json: string; schedule: string | null; last_fire_ms: number | null; created_ms: number; updated_ms: number }
+/** last_fire_ms: the schedule's last real fire (NULL until one); schedule_from_ms: when the current schedule was
+ *  saved, the point catch-up counts from when it has not fired since (a save is not a fire). */
+export interface PipelineRow {
+  name: string; spec_json: string; schedule: string | null; last_fire_ms: number | null; schedule_from_ms: number | null; created_ms: number; updated_ms: number;
+}
 
 /** Canonical JSON (keys sorted), so the same inputs always hash the same. */
 export function canonical(value: unknown): string {
@@ -45,7 +49,7 @@ export function savePipeline(db: Db, spec: PipelineSpec, now = Date.now(), opts:
     const old = db.prepare('SELECT spec_json, schedule FROM pipelines WHERE name = ?').get(spec.name) as { spec_json: string; schedule: string | null } | undefined;
     const schedule = spec.schedule ?? null;
     if (!old) {
-      db.prepare('INSERT INTO pipelines (name, spec_json, schedule, last_fire_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)')
+      db.prepare('INSERT INTO pipelines (name, spec_json, schedule, last_fire_ms, schedule_from_ms, created_ms, updated_ms) VALUES (?, ?, ?, NULL, ?, ?, ?)')
         .run(spec.name, JSON.stringify(spec), schedule, schedule ? now : null, now, now);
       return { saved: true };
     }
@@ -55,9 +59,9 @@ export function savePipeline(db: Db, spec: PipelineSpec, now = Date.now(), opts:
       throw new MeterError('ALREADY_EXISTS', `A pipeline named "${spec.name}" is already saved with a different spec: ${differences.join('; ')}. `
         + 'Save it with replace to replace the saved one, or give this one another name.', { pipeline: spec.name, differences });
     }
-    // A new or changed schedule starts from now: nothing before it was "missed".
+    // A new or changed schedule starts from now: nothing before it was "missed". Its last fire stays what it was.
     const changed = old.schedule !== schedule;
-    db.prepare(`UPDATE pipelines SET spec_json = ?, schedule = ?, updated_ms = ?${changed ? ', last_fire_ms = ?' : ''} WHERE name = ?`)
+    db.prepare(`UPDATE pipelines SET spec_json = ?, schedule = ?, updated_ms = ?${changed ? ', schedule_from_ms = ?' : ''} WHERE name = ?`)
       .run(...[JSON.stringify(spec), schedule, now, ...(changed ? [schedule ? now : null] : []), spec.name]);
     return { saved: true };
   });

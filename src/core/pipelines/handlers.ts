@@ -14,7 +14,7 @@ type Methods = 'pipelines.save' | 'pipelines.list' | 'pipelines.run' | 'pipeline
 export function pipelineInfo(row: PipelineRow, now = Date.now()): PipelineInfo {
   return {
     name: row.name, spec: JSON.parse(row.spec_json) as PipelineInfo['spec'], schedule: row.schedule,
-    nextFireMs: row.schedule ? nextFire(parseCron(row.schedule), Math.max(now, row.last_fire_ms ?? 0)) : null,
+    nextFireMs: row.schedule ? nextFire(parseCron(row.schedule), Math.max(now, row.last_fire_ms ?? 0, row.schedule_from_ms ?? 0)) : null,
     lastFireMs: row.last_fire_ms, updatedMs: row.updated_ms,
   };
 }

@@ -203,9 +203,11 @@ describe.skipIf(!HAS_SHARED)(`pipelines on green 2023-01..03${skipReason}`, () =
   });
 
   it('a schedule missed while Meter was closed fires once at start and runs the month before the fire', async () => {
-    await h.client.call('pipelines.save', { pipeline: { ...base, name: 'green-scheduled', schedule: '0 6 2 * *' } });
-    // Last fired on Feb 2, 2023; Meter starts on Apr 10: Mar 2 and Apr 2 were missed, one catch-up run (March).
-    h.ctx.db.prepare("UPDATE pipelines SET last_fire_ms = ? WHERE name = 'green-scheduled'").run(new Date(2023, 1, 2, 6).getTime());
+    const saved = await h.client.call('pipelines.save', { pipeline: { ...base, name: 'green-scheduled', schedule: '0 6 2 * *' } });
+    // A save is not a fire: "last fired" stays empty until the schedule really fires.
+    expect(saved.lastFireMs).toBeNull();
+    // Saved in January 2023, last fired on Feb 2; Meter starts on Apr 10: Mar 2 and Apr 2 were missed, one catch-up run (March).
+    h.ctx.db.prepare("UPDATE pipelines SET schedule_from_ms = ?, last_fire_ms = ? WHERE name = 'green-scheduled'").run(new Date(2023, 0, 10).getTime(), new Date(2023, 1, 2, 6).getTime());
     const timers: number[] = [];
     const lines: string[] = [];
     const clock = { now: () => new Date(2023, 3, 10, 9).getTime(), setTimeout: (_fn: () => void, ms: number) => timers.push(ms), clearTimeout: () => {} };
@@ -235,6 +237,7 @@ describe.skipIf(!HAS_SHARED)(`pipelines on green 2023-01..03${skipReason}`, () =
     const p = list.find((x) => x.name === 'green-monthly')!;
     expect(p.schedule).toBe('0 6 2 * *');
     expect(new Date(p.nextFireMs!).getDate()).toBe(2);
+    expect(p.lastFireMs).toBeNull();
     // Another spec under the same name: refused naming the difference, unless replace.
     // The differences also travel as a list (the Pipelines screen shows one a line), not a string to split.
     await expect(h.client.call('pipelines.save', { pipeline: { ...base, model: 'ridge', schedule: '0 6 2 * *', params: { alpha: 0.5 } } }))

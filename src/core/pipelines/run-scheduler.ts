@@ -10,7 +10,7 @@ import type { PipelineSpec } from '../../shared/pipeline';
 export function startPipelineScheduler(ctx: CoreContext, clock: Clock = systemClock, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): PipelineScheduler {
   const scheduler = new PipelineScheduler({
     clock,
-    pipelines: () => listPipelineRows(ctx.db).map((r) => ({ name: r.name, schedule: r.schedule, lastFireMs: r.last_fire_ms, createdMs: r.created_ms })),
+    pipelines: () => listPipelineRows(ctx.db).map((r) => ({ name: r.name, schedule: r.schedule, lastFireMs: r.last_fire_ms, scheduleFromMs: r.schedule_from_ms, createdMs: r.created_ms })),
     fire: (name, fireMs, month) => {
       markFired(ctx.db, name, fireMs);
       const spec = JSON.parse(getPipelineRow(ctx.db, name).spec_json) as PipelineSpec;

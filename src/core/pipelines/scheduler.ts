@@ -18,7 +18,12 @@ export const systemClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-export interface ScheduledPipeline { name: string; schedule: string | null; lastFireMs: number | null; createdMs: number }
+/** lastFireMs: its last real fire (null: never fired); scheduleFromMs: when its schedule was saved (null: before that
+ *  was recorded, createdMs counts). Catch-up counts from the later of the two. */
+export interface ScheduledPipeline { name: string; schedule: string | null; lastFireMs: number | null; scheduleFromMs: number | null; createdMs: number }
+
+/** Where a pipeline's schedule counts fires from: its last fire, or when the schedule was saved if that is later. */
+export const scheduleAnchor = (p: ScheduledPipeline): number => Math.max(p.lastFireMs ?? -Infinity, p.scheduleFromMs ?? p.createdMs);
 
 export interface SchedulerDeps {
   clock: Clock;
@@ -64,7 +69,7 @@ export class PipelineScheduler {
       if (!p.schedule) continue;
       try {
         const cron = parseCron(p.schedule);
-        const due = lastFireBetween(cron, p.lastFireMs ?? p.createdMs, now);
+        const due = lastFireBetween(cron, scheduleAnchor(p), now);
         if (due !== null) this.deps.fire(p.name, due, monthForFire(due));
         next = Math.min(next, nextFire(cron, Math.max(now, due ?? 0)) ?? Infinity);
       } catch (err) {

@@ -16,6 +16,7 @@ import m0013 from './0013_run_inputs_many';
 import m0014 from './0014_mlflow_push';
 import m0016 from './0016_mlflow_push_lease';
 import m0017 from './0017_push_lease_pid_start';
+import m0018 from './0018_schedule_anchor';
 import m0020 from './0020_monitoring_failures';
 
 export interface Migration {
@@ -43,5 +44,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: '0014_mlflow_push', sql: m0014 },
   { version: 16, name: '0016_mlflow_push_lease', sql: m0016 },
   { version: 17, name: '0017_push_lease_pid_start', sql: m0017 },
+  { version: 18, name: '0018_schedule_anchor', sql: m0018 },
   { version: 20, name: '0020_monitoring_failures', sql: m0020 },
 ];
