@@ -64,7 +64,7 @@ export async function mlflowCommand(home: string | undefined, args: string[], ou
       return 0;
     }
     const { report, counts } = await pushCounted(ctx, { trackingUri: to, token, ...what, runIds });
-    // --json: one object of counts (what was sent; a second push sends nothing new, so its counts are 0)
+    // --json: one object of counts (what was sent; a second push sends nothing new: all 0 but skipped, one per run and version already there)
     if (p.switches.has('json')) { out(JSON.stringify(counts)); return counts.errors > 0 ? 1 : 0; }
     for (const r of report.runs) {
       if (r.error) out(`run ${r.runId} not pushed: ${r.error}`);
