@@ -42,6 +42,8 @@ describe('meter import with several files', () => {
     expect(listed()).toHaveLength(1);
   });
 
+  it('its help says so', () => expect(meter('import', '--help').out).toContain('a refused one is named with its reason, the others recorded (exit non-zero)'));
+
   it('with only good files exits 0', () => {
     const r = meter('import', good, SAMPLE.val);
     expect(r.code, r.err).toBe(0);

@@ -22,7 +22,8 @@ const HELP = `meter — offline MLOps workbench for NYC taxi trip-duration model
 Usage: meter <command> [options]
 
 Commands:
-  import FILE…                 check TLC trip parquet files and record them (schema report)
+  import FILE…                 check TLC trip parquet files and record them (schema report); each file on its own:
+                               a refused one is named with its reason, the others recorded (exit non-zero)
   train [options]              train a model in a worker thread and track the run
       --train F… --val F… [--test F…]   parquet files or globs, several per role, one kind each, e.g.
                                      --train 'data/yellow_tripdata_2023-0[1-9].parquet' (default: the sample months)
