@@ -1,7 +1,8 @@
 // The runs table, virtualized: only the rows in view are in the DOM, and pages load as they scroll in, so
 // 10,000 runs scroll smoothly. Run name and the selection box stay put (sticky) while columns scroll.
 // Keys: ↑/↓, Home/End and PgUp/PgDn move (with Shift they extend the selection), Space selects (Shift
-// extends, Ctrl/⌘ toggles), Enter opens. The grid is one Tab stop (the row last focused), and coming back from
+// extends, Ctrl/⌘ toggles), Enter opens, ↑ on the first row reaches the sorting column headers (←/→, Enter). The
+// grid is one Tab stop (the row last focused; headers and select boxes are not), and coming back from
 // a run puts the focus on the row that opened it. A tuning search is one row with "▸ n trials": → expands it
 // (then moves into its trials), ← collapses it or goes from a trial back to its search, as in a tree grid.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
@@ -81,6 +82,8 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
   };
   const onKey = (e: KeyboardEvent<HTMLDivElement>, i: number, r: RunRow | undefined) => {
     if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && r) { treeKey(e.key, i, r); e.preventDefault(); return; }
+    // ↑ on the first row goes up into the column headers (they sort), as in a grid: the table stays one Tab stop
+    if (e.key === 'ArrowUp' && i === 0 && !e.shiftKey) { headButtons()[0]?.focus(); e.preventDefault(); return; }
     const target = targets[e.key];
     if (target) {
       const j = Math.max(0, Math.min(total - 1, target(i)));
@@ -92,6 +95,17 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
       e.preventDefault();
     } else if (e.key === 'Enter' && r) open(r);
     else if (e.key === ' ') { select(i, e.shiftKey ? 'range' : 'toggle'); e.preventDefault(); }
+  };
+  // The header's sort buttons are not Tab stops: ←/→ move between them, Enter or Space sorts, ↓ goes back
+  // to the row last focused.
+  const headButtons = () => Array.from(scroller.current?.querySelectorAll<HTMLButtonElement>('.grid-head button') ?? []);
+  const onHeadKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const buttons = headButtons();
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (at < 0) return;
+    const to = e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowLeft' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? buttons.length - 1 : null;
+    if (to !== null) { const b = buttons[Math.max(0, Math.min(buttons.length - 1, to))]; b?.focus(); b?.scrollIntoView({ inline: 'nearest', block: 'nearest' }); e.preventDefault(); }
+    else if (e.key === 'ArrowDown' && total > 0) { focusRow(tabStop ?? 0); e.preventDefault(); }
   };
   const open = (r: RunRow) => { lastOpened = r.runId; onOpen(r); };
   const treeKey = (key: 'ArrowRight' | 'ArrowLeft', i: number, r: RunRow) => {
@@ -132,15 +146,15 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
 
   return (
     <div className="grid-scroll" ref={scroller} role="treegrid" aria-label="runs" aria-rowcount={total + 1} data-testid="runs-grid">
-      <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: template }}>
+      <div className="grid-row grid-head" role="row" style={{ gridTemplateColumns: template }} onKeyDown={onHeadKey}>
         <div className="sticky-0" role="columnheader" />
         <div className="sticky-1" role="columnheader" aria-sort={sortKey === 'attributes.run_name' ? (sortDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
-          <button onClick={() => sortBy('attributes.run_name')}>Run{sortKey === 'attributes.run_name' ? (sortDir === 'DESC' ? ' ▼' : ' ▲') : ''}</button>
+          <button tabIndex={-1} onClick={() => sortBy('attributes.run_name')}>Run{sortKey === 'attributes.run_name' ? (sortDir === 'DESC' ? ' ▼' : ' ▲') : ''}</button>
         </div>
         {columns.map((c) => (
           <div key={c} role="columnheader" className={c.startsWith('metrics.') ? 'num' : ''} title={c} data-col={c}
             aria-sort={sortKey === c ? (sortDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
-            <button onClick={() => sortBy(c)}>{columnLabel(c)}{sortKey === c ? (sortDir === 'DESC' ? ' ▼' : ' ▲') : ''}</button>
+            <button tabIndex={-1} onClick={() => sortBy(c)}>{columnLabel(c)}{sortKey === c ? (sortDir === 'DESC' ? ' ▼' : ' ▲') : ''}</button>
           </div>
         ))}
       </div>
@@ -158,7 +172,8 @@ export function RunsGrid({ onOpen }: { onOpen: (r: RunRow) => void }) {
               style={{ gridTemplateColumns: template, transform: `translateY(${it.start}px)` }}
               onKeyDown={(e) => onKey(e, it.index, r)} onClick={(e) => onClick(e, it.index, r)}>
               <div className="sticky-0" role="gridcell">
-                <input type="checkbox" aria-label={`select ${r?.name ?? 'run'}`} checked={isSel} disabled={!r}
+                {/* not a Tab stop: the row is (Space on it selects); a click on the box still toggles */}
+                <input type="checkbox" tabIndex={-1} aria-label={`select ${r?.name ?? 'run'}`} checked={isSel} disabled={!r}
                   onClick={(e) => { e.stopPropagation(); select(it.index, e.shiftKey ? 'range' : 'toggle'); }} onChange={() => {}} />
               </div>
               <div className="sticky-1 name-cell" role="gridcell" title={r?.name}>

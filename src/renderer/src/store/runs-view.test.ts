@@ -94,6 +94,18 @@ describe('runs view', () => {
     });
   });
 
+  it("clears the last search's rows when the page's parser refuses a new filter (as core's refusals do)", async () => {
+    const t = connect(2);
+    await useRunsView.getState().apply();
+    await settle();
+    expect(useRunsView.getState().total).toBe(2);
+    useRunsView.getState().setFilter('metrics.rmse_val < 5 and params.model = ');
+    expect(useRunsView.getState().total).toBe(2); // typing: the applied search's rows stay
+    await useRunsView.getState().apply();
+    expect(useRunsView.getState()).toMatchObject({ error: { code: 'INVALID_ARGUMENT', position: 40 }, rows: [], total: 0 });
+    expect(t.argsOf('runs.search')).toHaveLength(1); // the refused filter never reached core
+  });
+
   it('keeps the code of a search that failed for another reason', async () => {
     const t = connect(0);
     t.handle('runs.search', () => { throw new MeterError('DB_BUSY', 'The store is busy.', undefined, true); });

@@ -142,7 +142,12 @@ export const useRunsView = create<RunsView>((set, get) => {
     async apply() {
       const c = client();
       if (!c) return;
-      try { parseFilter(get().filter); parseOrderBy(get().orderBy); } catch (err) { set({ error: errorOf(err) }); return; }
+      // A refused filter or order shows no rows: the last search's rows under a filter they don't match would read
+      // as its results (core's refusals, e.g. a type error, clear them the same way in fetchPage).
+      try { parseFilter(get().filter); parseOrderBy(get().orderBy); } catch (err) {
+        set({ error: errorOf(err), version: get().version + 1, rows: [], total: 0, rowIndex: new Map(), childCounts: {}, children: {}, selected: new Set(), anchor: null });
+        return;
+      }
       const version = get().version + 1;
       // searches stay expanded across a new filter or order; their trials are fetched again with it
       const expanded = nests(get()) ? Object.keys(get().children) : [];
