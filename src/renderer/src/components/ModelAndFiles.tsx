@@ -1,10 +1,11 @@
 // The first rows of the Score and Monitor forms: a model URI, then parquet files to tick (or drop on the
 // screen). One component, so both screens choose a model and files the same way.
 import { useState } from 'react';
-import type { Dataset, DatasetId, RegisteredModelSummary } from '../../../shared/domain';
+import type { Dataset, DatasetId } from '../../../shared/domain';
 import type { AppClient } from '../api/client';
 import { useAppState } from '../store/app-store';
 import { ImportErrorCard } from './DatasetCard';
+import { defaultModelUri, modelUris } from './model-choices';
 
 export function ModelAndFiles({ idPrefix, uris, modelUri, onModel, filesLabel, groupLabel, datasets, checked, onToggle }: {
   idPrefix: string; uris: string[]; modelUri: string; onModel: (uri: string) => void;
@@ -46,21 +47,10 @@ function DroppedFiles() {
   );
 }
 
-/**
- * The model URIs a registered model answers to: its aliases, `latest` (when asked: scoring follows it, while
- * a monitoring report names a fixed version), then each version newest first.
- */
-export function modelUris(models: RegisteredModelSummary[], withLatest: boolean): string[] {
-  return models.flatMap((m) => [
-    ...Object.keys(m.aliases).map((a) => `models:/${m.name}@${a}`),
-    ...(withLatest && m.latestVersion ? [`models:/${m.name}/latest`] : []),
-    ...Array.from({ length: m.latestVersion ?? 0 }, (_, i) => `models:/${m.name}/${(m.latestVersion ?? 0) - i}`),
-  ]);
-}
-
-/** The screen's model choices; the first becomes its model unless one is already chosen (kept across screens). */
+/** The screen's model choices; @champion (see defaultModelUri) becomes its model unless one is already chosen (kept across screens). */
 export async function loadModelChoices(client: AppClient, chosen: { modelUri: string; set(p: { modelUri: string }): void }, withLatest: boolean): Promise<string[]> {
-  const list = modelUris(await client.call('models.list', {}), withLatest);
-  if (!chosen.modelUri && list[0]) chosen.set({ modelUri: list[0] });
-  return list;
+  const models = await client.call('models.list', {});
+  const start = defaultModelUri(models);
+  if (!chosen.modelUri && start) chosen.set({ modelUri: start });
+  return modelUris(models, withLatest);
 }
