@@ -10,7 +10,7 @@ import { EChart } from '../components/EChart';
 import { fmtMetric } from '../format';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAction } from '../components/useAction';
-import { autoScale, barOption, historyOption, parallelOption, scatterOption, type YScale } from './compare-charts';
+import { autoScale, barOption, defaultScatterX, historyOption, parallelOption, scatterOption, type YScale } from './compare-charts';
 import { ScaleToggle } from '../components/ScaleToggle';
 import { ChartsView } from './ChartsView';
 
@@ -48,8 +48,8 @@ function CompareRuns() {
   const metric = q.metric && metricKeys.includes(q.metric) ? q.metric : metricKeys.includes('rmse_val') ? 'rmse_val' : metricKeys[0] ?? '';
   const hist = q.hist && historyKeys.includes(q.hist) ? q.hist : historyKeys[0] ?? '';
   const axes = [...paramKeys.map((k) => `params.${k}`), ...metricKeys.map((k) => `metrics.${k}`)];
-  const x = q.x && axes.includes(q.x) ? q.x : diffParams[0] ? `params.${diffParams[0]}` : axes[0] ?? '';
   const y = q.y && axes.includes(q.y) ? q.y : `metrics.${metric}`;
+  const x = q.x && axes.includes(q.x) ? q.x : defaultScatterX(runs, diffParams, metricKeys, paramKeys, y);
   const onlyDiff = q.diff !== '0';
   const yScale: YScale = q.yscale === 'log' || q.yscale === 'linear' ? q.yscale : autoScale(Object.values(history).map((points) => ({ points })));
 

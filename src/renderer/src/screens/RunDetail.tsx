@@ -15,8 +15,8 @@ import { RunStatus } from '../components/RunStatus';
 import { defaultScale, effectiveView, timedCharts, MetricChartControls, MetricChartGrid } from '../components/MetricCharts';
 import type { YScale } from './compare-charts';
 import { DEFAULT_VIEW, type ChartView } from './metric-series';
+import { errorBarsOption } from './run-charts';
 
-const ERROR_METRICS = ['rmse_train', 'rmse_val', 'rmse_test', 'mae_val', 'mae_test'];
 
 export function RunDetail({ runId }: { runId: string }) {
   const client = useApp((s) => s.client);
@@ -35,15 +35,7 @@ export function RunDetail({ runId }: { runId: string }) {
   }), [attempt, client, runId]);
   useEffect(() => { void load(); }, [load]);
 
-  const errorsChart = useMemo(() => {
-    if (!run) return null;
-    const keys = ERROR_METRICS.filter((k) => k in run.metrics);
-    return {
-      tooltip: {}, grid: { left: 48, right: 16, top: 16, bottom: 28 },
-      xAxis: { type: 'category', data: keys }, yAxis: { type: 'value', name: 'minutes' },
-      series: [{ type: 'bar', data: keys.map((k) => run.metrics[k]), barMaxWidth: 48, label: { show: true, position: 'top', formatter: (p: { value: number }) => p.value.toFixed(3) } }],
-    };
-  }, [run]);
+  const errorsChart = useMemo(() => (run ? errorBarsOption(run.metrics) : null), [run]);
   // Metric charts: one per metric logged over steps, on a log axis by default only when values span decades.
   const [scaleChoice, setScale] = useState<YScale | null>(null);
   const [view, setView] = useState<ChartView>(DEFAULT_VIEW);
@@ -66,10 +58,12 @@ export function RunDetail({ runId }: { runId: string }) {
           <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono value" title={v}>{v}</span></Fragment>)}</div>
         </section>
         <section className="card"><h3>Metrics</h3>
-          <div className="kv" data-testid="metrics">{Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{fmtMetric(v)}</span></Fragment>)}</div>
+          {Object.keys(run.metrics).length === 0 ? <p className="muted" data-testid="no-metrics">{noMetricsWhy(run.status)}</p> : (
+            <div className="kv" data-testid="metrics">{Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono">{fmtMetric(v)}</span></Fragment>)}</div>
+          )}
         </section>
         <section className="card"><h3>Tags</h3><TagsEditor run={run} onChange={setRun} /><h3 style={{ marginTop: 16 }}>Notes</h3><NotesEditor run={run} onChange={setRun} /></section>
-        {errorsChart && errorsChart.series[0].data.length > 0 && <section className="card wide"><h3>Errors (minutes)</h3><EChart option={errorsChart} label="error metrics chart" /></section>}
+        {errorsChart && <section className="card wide"><h3>Errors (minutes)</h3><EChart option={errorsChart} label="error metrics chart" /></section>}
         {charts.length > 0 && (
           <section className="card wide" aria-label="metric charts">
             <div className="row" style={{ justifyContent: 'space-between', flexWrap: 'wrap' }}><h3>Metric charts</h3><MetricChartControls scale={scale} onScale={setScale} view={view} onView={setView} timed={timed} /></div>
@@ -118,4 +112,14 @@ function RunActions({ run, onChange }: { run: Run; onChange: (r: Run) => void })
       <ErrorNotice error={error} onRetry={retry} />
     </div>
   );
+}
+
+/** Why a run's Metrics card is empty: an empty card reads as a display fault. */
+function noMetricsWhy(status: Run['status']): string {
+  switch (status) {
+    case 'KILLED': return 'No metrics: the run was killed before it logged any.';
+    case 'FAILED': return 'No metrics: the run failed before it logged any (see the error above).';
+    case 'RUNNING': return 'No metrics yet: the run is still going.';
+    default: return 'No metrics: the run logged none.';
+  }
 }

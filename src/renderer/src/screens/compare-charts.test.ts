@@ -1,7 +1,8 @@
 // The compare view's chart options: parallel coordinates that stay readable, history axes that fit the data.
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../../../shared/domain';
-import { autoScale, historyLines, middleCut, parallelOption, shortName } from './compare-charts';
+import { crowdedTexts } from './chart-bounds.test-support';
+import { autoScale, barOption, defaultScatterX, historyLines, middleCut, parallelOption, shortName } from './compare-charts';
 
 const run = (name: string, params: Record<string, string>, rmse: number): Run =>
   ({ runId: name, name, params, metrics: { rmse_val: rmse } }) as unknown as Run;
@@ -50,5 +51,24 @@ describe('metric history', () => {
     expect(new Set(names).size).toBe(2);
     expect(names[0]).toBe('search-tpe…a1-trial-24');
     expect(middleCut('short-run')).toBe('short-run');
+  });
+});
+
+describe('metric bars and the scatter (newcomer trial 4)', () => {
+  const runs = [run('gbt-1', { model: 'gbt', maxDepth: '6' }, 5.26), run('gbt-2', { model: 'gbt', maxDepth: '8' }, 5.4), run('ridge', { model: 'ridge', alpha: '1' }, 7.35)];
+
+  it('starts the bars at 0, so their heights compare as the values do', () => {
+    const o = barOption(runs, 'rmse_val');
+    expect(o.yAxis.scale).toBe(false);
+    expect(o.yAxis).not.toHaveProperty('min');
+    expect(crowdedTexts(o, ['rmse_val'], 400, 300)).toEqual([]); // the axis name whole, not cut at the top
+  });
+
+  it('puts on x, by default, a key most runs have: not a param only one run has', () => {
+    // alpha (1 run) sorts first among the differing params; maxDepth (2 runs) and model (3) differ too
+    expect(defaultScatterX(runs, ['alpha', 'maxDepth', 'model'], ['rmse_val'], ['alpha', 'maxDepth', 'model'], 'metrics.rmse_val')).toBe('params.model');
+    // no param most runs have: a metric other than y
+    const sparse = [run('a', { alpha: '1' }, 5), { ...run('b', {}, 6), metrics: { rmse_val: 6, rmse_train: 4 } } as typeof runs[number], { ...run('c', {}, 7), metrics: { rmse_val: 7, rmse_train: 5 } } as typeof runs[number]];
+    expect(defaultScatterX(sparse, ['alpha'], ['rmse_train', 'rmse_val'], ['alpha'], 'metrics.rmse_val')).toBe('metrics.rmse_train');
   });
 });

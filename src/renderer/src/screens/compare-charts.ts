@@ -21,9 +21,11 @@ const isNumeric = (values: (string | number | undefined)[]): boolean =>
 
 export function barOption(runs: Run[], metric: string) {
   return {
-    tooltip: {}, grid: { left: 60, right: 16, top: 20, bottom: 60 },
+    tooltip: {}, grid: { left: 60, right: 16, top: 36, bottom: 60 }, // top: room for the axis name above the axis
     xAxis: { type: 'category', data: runs.map((r) => r.name), axisLabel: { rotate: 20 } },
-    yAxis: { type: 'value', name: metric, scale: true },
+    // bars start at 0 (scale: false keeps zero on the axis): a bar's height is its value, so 7.35 is drawn
+    // 1.4× 5.26, as on the run page, not 9× as on an axis fitted to the values
+    yAxis: { type: 'value', name: metric, scale: false },
     series: [{ type: 'bar', barMaxWidth: 48, data: runs.map((r) => r.metrics[metric] ?? null), label: { show: true, position: 'top', formatter: (p: { value: number }) => (p.value ?? 0).toFixed(3) } }],
   };
 }
@@ -129,6 +131,22 @@ export function parallelOption(runs: Run[], params: string[], metric: string) {
       }),
     })) }],
   };
+}
+
+/**
+ * The scatter's x axis when none is chosen: the key most of the compared runs have, so every run is a point —
+ * a param that differs first, then a metric other than y, then any param. (The first differing param by name
+ * was often one only one run has, e.g. ridge's alpha beside gbt runs: one point.)
+ */
+export function defaultScatterX(runs: Run[], diffParams: string[], metricKeys: string[], paramKeys: string[], y: Axis): Axis {
+  const candidates = [...diffParams.map((k) => `params.${k}`), ...metricKeys.map((k) => `metrics.${k}`).filter((k) => k !== y), ...paramKeys.map((k) => `params.${k}`)];
+  let best = '';
+  let most = 0;
+  for (const c of candidates) {
+    const have = runs.filter((r) => valueOf(r, c) !== undefined).length;
+    if (have > most) { best = c; most = have; }
+  }
+  return best || y;
 }
 
 export function scatterOption(runs: Run[], x: Axis, y: Axis) {
