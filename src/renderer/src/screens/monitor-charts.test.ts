@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftReportSummary, MonitoringFailure } from '../../../shared/domain';
 import { crowdedTexts, textsOutside } from './chart-bounds.test-support';
-import { distributionOption, residualsOption, timelineEntries, timelineOption } from './monitor-charts';
+import { distributionOption, residualsOption, TIMELINE_COLORS, timelineEntries, timelineOption } from './monitor-charts';
 import { countHistogramOption } from './score-charts';
 
 const HALF = 400; // a chart beside another in a 1024 px window
@@ -58,5 +58,51 @@ describe('a timeline with failed months', () => {
     expect(series('dataset drift share')).toEqual([0, 0.67, null, 0.33, null]);
     expect(series('RMSE')).toEqual([6.6, 7.5, null, 7, null]);
     expect((timelineOption(timelineEntries([summary('2023-01', 0, 6.6)], [])) as typeof o).series.map((s) => s.name)).not.toContain('failed month');
+  });
+});
+
+/** WCAG relative luminance and contrast of two #rrggbb colours */
+const luminance = (hex: string): number => {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+};
+const contrast = (a: string, b: string): number => { const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x); return (hi! + 0.05) / (lo! + 0.05); };
+/** hue in degrees */
+const hue = (hex: string): number => {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number];
+  const max = Math.max(r, g, b); const d = max - Math.min(r, g, b);
+  const h = max === r ? ((g - b) / d) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+  return (h * 60 + 360) % 360;
+};
+
+describe("the timeline's lines (newcomer trial 4: two near-identical yellows, RMSE on top of a drift line)", () => {
+  const withColumns = (month: string, share: number, rmse: number): DriftReportSummary => {
+    const s = summary(month, share, rmse);
+    const col = (statistic: number) => ({ method: 'wasserstein' as const, statistic, threshold: 0.1, drifted: false });
+    return { ...s, columns: { ...s.columns, PULocationID: col(0.045), DOLocationID: col(0.04), duration: col(0.03) } };
+  };
+  const o = timelineOption(timelineEntries([withColumns('2023-02', 0, 5.26), withColumns('2023-03', 0, 5.52)], [])) as
+    { series: { name: string; color?: string; symbol?: string; lineStyle?: { type?: string } }[] };
+  const lines = o.series.filter((s) => s.name !== 'failed month');
+
+  it('gives every line its own colour, hues at least 25° apart, readable on the light and the dark card', () => {
+    expect(lines.map((s) => s.name)).toEqual(['dataset drift share', 'PULocationID', 'DOLocationID', 'trip_distance', 'duration', 'prediction drift', 'RMSE']);
+    const colors = lines.map((s) => s.color ?? '');
+    for (const c of colors) {
+      expect(c).toMatch(/^#[0-9a-f]{6}$/);
+      expect(contrast(c, '#ffffff'), `${c} on white`).toBeGreaterThanOrEqual(2);
+      expect(contrast(c, '#1e2128'), `${c} on the dark card`).toBeGreaterThanOrEqual(3);
+    }
+    for (let i = 0; i < colors.length; i++) for (let j = i + 1; j < colors.length; j++) {
+      const apart = Math.abs(hue(colors[i]!) - hue(colors[j]!));
+      expect(Math.min(apart, 360 - apart), `${lines[i]!.name} vs ${lines[j]!.name}`).toBeGreaterThanOrEqual(25);
+    }
+    expect(Object.keys(TIMELINE_COLORS)).toHaveLength(7);
+  });
+
+  it('draws RMSE (right axis) dashed with square points, unlike every drift line', () => {
+    const rmse = lines.find((s) => s.name === 'RMSE')!;
+    expect(rmse).toMatchObject({ symbol: 'rect', lineStyle: { type: 'dashed' } });
+    for (const s of lines.filter((l) => l.name !== 'RMSE')) { expect(s.lineStyle?.type).toBeUndefined(); expect(s.symbol).toBeUndefined(); }
   });
 });

@@ -10,6 +10,17 @@ echarts.use([MarkLineComponent]);
 
 const COLUMNS = ['PULocationID', 'DOLocationID', 'trip_distance', 'duration'];
 
+/**
+ * The timeline's colours, one hue per series, each mid-light so it reads on the light card (#fff) and the dark
+ * one (#1e2128); echarts' palette gave PULocationID and prediction drift near-identical yellows and
+ * DOLocationID a navy lost in the dark theme. RMSE (right axis) is also dashed with square points, so where it
+ * crosses a drift line the two stay apart.
+ */
+export const TIMELINE_COLORS: Record<string, string> = {
+  'dataset drift share': '#4a7fe0', PULocationID: '#3aa655', DOLocationID: '#9467d0', trip_distance: '#e5602a',
+  duration: '#1aa5b8', 'prediction drift': '#c9a400', RMSE: '#e0457b',
+};
+
 /** A timeline's month: its report, or the reason it could not be monitored. */
 export type TimelineEntry = { month: string | null; report: DriftReportSummary; failure?: undefined } | { month: string | null; report?: undefined; failure: MonitoringFailure };
 
@@ -26,7 +37,7 @@ export function timelineOption(entries: TimelineEntry[]): EChartsCoreOption {
   const threshold = rows[0]?.datasetDrift.threshold ?? 0.5;
   const colThreshold = rows.find((r) => r.columns.prediction)?.columns.prediction.threshold ?? 0.1;
   const of = (f: (r: DriftReportSummary) => number | null) => entries.map((e) => (e.report ? f(e.report) : null));
-  const line = (name: string, data: (number | null)[], extra: object = {}) => ({ name, type: 'line', data, symbolSize: 8, ...extra });
+  const line = (name: string, data: (number | null)[], extra: object = {}) => ({ name, type: 'line', data, symbolSize: 8, color: TIMELINE_COLORS[name], ...extra });
   // Threshold labels sit inside the plot, at its right end: outside it they were cut at the chart's edge.
   const mark = (text: string, y: number, type: string) => ({ symbol: 'none', label: { formatter: text, position: 'insideEndTop' }, lineStyle: { type }, data: [{ yAxis: y }] });
   const hasRmse = rows.some((r) => r.rmse !== null);
@@ -39,7 +50,7 @@ export function timelineOption(entries: TimelineEntry[]): EChartsCoreOption {
       line('dataset drift share', of((r) => r.datasetDrift.share), { lineStyle: { width: 3 }, markLine: mark(`share threshold ${threshold}`, threshold, 'dashed') }),
       ...COLUMNS.filter((c) => rows.some((r) => r.columns[c])).map((c) => line(c, of((r) => r.columns[c]?.statistic ?? null))),
       line('prediction drift', of((r) => r.columns.prediction?.statistic ?? null), { markLine: mark(`column threshold ${colThreshold}`, colThreshold, 'dotted') }),
-      ...(hasRmse ? [line('RMSE', of((r) => r.rmse), { yAxisIndex: 1, lineStyle: { type: 'dashed' } })] : []),
+      ...(hasRmse ? [line('RMSE', of((r) => r.rmse), { yAxisIndex: 1, symbol: 'rect', lineStyle: { type: 'dashed', width: 2 } })] : []),
       // A month that could not be monitored: a red cross on the axis, its reason in the table below.
       ...(hasFailed ? [{ name: 'failed month', type: 'scatter', symbol: 'path://M0,0L10,10M10,0L0,10', symbolSize: 12, itemStyle: { color: '#d9534f', borderColor: '#d9534f', borderWidth: 2 },
         data: entries.map((e) => (e.failure ? 0 : null)) }] : []),
