@@ -42,7 +42,7 @@ export function SpaceForm({ space, onChange }: { space: Record<string, unknown>;
               )}
               {/* Under the inputs, not beside them: beside, it pushed the table wider than a 1024 px window. */}
               {args && kind.includes('log') && (
-                <div className="muted" data-testid="log-bounds" style={{ marginTop: 4, maxWidth: 240 }}>natural-log bounds: e^{args[0]} ≈ {Number(Math.exp(args[0]).toPrecision(3))} … e^{args[1]} ≈ {Number(Math.exp(args[1]).toPrecision(3))}</div>
+                <div className="muted log-bounds" data-testid="log-bounds">natural-log bounds: <span>e^{args[0]} ≈ {Number(Math.exp(args[0]).toPrecision(3))}</span> … <span>e^{args[1]} ≈ {Number(Math.exp(args[1]).toPrecision(3))}</span></div>
               )}
               {kind === 'choice' && <span className="mono">{JSON.stringify((v as { choice: unknown[] }).choice)}</span>}
             </td>

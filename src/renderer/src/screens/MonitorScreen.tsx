@@ -76,7 +76,7 @@ export function MonitorScreen() {
             {datasets.map((d) => <option key={d.datasetId} value={d.datasetId}>{d.fileName}</option>)}
           </select>
           <span>Report</span>
-          <div className="row" role="radiogroup" aria-label="report kind">
+          <div className="row choices" role="radiogroup" aria-label="report kind">
             <label><input type="radio" name="m-kind" checked={!choices.timeline} onChange={() => choices.set({ timeline: false })} /> One report over the chosen files</label>
             <label><input type="radio" name="m-kind" checked={choices.timeline} onChange={() => choices.set({ timeline: true })} /> Timeline: a report per month</label>
           </div>

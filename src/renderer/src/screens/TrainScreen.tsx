@@ -83,7 +83,7 @@ export function TrainScreen() {
         <select id="f-test" value={f.test} onChange={(e) => set('test', e.target.value)}><option value="">(none)</option>{options}</select>
         <PairWarnings warnings={warnings} />
         <span>Model</span>
-        <fieldset aria-label="model">
+        <fieldset className="choices" aria-label="model">
           {([['linear', 'linear'], ['ridge', 'ridge'], ['lasso', 'lasso'], ['rf', 'random forest'], ['gbt', 'boosted trees'], ['rf_ml', 'ml-random-forest (samples)']] as const).map(([m, label]) => (
             <label key={m}><input type="radio" name="model" value={m} checked={f.model === m} onChange={() => set('model', m)} /> {label}</label>
           ))}
@@ -96,7 +96,7 @@ export function TrainScreen() {
         ))}
         {lassoHint && <PairWarnings warnings={[lassoHint]} />}
         <span>Features</span>
-        <fieldset aria-label="features">
+        <fieldset className="choices" aria-label="features">
           <label><input type="radio" name="features" checked={f.featureSet === 'basic'} onChange={() => set('featureSet', 'basic')} /> PU + DO one-hot</label>
           <label><input type="radio" name="features" checked={f.featureSet === 'pu_do'} onChange={() => set('featureSet', 'pu_do')} /> PU_DO pair</label>
         </fieldset>

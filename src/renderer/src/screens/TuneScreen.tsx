@@ -2,7 +2,7 @@
 // unpromising trials, then its live view: loss per trial with the best so far (linear or log), parallel
 // coordinates, parameter importance, slice / contour / EDF plots, Cancel, "Run N more trials" once it has
 // ended, and the best trial one click away.
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { RunId, TuningAlgo, TuningStatus } from '../../../shared/domain';
 import { asDatasetId, asRunId } from '../../../shared/domain';
 import { DEFAULT_SPACES, TPE_STARTUP_TRIALS } from '../../../shared/tuning/default-spaces';
@@ -97,7 +97,7 @@ function TuningForm() {
             <ErrorNotice variant="block" error={parsed.error} />
           </div>
           <span>Algorithm</span>
-          <fieldset aria-label="algorithm">
+          <fieldset className="choices" aria-label="algorithm">
             <label><input type="radio" name="algo" checked={algo === 'tpe'} onChange={() => setAlgo('tpe')} /> TPE</label>
             <label><input type="radio" name="algo" checked={algo === 'random'} onChange={() => setAlgo('random')} /> random</label>
           </fieldset>
@@ -176,7 +176,7 @@ function TuningView({ tuningId }: { tuningId: RunId }) {
               <td>{t.trial}</td>
               <td>{t.pruned ? <span className="status PRUNED" title={`The pruner stopped it after ${t.pruned.step} ${stepNoun(t.params.model)}`}>PRUNED @ {t.pruned.step}</span> : <span className={`status ${t.status}`}>{t.status}</span>}</td>
               <td className="num">{t.pruned ? <span className="muted" title="last intermediate value">({fmtMetric(t.pruned.value)})</span> : fmtMetric(t.rmseVal ?? undefined)}</td>
-              <td className="mono">{Object.entries(t.params).filter(([k]) => k !== 'model').map(([k, v]) => `${k}=${Number.isFinite(Number(v)) ? Number(Number(v).toPrecision(4)) : v}`).join('  ')}</td>
+              <td className="mono trial-params">{Object.entries(t.params).filter(([k]) => k !== 'model').map(([k, v]) => <Fragment key={k}><span>{`${k}=${Number.isFinite(Number(v)) ? Number(Number(v).toPrecision(4)) : v}`}</span> </Fragment>)}</td>
             </tr>
           ))}</tbody></table>
       </section>

@@ -11,6 +11,7 @@ import { ConfirmBar } from '../components/ConfirmBar';
 import { useReveal } from '../components/useReveal';
 import { VersionMonitoring } from '../components/MonitoringBits';
 import { rollbackBlocked } from '../components/rollback';
+import { PathText } from '../components/PathText';
 
 function specText(v: ModelVersion): string {
   const s = v.signature.featureSpec;
@@ -123,11 +124,12 @@ export function VersionPage({ name, version }: { name: string; version: number }
         </section>
         <section className="card wide" aria-label="scoring jobs"><h3>Scoring jobs</h3>
           {scorings.length === 0 ? <p className="muted">Not used for scoring yet.</p> : (
-            // Output paths are long (they name the input and the model): they wrap, and the table scrolls inside its card.
+            // Paths are long (an output names the input and the model): they wrap at separators only, never mid-word,
+            // and the table scrolls inside its card.
             <div className="table-wrap"><table className="grid"><thead><tr><th>When</th><th>Input</th><th>Status</th><th className="num">Rows</th><th className="num">RMSE</th><th>Output</th></tr></thead>
               <tbody>{scorings.map((r) => (
-                <tr key={r.scoringId}><td>{fmtTime(r.startedMs)}</td><td title={r.inputPath} style={WRAP}>{r.inputPath.split(/[\\/]/).pop()}</td><td>{r.status}</td>
-                  <td className="num">{r.file ? fmtInt(r.file.scored) : '—'}</td><td className="num">{fmtMetric(r.file?.metrics?.rmse)}</td><td className="mono" style={{ ...WRAP, minWidth: 220 }}>{r.file?.outputPath ?? r.error ?? ''}</td></tr>
+                <tr key={r.scoringId}><td>{fmtTime(r.startedMs)}</td><td className="path-cell"><PathText path={r.inputPath.split(/[\\/]/).pop() ?? r.inputPath} title={r.inputPath} /></td><td>{r.status}</td>
+                  <td className="num">{r.file ? fmtInt(r.file.scored) : '—'}</td><td className="num">{fmtMetric(r.file?.metrics?.rmse)}</td>{r.file?.outputPath ? <td className="mono path-cell wide-path"><PathText path={r.file.outputPath} /></td> : <td style={{ ...WRAP, minWidth: 220 }}>{r.error ?? ''}</td>}</tr>
               ))}</tbody></table></div>
           )}
         </section>
