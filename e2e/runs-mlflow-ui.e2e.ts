@@ -186,6 +186,8 @@ describe('runs like MLflow’s UI: nested runs, artifact browser, metric charts 
 
     await run.open(logged[1]);
     await run.waitFor('logged-slow');
+    // a client that logged no params: the card says so rather than standing empty
+    expect(await run.page.getByTestId('no-params').textContent()).toBe('No parameters logged.');
     expect(await run.chartState('loss chart')).toBe('true');
     expect(await run.scaleButton('linear').getAttribute('aria-pressed')).toBe('true');
     await run.scaleButton('log').click();

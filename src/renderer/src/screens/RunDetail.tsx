@@ -55,7 +55,9 @@ export function RunDetail({ runId }: { runId: string }) {
       <RunActions run={run} onChange={setRun} />
       <div className="detail">
         <section className="card"><h3>Parameters</h3>
-          <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono value" title={v}>{v}</span></Fragment>)}</div>
+          {Object.keys(run.params).length === 0 ? <p className="muted" data-testid="no-params">No parameters logged.</p> : (
+            <div className="kv">{Object.entries(run.params).map(([k, v]) => <Fragment key={k}><span>{k}</span><span className="mono value" title={v}>{v}</span></Fragment>)}</div>
+          )}
         </section>
         <section className="card"><h3>Metrics</h3>
           {Object.keys(run.metrics).length === 0 ? <p className="muted" data-testid="no-metrics">{noMetricsWhy(run.status)}</p> : (
