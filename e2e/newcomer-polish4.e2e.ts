@@ -191,6 +191,7 @@ describe('newcomer polish, fourth trial (Chromium)', () => {
       for (const ch of breaks) expect('/\\_.-', `a line of ${await cell.textContent()} ends in "${ch}"`).toContain(ch);
     }
     expect(await job.locator('td').nth(1).locator('[title]').getAttribute('title')).toMatch(/\/green_tripdata_2023-02\.sample\.parquet$/); // the whole path
+    expect(await job.evaluate((row) => { const wrap = row.closest('.table-wrap')!; return wrap.scrollWidth <= wrap.clientWidth + 1; }), 'scoring jobs fit their card').toBe(true);
     await version.shotSizes('94-version-scoring-paths');
 
     await page.setViewportSize(NARROW);

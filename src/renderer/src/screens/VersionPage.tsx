@@ -128,7 +128,7 @@ export function VersionPage({ name, version }: { name: string; version: number }
             // and the table scrolls inside its card.
             <div className="table-wrap"><table className="grid"><thead><tr><th>When</th><th>Input</th><th>Status</th><th className="num">Rows</th><th className="num">RMSE</th><th>Output</th></tr></thead>
               <tbody>{scorings.map((r) => (
-                <tr key={r.scoringId}><td>{fmtTime(r.startedMs)}</td><td className="path-cell"><PathText path={r.inputPath.split(/[\\/]/).pop() ?? r.inputPath} title={r.inputPath} /></td><td>{r.status}</td>
+                <tr key={r.scoringId}><td className="when-cell">{fmtTime(r.startedMs)}</td><td className="path-cell"><PathText path={r.inputPath.split(/[\\/]/).pop() ?? r.inputPath} title={r.inputPath} /></td><td>{r.status}</td>
                   <td className="num">{r.file ? fmtInt(r.file.scored) : '—'}</td><td className="num">{fmtMetric(r.file?.metrics?.rmse)}</td>{r.file?.outputPath ? <td className="mono path-cell wide-path"><PathText path={r.file.outputPath} /></td> : <td style={{ ...WRAP, minWidth: 220 }}>{r.error ?? ''}</td>}</tr>
               ))}</tbody></table></div>
           )}
