@@ -66,12 +66,13 @@ function RunsList() {
   };
   const open = (r: RunRow) => navigate({ screen: 'runs', runId: r.runId });
   const trash = view.lifecycle === 'deleted';
-  // a search that was refused (or failed) shows no rows, and says so rather than "(0)", which reads as "none match"
-  const refused = view.error !== null && view.total === 0;
+  // a search that was refused (or failed) shows no rows, and says so rather than "(0)", which reads as "none
+  // match" (also once the filter is fixed as it is typed: nothing has been searched with it yet)
+  const refused = view.failed || (view.error !== null && view.total === 0);
   return (
     <>
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2>{trash ? 'Trash' : 'Runs'} <span className="muted" data-testid="runs-total">({refused ? (view.error?.code === 'INVALID_ARGUMENT' ? 'no valid filter' : '—') : view.total.toLocaleString('en-US')})</span></h2>
+        <h2>{trash ? 'Trash' : 'Runs'} <span className="muted" data-testid="runs-total">({refused ? (!view.error ? 'not searched' : view.error.code === 'INVALID_ARGUMENT' ? 'no valid filter' : '—') : view.total.toLocaleString('en-US')})</span></h2>
         <div className="row">
           {client?.mode === 'browser' && <ConnectFromPython client={client} />}
           <button className={`btn${trash ? '' : ' pressed'}`} aria-pressed={!trash} onClick={() => view.setLifecycle('active')}>Active</button>
@@ -108,7 +109,7 @@ function RunsList() {
         <ErrorNotice error={actionError} onRetry={retry} />
       </div>
       {refused ? (
-        <p className="muted" data-testid="runs-refused">No runs shown: {view.error?.code === 'INVALID_ARGUMENT' ? 'fix the filter (see above) and search again.' : 'the search failed (see above).'}</p>
+        <p className="muted" data-testid="runs-refused">No runs shown: {!view.error ? 'press Search (or Enter) to run the filter.' : view.error.code === 'INVALID_ARGUMENT' ? 'fix the filter (see above) and search again.' : 'the search failed (see above).'}</p>
       ) : view.total === 0 ? (
         <p className="muted">{view.filter ? 'No runs match the filter.' : trash ? 'The trash is empty.' : 'No runs yet. Train one from the Train screen or the sample on the Data screen.'}</p>
       ) : <RunsGrid onOpen={open} />}

@@ -37,6 +37,9 @@ interface RunsView {
   total: number;
   rows: (RunRow | undefined)[];
   error: FilterError | null;
+  /** the last search was refused or failed: the table shows no rows (none are its results), even once the
+   *  filter is fixed as it is typed, until a search succeeds */
+  failed: boolean;
   keys: RunKeys;
   /** how many trials each search on the loaded pages has (matching the filter) */
   childCounts: Record<string, number>;
@@ -95,7 +98,7 @@ export const useRunsView = create<RunsView>((set, get) => {
       const rows = get().rows.length === res.total ? [...get().rows] : new Array<RunRow | undefined>(res.total);
       const rowIndex = new Map(get().rowIndex);
       res.runs.forEach((r, i) => { rows[page * PAGE + i] = r; rowIndex.set(r.runId, page * PAGE + i); });
-      set({ rows, rowIndex, total: res.total, error: null, childCounts: { ...get().childCounts, ...res.childCounts } });
+      set({ rows, rowIndex, total: res.total, error: null, failed: false, childCounts: { ...get().childCounts, ...res.childCounts } });
       // With a filter, a search opens by itself to show the trials that matched (a few per page at most).
       if (s.filter.trim() !== '') {
         const open = Object.keys(res.childCounts ?? {}).filter((id) => !(id in get().children)).slice(0, AUTO_EXPAND);
@@ -103,7 +106,7 @@ export const useRunsView = create<RunsView>((set, get) => {
         for (const id of open) void fetchChildren(id, version);
       }
     } catch (err) {
-      if (get().version === version) set({ error: errorOf(err), rows: [], total: 0 });
+      if (get().version === version) set({ error: errorOf(err), failed: true, rows: [], total: 0 });
     } finally {
       const loading = new Set(get().loading);
       loading.delete(page);
@@ -123,7 +126,7 @@ export const useRunsView = create<RunsView>((set, get) => {
   };
   return {
     filter: '', orderBy: '', columns: DEFAULT_COLUMNS, experimentIds: [], lifecycle: 'active',
-    total: 0, rows: [], error: null, keys: { metrics: [], params: [], tags: [] }, selected: new Set(), anchor: null, version: 0, loading: new Set(),
+    total: 0, rows: [], error: null, failed: false, keys: { metrics: [], params: [], tags: [] }, selected: new Set(), anchor: null, version: 0, loading: new Set(),
     childCounts: {}, children: {}, rowIndex: new Map(),
 
     fromQuery(q) {
@@ -145,7 +148,7 @@ export const useRunsView = create<RunsView>((set, get) => {
       // A refused filter or order shows no rows: the last search's rows under a filter they don't match would read
       // as its results (core's refusals, e.g. a type error, clear them the same way in fetchPage).
       try { parseFilter(get().filter); parseOrderBy(get().orderBy); } catch (err) {
-        set({ error: errorOf(err), version: get().version + 1, rows: [], total: 0, rowIndex: new Map(), childCounts: {}, children: {}, selected: new Set(), anchor: null });
+        set({ error: errorOf(err), failed: true, version: get().version + 1, rows: [], total: 0, rowIndex: new Map(), childCounts: {}, children: {}, selected: new Set(), anchor: null });
         return;
       }
       const version = get().version + 1;
