@@ -19,6 +19,8 @@ export interface FakeTransport extends Transport {
   handle<K extends ApiMethod>(method: K, handler: FakeHandler<K>): void;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   command(command: AppCommand): void;
+  /** the event link went down or came back (browser mode's socket) */
+  connection(up: boolean): void;
 }
 
 export function createFakeTransport(handlers: FakeHandlers = {}, pathFor: (file: File) => Promise<string> = async (file) => `/fake/${file.name}`): FakeTransport {
@@ -26,6 +28,7 @@ export function createFakeTransport(handlers: FakeHandlers = {}, pathFor: (file:
   const calls: { method: ApiMethod; arg: unknown }[] = [];
   const eventListeners = new Set<(message: EventMessage) => void>();
   const commandListeners = new Set<(command: AppCommand) => void>();
+  const connectionListeners = new Set<(up: boolean) => void>();
   return {
     mode: 'browser',
     calls,
@@ -47,5 +50,7 @@ export function createFakeTransport(handlers: FakeHandlers = {}, pathFor: (file:
     pathFor,
     emit(event, payload) { for (const fn of eventListeners) fn({ event, payload }); },
     command(command) { for (const fn of commandListeners) fn(command); },
+    onConnection(listener) { connectionListeners.add(listener); return () => { connectionListeners.delete(listener); }; },
+    connection(up) { for (const fn of connectionListeners) fn(up); },
   };
 }

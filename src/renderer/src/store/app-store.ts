@@ -93,7 +93,7 @@ export const useApp = create<AppState>((set, get) => {
         finished.set(o.jobId, o);
         if (finished.size > 100) finished.delete(finished.keys().next().value!);
         const job = get().job;
-        void get().refresh();
+        void get().refresh().catch(() => undefined); // a server gone meanwhile: the reconnect refreshes
         if (o.runId && get().tunings.includes(o.runId)) set({ tunings: get().tunings.filter((t) => t !== o.runId) });
         if (job && job.jobId === o.jobId) ended(o);
       });

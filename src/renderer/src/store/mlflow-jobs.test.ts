@@ -94,6 +94,19 @@ describe('MLflow jobs store', () => {
     expect(useMlflowJobs.getState().jobs[0]).toMatchObject({ jobId: UNSEEN, state: 'succeeded', error: null, result: RESULT });
   });
 
+  it('a reconnect whose jobs.list fails (the server gone again) raises nothing; the next one reads the jobs', async () => {
+    let reachable = true;
+    const { transport, client: c } = client({ 'jobs.list': () => { if (!reachable) throw new Error('Cannot reach the Meter server: Failed to fetch'); return [info({ jobId: asJobId('push-after') })]; } });
+    reachable = false;
+    await useMlflowJobs.getState().attach(c).catch(() => undefined);
+    transport.connection(true); // an unhandled rejection here fails the run (a page's error, in the browser)
+    await settle();
+    reachable = true;
+    transport.connection(true);
+    await settle();
+    expect(useMlflowJobs.getState().jobs.map((j) => j.jobId)).toEqual(['push-after']);
+  });
+
   it('a job started here replaces the dialog and is listed first', () => {
     useMlflowJobs.getState().openPush({ models: ['taxi'] });
     expect(useMlflowJobs.getState().dialog).toEqual({ direction: 'push', choice: { models: ['taxi'] } });

@@ -70,7 +70,8 @@ export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
           if (endedEarly.size > 50) endedEarly.delete(endedEarly.keys().next().value!);
         });
         // After a reconnect (browser mode's server restarted), jobs may have ended while we weren't listening.
-        client.onConnection((up) => { if (up) void get().attach(client); });
+        // A server gone again before jobs.list answers is no error to raise: the next reconnect reads them.
+        client.onConnection((up) => { if (up) void get().attach(client).catch(() => undefined); });
       }
       const listed = (await client.call('jobs.list', {})).filter((j) => directionOf(j.kind));
       const running = listed.filter((j) => j.state === 'running');
