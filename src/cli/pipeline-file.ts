@@ -3,30 +3,19 @@
 // field …"). The contract's messages stay as they are for API users; only this edge words them for a file.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { editDistance } from '../shared/edit-distance';
 import { MeterError, messageOf } from '../shared/errors';
 import { FEATURE_SETS, MODEL_KINDS, type ModelKind } from '../shared/domain';
 import { paramRules } from '../shared/model-params';
 import { PIPELINE_FIELDS, pipelineSpec, type PipelineSpec } from '../shared/pipeline';
 import { parseCron } from '../core/pipelines/cron';
 
-/** Edit distance (insert, delete, replace, swap two neighbours): how far a typo is from a name. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** The name a typo most likely meant: same letters ignoring case, or within 2 edits (1 for names of 3 letters or fewer). */
 export function closest(word: string, names: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   const exact = names.find((n) => n.toLowerCase() === lower);
   if (exact) return exact;
-  const ranked = names.map((n) => ({ n, d: distance(lower, n.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const ranked = names.map((n) => ({ n, d: editDistance(lower, n.toLowerCase(), { swaps: true }) })).sort((x, y) => x.d - y.d);
   const best = ranked[0];
   return best && best.d <= (word.length <= 3 ? 1 : 2) ? best.n : undefined;
 }

@@ -2,6 +2,7 @@
 // tags are looked up per run by primary key; attributes are columns of runs; datasets match when any of
 // the run's inputs does.
 import { RUN_STATUSES } from '../../shared/domain';
+import { editDistance } from '../../shared/edit-distance';
 
 export type FieldType = 'number' | 'text' | 'time';
 
@@ -73,26 +74,16 @@ export function keyedField(table: 'latest_metrics' | 'run_params' | 'run_tags', 
   };
 }
 
-/** Edit distance, for "did you mean" on unknown keys. */
+/** The key a typo most likely meant (plain edit distance), else the shortest key starting with it: "did you mean" on unknown keys. */
 export function closest(word: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) { bestD = d; best = c; }
   }
   if (best !== null && bestD <= Math.max(2, Math.floor(word.length / 3))) return best;
   // "rmse" for "rmse_val": a key that starts with what was typed (the shortest such).
   const prefixed = [...candidates].filter((c) => c.toLowerCase().startsWith(word.toLowerCase())).sort((a, b) => a.length - b.length);
   return prefixed[0] ?? null;
-}
-
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
