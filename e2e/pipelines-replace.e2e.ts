@@ -98,11 +98,7 @@ describe('saving a pipeline over one of the same name (Chromium)', () => {
     const run = p.page.getByRole('button', { name: 'Run pipeline' });
     expect(await run.getAttribute('aria-describedby')).toBe('p-run-hint');
     expect(await p.page.locator('#p-run-hint').textContent()).toBe('Run pipeline runs it once for the month. Save keeps the pipeline and its schedule.');
-    await p.fill('Name', 'green-once');
-    await p.fill('Data folder', data);
-    await p.fill('train offset', '-1');
-    await p.fill('validation offset', '0');
-    await p.fill('test offset', '');
+    await p.fillSampleMonths('green-once', data);
     await p.fill('Schedule (cron)', '0 7 3 * *');
     await p.fill('Month', '2023-02');
     await p.run();

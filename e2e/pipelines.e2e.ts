@@ -53,11 +53,7 @@ describe('pipelines (Chromium)', () => {
     expect((await p.stepStates())[0]).toBe('load:failed');
     // The two sample months: train on January (-1), validate on February (0), no test month.
     await p.open();
-    await p.fill('Name', 'green-sample');
-    await p.fill('Data folder', good);
-    await p.fill('train offset', '-1');
-    await p.fill('validation offset', '0');
-    await p.fill('test offset', '');
+    await p.fillSampleMonths('green-sample', good);
     await p.fill('Month', '2023-02');
     await p.run();
     await p.waitForStatus('done');
@@ -74,11 +70,7 @@ describe('pipelines (Chromium)', () => {
     expect(p.flowRunId()).toBe(flowRunId);
     // A backfill over January and February: January has no December to train on; February is done already.
     await p.open();
-    await p.fill('Name', 'green-sample');
-    await p.fill('Data folder', good);
-    await p.fill('train offset', '-1');
-    await p.fill('validation offset', '0');
-    await p.fill('test offset', '');
+    await p.fillSampleMonths('green-sample', good);
     await p.fill('backfill from', '2023-01');
     await p.fill('backfill to', '2023-02');
     await p.page.getByRole('button', { name: 'Backfill', exact: true }).click();

@@ -15,6 +15,14 @@ export class PipelinesPage extends Screen {
   async openFlow(flowRunId: string): Promise<void> { await this.goto(`#/pipelines?flow=${flowRunId}`); }
   /** a field of the run form by its label: "Name", "Data folder", "Month"… */
   async fill(label: string, value: string): Promise<void> { await this.page.getByLabel(label, { exact: true }).fill(value); }
+  /** The form for the two sample months: train on the month before (-1), validate on the month (0), no test month. */
+  async fillSampleMonths(name: string, dataFolder: string): Promise<void> {
+    await this.fill('Name', name);
+    await this.fill('Data folder', dataFolder);
+    await this.fill('train offset', '-1');
+    await this.fill('validation offset', '0');
+    await this.fill('test offset', '');
+  }
   async choose(label: string, value: string): Promise<void> { await this.page.getByLabel(label, { exact: true }).selectOption(value); }
   async run(): Promise<void> { await this.page.getByRole('button', { name: 'Run pipeline' }).click(); }
   async clickFlow(month: string): Promise<void> { await this.flows.locator('tbody tr', { hasText: month }).first().click(); }
