@@ -14,7 +14,7 @@ import { existsSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MODEL_ARTIFACT } from '../../shared/domain';
 import { inTransaction, type Db } from '../store/db';
-import { tempOutputOf, tempOutputPid } from '../scoring/temp-names';
+import { tempOutputOf } from '../scoring/temp-names';
 import { placeWithoutReplacing } from '../scoring/output-names';
 
 export interface RecoveryReport {
@@ -51,9 +51,8 @@ function findTempOutputs(db: Db, home: string): TempOutput[] {
   const out: TempOutput[] = [];
   for (const dir of dirs) {
     for (const name of list(dir)) {
-      const pid = tempOutputPid(name);
-      if (pid === null || pidAlive(pid)) continue;
-      const t = tempOutputOf(name)!;
+      const t = tempOutputOf(name);
+      if (t === null || pidAlive(t.pid)) continue;
       out.push({ path: join(dir, name), output: join(dir, t.output), ms: t.ms });
     }
   }

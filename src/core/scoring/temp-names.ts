@@ -12,16 +12,10 @@ let claims = 0;
  */
 export const claimedTempPath = (output: string, pid: number, ms: number): string => `${tempOutputPath(output, pid, ms)}-c${++claims}`;
 
-const TEMP_OUTPUT = /^.+\.parquet\.partial-(\d+)-(\d+)(?:-c\d+)?$/;
+const TEMP_OUTPUT = /^(.+\.parquet)\.partial-(\d+)-(\d+)(?:-c\d+)?$/;
 
-/** The output a temp file is for and its job's start (ms), or null for any other name. */
-export function tempOutputOf(fileName: string): { output: string; ms: number } | null {
-  const m = /^(.+\.parquet)\.partial-\d+-(\d+)(?:-c\d+)?$/.exec(fileName);
-  return m ? { output: m[1], ms: Number(m[2]) } : null;
-}
-
-/** The writer's pid when `fileName` is a predictions temp file, else null. */
-export function tempOutputPid(fileName: string): number | null {
+/** A predictions temp file's output name, writing process and job start (ms); null for any other name. */
+export function tempOutputOf(fileName: string): { output: string; pid: number; ms: number } | null {
   const m = TEMP_OUTPUT.exec(fileName);
-  return m ? Number(m[1]) : null;
+  return m ? { output: m[1], pid: Number(m[2]), ms: Number(m[3]) } : null;
 }
