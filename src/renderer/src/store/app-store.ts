@@ -8,6 +8,7 @@ import type { JobInfo, JobOutcome, JobProgress } from '../../../shared/jobs';
 import type { AppClient, ImportOutcome } from '../api/client';
 import { MeterError, toMeterError } from '../api/errors';
 import { hashFor, parseHash, type Route } from './route';
+import { unreadOutcome } from './unread-outcome';
 
 export interface ActiveJob {
   jobId: JobId;
@@ -119,8 +120,7 @@ export const useApp = create<AppState>((set, get) => {
       // one listed as running whose job.finished overtook this answer (after a reload: the job the page showed).
       const overtaken = jobs.find((j) => j.state === 'running' && isWindowJob(j) && finished.has(j.jobId));
       const seen = finished.get(current?.jobId ?? overtaken?.jobId ?? ('' as JobId));
-      const unread = current && jobs.some((j) => j.jobId === current.jobId && j.state !== 'running');
-      const outcome = seen ?? (unread ? await client().call('jobs.wait', { jobId: current.jobId }).catch(() => null) : null);
+      const outcome = seen ?? (current ? await unreadOutcome(client(), jobs, current.jobId) : null);
       if (current && get().job?.jobId === current.jobId) set({ job: null });
       if (outcome && get().job === null) ended(outcome);
     },

@@ -7,6 +7,7 @@ import type { JobKind, JobOutcome, JobProgress } from '../../../shared/jobs';
 import type { MlflowTransferResult } from '../../../shared/mlflow-transfer';
 import type { AppClient } from '../api/client';
 import { toMeterError, type MeterError } from '../api/errors';
+import { unreadOutcome } from './unread-outcome';
 
 export type MlflowDirection = 'push' | 'import';
 const directionOf = (kind: JobKind): MlflowDirection | null => (kind === 'mlflow-push' ? 'push' : kind === 'mlflow-import' ? 'import' : null);
@@ -81,7 +82,6 @@ export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
         progress: { jobId: j.jobId, kind: j.kind, runId: null, phase: j.phase, done: j.done, total: j.total }, cancelling: false, state: 'running', result: null, error: null,
       }));
       const live = new Set(running.map((j) => j.jobId));
-      const ended = new Set(listed.filter((j) => j.state !== 'running').map((j) => j.jobId));
       const stale = get().jobs.filter((j) => j.state === 'running' && !live.has(j.jobId));
       set({ jobs: [...found, ...get().jobs] });
       // Calls go over HTTP and events over a WebSocket (browser mode): a job this answer calls running may have
@@ -93,7 +93,7 @@ export const useMlflowJobs = create<MlflowJobsState>((set, get) => {
       // One shown as running that core no longer runs ended unseen: core keeps its outcome until read (jobs.wait);
       // when even that is gone, say so rather than spin forever.
       for (const j of stale) {
-        const outcome = ended.has(j.jobId) ? await client.call('jobs.wait', { jobId: j.jobId }).catch(() => null) : null;
+        const outcome = await unreadOutcome(client, listed, j.jobId);
         if (outcome) finish(client, outcome);
         else patch(j.jobId, { state: 'failed', error: toMeterError(new Error('This job ended while the page was not connected; run it again to see its counts (nothing is sent twice).')) });
       }
