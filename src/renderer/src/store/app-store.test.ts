@@ -103,6 +103,15 @@ describe('app store', () => {
     expect(useApp.getState()).toMatchObject({ job: null, lastOutcome: { jobId: unseen, state: 'succeeded' }, route: { screen: 'runs', runId: RUN } });
   });
 
+  it("does not take as its own a job another window or the CLI started after this page loaded", async () => {
+    const later: JobInfo = { jobId: asJobId('cli-drift'), kind: 'drift', runId: null, parentJobId: null, state: 'running', phase: 'month', done: 1, total: 2, startedMs: Date.now() + 60_000 };
+    const t = await connected({ 'jobs.list': () => [later] });
+    expect(useApp.getState().job).toBeNull();
+    t.emit('job.finished', outcome({ jobId: later.jobId, kind: 'drift', runId: null }));
+    await useApp.getState().attachJobs();
+    expect(useApp.getState()).toMatchObject({ job: null, lastOutcome: null });
+  });
+
   it('clears a job core no longer knows (its outcome read elsewhere) without inventing one', async () => {
     const t = await connected({ 'jobs.startTraining': () => ({ jobId: asJobId('job-forgotten'), runId: RUN }) });
     await useApp.getState().train(TRAIN, 'linear on jan');

@@ -65,7 +65,11 @@ export const useApp = create<AppState>((set, get) => {
   // showed its progress and Cancel for ever, and the screen never opened what it made (its timeline).
   // Their outcomes are kept (the newest 100) so that a job whose end was seen that way still opens what it made.
   const finished = new Map<JobId, JobOutcome>();
-  const isWindowJob = (j: JobInfo) => (j.kind === 'train' || j.kind === 'score' || j.kind === 'drift') && j.parentJobId === null;
+  // A job this page starts it follows from the start; the ones it finds through jobs.list are those started
+  // before it loaded (a reload, a new tab). One the CLI or another window starts later is not this window's:
+  // adopting it at the first socket open opened its report over the screen the user was on.
+  const pageLoadedMs = Date.now();
+  const isWindowJob = (j: JobInfo) => (j.kind === 'train' || j.kind === 'score' || j.kind === 'drift') && j.parentJobId === null && j.startedMs <= pageLoadedMs;
   /** The window's job ended: show how, and open its run (a timeline or predictions open from lastOutcome). */
   const ended = (o: JobOutcome) => {
     set({ job: null, lastOutcome: o });
